@@ -1,0 +1,45 @@
+package io.supervisorkafka.schemas;
+
+import java.util.List;
+
+/** The topic names of the wire contract. Each topic carries exactly one record type of this package. */
+public final class Topics {
+    /** {@link SupervisorEvent}, key = server id. Written by the listener. */
+    public static final String EVENTS = "supervisor.events";
+    /** {@link SupervisorSnapshot}, key = server id. Written by the listener. */
+    public static final String SNAPSHOTS = "supervisor.snapshots";
+    /** {@link ProcessStatus}, key = {@code server/group:name}, compacted. Written by the Streams app. */
+    public static final String PROCESS_STATUS = "supervisor.process-status";
+    /** {@link ProcessCounts}, key = server id, compacted. Written by the Streams app. */
+    public static final String PROCESS_COUNTS = "supervisor.process-counts";
+    /** {@link ServiceCheck}, key = {@code check|entity}. Written by the Streams app: the alerting feed. */
+    public static final String SERVICE_CHECKS = "supervisor.service-checks";
+    /** {@link MetricPoint}, key = server id. Written by the Streams app. */
+    public static final String METRICS = "supervisor.metrics";
+
+    public static final List<String> INPUTS = List.of(EVENTS, SNAPSHOTS);
+    public static final List<String> COMPACTED_OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS);
+    public static final List<String> OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS, SERVICE_CHECKS, METRICS);
+
+    private Topics() {
+    }
+
+    /** The record type a topic carries. */
+    public static Class<?> recordType(String topic) {
+        return switch (topic) {
+            case EVENTS -> SupervisorEvent.class;
+            case SNAPSHOTS -> SupervisorSnapshot.class;
+            case PROCESS_STATUS -> ProcessStatus.class;
+            case PROCESS_COUNTS -> ProcessCounts.class;
+            case SERVICE_CHECKS -> ServiceCheck.class;
+            case METRICS -> MetricPoint.class;
+            default -> throw new IllegalArgumentException("not a supervisor-kafka topic: " + topic);
+        };
+    }
+
+    /** Classpath location of the JSON Schema of a topic's records. */
+    public static String schemaResource(String topic) {
+        recordType(topic);
+        return "/schemas/" + topic + ".schema.json";
+    }
+}

@@ -1,0 +1,91 @@
+package io.supervisorkafka.schemas;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.common.errors.SerializationException;
+import org.junit.jupiter.api.Test;
+
+class WireContractTest {
+
+    static final SupervisorEvent EVENT = new SupervisorEvent("web-1", "supervisor", "812-1795307160000", 5, "kafka", 5,
+            "PROCESS_STATE_RUNNING", "3.0",
+            Map.of("processname", "probe", "groupname", "probe", "from_state", "STARTING", "pid", "3564"), null,
+            1795307165123L);
+
+    static final SupervisorSnapshot SNAPSHOT = new SupervisorSnapshot("web-1", "supervisor", "unix:///run/supervisor.sock",
+            1795307160000L, 4, null,
+            new SupervisorSnapshot.SupervisorInfo("RUNNING", 1, "supervisor", "4.2.5", 812L),
+            List.of(new SupervisorSnapshot.ProcessInfo("probe", "probe", "RUNNING", 20, 3564, 1795307150L, 0,
+                    1795307160L, 0, null, "pid 3564, uptime 0:00:10")));
+
+    static Map<String, Integer> byState() {
+        Map<String, Integer> counts = new LinkedHashMap<>();
+        for (ProcessState state : ProcessState.values()) {
+            counts.put(state.name(), state == ProcessState.RUNNING ? 2 : state == ProcessState.FATAL ? 1 : 0);
+        }
+        return counts;
+    }
+
+    @Test
+    void everyRecordTypeRoundTripsAndMatchesItsSchema() {
+        Map<String, Object> samples = Map.of(
+                Topics.EVENTS, EVENT,
+                Topics.SNAPSHOTS, SNAPSHOT,
+                Topics.PROCESS_STATUS, new ProcessStatus("web-1", "probe", "probe", "RUNNING", 20, 3564L,
+                        1795307150000L, 15, null, null, "pid 3564", CheckStatus.OK, 1795307151000L,
+                        ProcessStatus.SOURCE_EVENT, 1795307151000L, 1795307165000L),
+                Topics.PROCESS_COUNTS, new ProcessCounts("web-1", 2, 1, 0, 3, byState(), 1795307165000L),
+                Topics.SERVICE_CHECKS, new ServiceCheck(ServiceCheck.PROCESS_STATUS, "web-1", "probe", "probe",
+                        CheckStatus.CRITICAL, CheckStatus.OK, "probe on web-1 is EXITED", 1795307165000L),
+                Topics.METRICS, MetricPoint.gauge("supervisord.process.uptime", 15, 1795307165000L,
+                        Map.of("server", "web-1", "supervisord_process", "probe")));
+        assertThat(samples.keySet()).containsExactlyInAnyOrderElementsOf(
+                java.util.stream.Stream.concat(Topics.INPUTS.stream(), Topics.OUTPUTS.stream()).toList());
+        samples.forEach((topic, record) -> {
+            @SuppressWarnings("unchecked")
+            JsonSerde<Object> serde = (JsonSerde<Object>) JsonSerde.of(Topics.recordType(topic));
+            byte[] bytes = serde.serialize(topic, record);
+            SchemaValidator.assertValid(topic, bytes);
+            assertThat(serde.deserialize(topic, bytes)).isEqualTo(record);
+        });
+    }
+
+    @Test
+    void schemaCatchesAFieldTheContractDoesNotHave() {
+        String json = "{\"check\":\"supervisord.can_connect\",\"server\":\"a\",\"status\":\"OK\",\"message\":\"m\","
+                + "\"timestamp\":1,\"surprise\":true}";
+        assertThat(SchemaValidator.violations(Topics.SERVICE_CHECKS, json.getBytes(StandardCharsets.UTF_8)))
+                .anySatisfy(v -> assertThat(v).contains("surprise"));
+    }
+
+    @Test
+    void typedViewOfEvents() {
+        assertThat(EVENT.kind()).isEqualTo(new EventKind.ProcessStateChange("probe", "probe", ProcessState.RUNNING,
+                ProcessState.STARTING, 3564L, null, null));
+        SupervisorEvent log = new SupervisorEvent("s", null, "i", 1, "p", 1, "PROCESS_LOG_STDERR", "3.0",
+                Map.of("processname", "a", "groupname", "g", "pid", "7"), "héllo\n", 1);
+        assertThat(log.kind()).isEqualTo(new EventKind.ProcessLog("g", "a", 7L, "stderr", "héllo\n"));
+        SupervisorEvent tick = new SupervisorEvent("s", null, "i", 1, "p", 1, "TICK_60", "3.0",
+                Map.of("when", "1795307165"), null, 1);
+        assertThat(tick.kind()).isEqualTo(new EventKind.Tick(60, 1795307165L));
+        SupervisorEvent future = new SupervisorEvent("s", null, "i", 1, "p", 1, "SOMETHING_NEW", "3.0",
+                Map.of(), null, 1);
+        assertThat(future.kind()).isEqualTo(new EventKind.Other("SOMETHING_NEW"));
+        assertThat(EVENT.eventId()).isEqualTo("web-1/812-1795307160000/5");
+    }
+
+    @Test
+    void unreadableRecordsFailWithTheTopicAndType() {
+        JsonSerde<ServiceCheck> serde = JsonSerde.of(ServiceCheck.class);
+        assertThatThrownBy(() -> serde.deserialize("t", "{not json".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(SerializationException.class)
+                .hasMessageContaining("ServiceCheck").hasMessageContaining("t");
+        assertThat(serde.deserialize("t", null)).isNull();
+        assertThat(serde.serialize("t", null)).isNull();
+    }
+}
