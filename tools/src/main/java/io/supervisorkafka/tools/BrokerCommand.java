@@ -1,0 +1,40 @@
+package io.supervisorkafka.tools;
+
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "broker", mixinStandardHelpOptions = true,
+        description = "Runs a real single-node KRaft Kafka broker for development; prints its bootstrap address.")
+final class BrokerCommand implements Callable<Integer> {
+    @Option(names = "--data-dir", defaultValue = ".run/broker",
+            description = "Where the broker keeps its formatted storage (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    String host;
+
+    @Option(names = "--port", defaultValue = "9092", description = "Client port (default: ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--controller-port", defaultValue = "9093",
+            description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
+    int controllerPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        CountDownLatch stopped = new CountDownLatch(1);
+        DevBroker broker = DevBroker.start(dataDir, host, port, controllerPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            broker.close();
+            stopped.countDown();
+        }, "broker-shutdown"));
+        System.out.println("bootstrap.servers=" + broker.bootstrapServers());
+        System.out.flush();
+        System.err.println("broker running with data in " + dataDir.toAbsolutePath() + "; Ctrl-C stops it");
+        stopped.await();
+        return 0;
+    }
+}

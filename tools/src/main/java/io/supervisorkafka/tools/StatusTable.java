@@ -1,0 +1,125 @@
+package io.supervisorkafka.tools;
+
+import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.ProcessCounts;
+import io.supervisorkafka.schemas.ProcessState;
+import io.supervisorkafka.schemas.ProcessStatus;
+import io.supervisorkafka.schemas.ServiceCheck;
+import io.supervisorkafka.schemas.Topics;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+
+/** The fleet's status as the Streams app derives it, read from its output topics and drawn as a table. */
+final class StatusTable implements AutoCloseable {
+    private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
+    private static final int RECENT_CHECKS = 8;
+
+    private final String bootstrap;
+    private final boolean terminal;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, ProcessStatus> processes = new TreeMap<>();
+    private final Map<String, ProcessCounts> counts = new TreeMap<>();
+    private final Deque<ServiceCheck> recentChecks = new ArrayDeque<>();
+    private final JsonSerde<ProcessStatus> statusSerde = JsonSerde.of(ProcessStatus.class);
+    private final JsonSerde<ProcessCounts> countsSerde = JsonSerde.of(ProcessCounts.class);
+    private final JsonSerde<ServiceCheck> checkSerde = JsonSerde.of(ServiceCheck.class);
+
+    StatusTable(String bootstrap, boolean terminal) throws IOException {
+        this.bootstrap = bootstrap;
+        this.terminal = terminal;
+        this.consumer = TopicReader.open(bootstrap, null,
+                List.of(Topics.PROCESS_STATUS, Topics.PROCESS_COUNTS, Topics.SERVICE_CHECKS), true);
+    }
+
+    void poll(Duration timeout) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
+            String key = record.key() == null ? "" : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+            switch (record.topic()) {
+                case Topics.PROCESS_STATUS -> {
+                    ProcessStatus status = statusSerde.deserialize(record.topic(), record.value());
+                    if (status == null) {
+                        processes.remove(key);
+                    } else {
+                        processes.put(key, status);
+                    }
+                }
+                case Topics.PROCESS_COUNTS -> {
+                    ProcessCounts c = countsSerde.deserialize(record.topic(), record.value());
+                    if (c == null) {
+                        counts.remove(key);
+                    } else {
+                        counts.put(key, c);
+                    }
+                }
+                case Topics.SERVICE_CHECKS -> {
+                    recentChecks.addFirst(checkSerde.deserialize(record.topic(), record.value()));
+                    while (recentChecks.size() > RECENT_CHECKS) {
+                        recentChecks.removeLast();
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+    }
+
+    void render(PrintStream out, String warning) {
+        long now = System.currentTimeMillis();
+        StringBuilder sb = new StringBuilder();
+        if (terminal) {
+            sb.append("\033[H\033[2J");
+        }
+        sb.append("supervisor-kafka demo   broker ").append(bootstrap).append("   ").append(CLOCK.format(Instant.ofEpochMilli(now)))
+                .append("   Ctrl-C stops everything\n\n");
+        sb.append(String.format("%-16s %-24s %-9s %-8s %-8s %9s %5s%n", "SERVER", "PROCESS", "STATE", "CHECK", "PID",
+                "UPTIME", "EXIT"));
+        for (ProcessStatus p : processes.values()) {
+            long uptime = p.startedAt() != null && ProcessState.ofName(p.state()).hasUptime()
+                    ? Math.max(0, (now - p.startedAt()) / 1000) : 0;
+            sb.append(String.format("%-16s %-24s %-9s %-8s %-8s %9s %5s%n", p.server(), p.group() + ":" + p.name(),
+                    p.state(), p.check(), p.pid() == null ? "-" : p.pid(), formatUptime(uptime),
+                    p.exitStatus() == null ? "-" : p.exitStatus()));
+        }
+        if (processes.isEmpty()) {
+            sb.append("(waiting for the first records from the Streams app)\n");
+        }
+        sb.append('\n');
+        for (ProcessCounts c : counts.values()) {
+            sb.append(String.format("%s: %d up, %d down, %d unknown of %d%n", c.server(), c.up(), c.down(), c.unknown(),
+                    c.total()));
+        }
+        sb.append("\nrecent service checks (the alerting feed):\n");
+        for (ServiceCheck check : recentChecks) {
+            sb.append(String.format("  %s %-8s %s%n", CLOCK.format(Instant.ofEpochMilli(check.timestamp())),
+                    check.status(), check.message()));
+        }
+        if (warning != null) {
+            sb.append("\n! ").append(warning).append('\n');
+        }
+        if (!terminal) {
+            sb.append("----\n");
+        }
+        out.print(sb);
+        out.flush();
+    }
+
+    static String formatUptime(long seconds) {
+        return String.format("%d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60);
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,16 @@
+package io.supervisorkafka.tools;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code bin/supervisor-kafka broker|tail|demo}: the development tools. */
+@Command(name = "supervisor-kafka", mixinStandardHelpOptions = true,
+        subcommands = {BrokerCommand.class, TailCommand.class, DemoCommand.class},
+        description = "Development tools of supervisor-kafka.")
+public final class ToolsMain {
+
+    public static void main(String[] args) {
+        StderrLogging.install();
+        System.exit(new CommandLine(new ToolsMain()).execute(args));
+    }
+}
