@@ -1,0 +1,71 @@
+package io.supervisorkafka.e2e;
+
+import io.supervisorkafka.schemas.CheckStatus;
+import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.ServiceCheck;
+import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.tools.DevBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.awaitility.Awaitility;
+
+/**
+ * End to end latency of the alerting feed: {@code kill -9} of a supervised child until the CRITICAL record of
+ * {@code supervisord.process.status} arrives at a read_committed consumer of the checks topic (goal: p99 under
+ * 250 ms). Real supervisord, the built listener and Streams app, a real broker.
+ *
+ * <p>Run: {@code ./mvnw -q -pl e2e -am package -DskipTests && ./mvnw -q -pl e2e exec:java
+ * -Dexec.mainClass=io.supervisorkafka.e2e.KillToCriticalBenchmark -Dexec.args="100"} (kills).
+ */
+public final class KillToCriticalBenchmark {
+    private static final String SERVER = "bench-host";
+    private static final String CHECK_KEY = ServiceCheck.PROCESS_STATUS + "|" + SERVER + "/victim:victim";
+
+    public static void main(String[] args) throws Exception {
+        int kills = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        Path dir = Files.createTempDirectory("kill-bench");
+        JsonSerde<ServiceCheck> serde = JsonSerde.of(ServiceCheck.class);
+        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Figures.freePort(),
+                Figures.freePort());
+             ChildProcess streams = Pipeline.startStreams(broker.bootstrapServers(), dir, "kill-bench");
+             TopicCollector collector = new TopicCollector(broker.bootstrapServers(), List.of(Topics.SERVICE_CHECKS));
+             Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "bench", """
+                     [program:victim]
+                     command=sleep infinity
+                     startsecs=1
+                     autorestart=true
+
+                     """ + Pipeline.listenerSection(broker.bootstrapServers(), SERVER, "PROCESS_STATE",
+                     "--snapshot-interval 30s"))) {
+            double[] latencies = new double[kills];
+            for (int i = 0; i < kills; i++) {
+                Awaitility.await("victim OK").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20))
+                        .until(() -> {
+                            List<TopicCollector.Received> checks = checks(collector);
+                            return !checks.isEmpty() && serde.deserialize(Topics.SERVICE_CHECKS,
+                                    checks.get(checks.size() - 1).value()).status() == CheckStatus.OK;
+                        });
+                long pid = supervisord.pidOf("victim");
+                int before = checks(collector).size();
+                long killedAt = System.currentTimeMillis();
+                ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                TopicCollector.Received critical = Awaitility.await("CRITICAL after kill -9")
+                        .atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(1))
+                        .until(() -> checks(collector).stream().skip(before)
+                                .filter(r -> serde.deserialize(Topics.SERVICE_CHECKS, r.value()).status()
+                                        == CheckStatus.CRITICAL).findFirst().orElse(null), r -> r != null);
+                latencies[i] = critical.receivedAtMillis() - killedAt;
+            }
+            System.out.printf("kill -9 -> CRITICAL on %s over %d kills: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, "
+                            + "max %.0f ms (goal: p99 < 250 ms)%n", Topics.SERVICE_CHECKS, kills,
+                    Figures.percentile(latencies, 50), Figures.percentile(latencies, 90),
+                    Figures.percentile(latencies, 99), Figures.percentile(latencies, 100));
+        }
+    }
+
+    private static List<TopicCollector.Received> checks(TopicCollector collector) {
+        return collector.matching(Topics.SERVICE_CHECKS, r -> CHECK_KEY.equals(r.key()));
+    }
+}

@@ -1,0 +1,60 @@
+package io.supervisorkafka.e2e;
+
+import io.supervisorkafka.schemas.Topics;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.awaitility.Awaitility;
+
+/** Starts the built apps the way an operator does: through {@code bin/supervisor-kafka}. */
+public final class Pipeline {
+    private Pipeline() {
+    }
+
+    /** The Streams app as a service, with its state in {@code dir}; returns once it has created its topics. */
+    public static ChildProcess startStreams(String bootstrap, Path dir, String applicationId, String... extraArgs)
+            throws IOException {
+        java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Checkout.bin().toString(),
+                "streams", "--bootstrap-servers", bootstrap, "--application-id", applicationId,
+                "--state-dir", dir.resolve("streams-state").toString(), "--partitions", "1",
+                "--replication-factor", "1"));
+        command.addAll(java.util.List.of(extraArgs));
+        ChildProcess streams = ChildProcess.start("streams", new ProcessBuilder(command), dir.resolve("streams.log"));
+        awaitTopics(bootstrap, streams);
+        return streams;
+    }
+
+    private static void awaitTopics(String bootstrap, ChildProcess streams) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(props)) {
+            Awaitility.await("the Streams app creating its topics").atMost(Duration.ofMinutes(2))
+                    .pollInterval(Duration.ofMillis(200)).until(() -> {
+                        if (!streams.isAlive()) {
+                            throw new IllegalStateException("the Streams app exited; see " + streams.log());
+                        }
+                        Set<String> names = admin.listTopics().names().get();
+                        return names.containsAll(Topics.INPUTS) && names.containsAll(Topics.OUTPUTS);
+                    });
+        }
+    }
+
+    /** The {@code [eventlistener:kafka]} section that runs the built listener under supervisord. */
+    public static String listenerSection(String bootstrap, String serverId, String events, String extraArgs) {
+        return """
+                [eventlistener:kafka]
+                command=%s listener --bootstrap-servers %s --server-id %s --spool-dir %%(ENV_SK_DIR)s/spool %s
+                events=%s
+                buffer_size=100000
+                autorestart=true
+                stopsignal=TERM
+                stdout_logfile=NONE
+                stderr_logfile=%%(ENV_SK_DIR)s/listener.log
+
+                """.formatted(Checkout.bin(), bootstrap, serverId, extraArgs, events);
+    }
+}

@@ -1,0 +1,142 @@
+package io.supervisorkafka.e2e;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
+
+/** The real supervisord (Debian package {@code supervisor}) in the foreground, with a configuration of our own. */
+public final class Supervisord implements AutoCloseable {
+    private final Path dir;
+    private final Path conf;
+    private final ChildProcess process;
+
+    private Supervisord(Path dir, Path conf, ChildProcess process) {
+        this.dir = dir;
+        this.conf = conf;
+        this.process = process;
+    }
+
+    /**
+     * Starts supervisord with the given program sections (ini text) under a unix socket in {@code dir}. The
+     * environment variable SK_DIR names {@code dir} inside those sections.
+     */
+    public static Supervisord start(Path dir, String identifier, String sections) throws IOException {
+        Files.createDirectories(dir);
+        Path conf = dir.resolve("supervisord.conf");
+        Files.writeString(conf, """
+                [unix_http_server]
+                file=%1$s/supervisor.sock
+
+                [supervisord]
+                nodaemon=true
+                logfile=%1$s/supervisord.log
+                pidfile=%1$s/supervisord.pid
+                childlogdir=%1$s
+                identifier=%2$s
+                loglevel=info
+
+                [rpcinterface:supervisor]
+                supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
+
+                [supervisorctl]
+                serverurl=unix://%1$s/supervisor.sock
+
+                """.formatted(dir, identifier) + sections);
+        ProcessBuilder builder = new ProcessBuilder("supervisord", "--nodaemon", "--configuration", conf.toString());
+        builder.environment().put("SK_DIR", dir.toString());
+        Supervisord supervisord = new Supervisord(dir, conf,
+                ChildProcess.start("supervisord", builder, dir.resolve("supervisord.out")));
+        supervisord.awaitAnswering(Duration.ofSeconds(30));
+        return supervisord;
+    }
+
+    private void awaitAnswering(Duration limit) {
+        Awaitility.await("supervisord answering on " + socketUrl()).atMost(limit)
+                .pollInterval(Duration.ofMillis(50)).until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("supervisord exited: "
+                                + Files.readString(dir.resolve("supervisord.out")));
+                    }
+                    return Files.exists(dir.resolve("supervisor.sock")) && ctlExitCode("pid") == 0;
+                });
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public String socketUrl() {
+        return "unix://" + dir.resolve("supervisor.sock");
+    }
+
+    /** Runs supervisorctl against this supervisord and returns its output. */
+    public String ctl(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("supervisorctl", "--configuration", conf.toString()));
+        command.addAll(List.of(args));
+        Process ctl = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try {
+            String output = new String(ctl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            if (!ctl.waitFor(30, TimeUnit.SECONDS)) {
+                ctl.destroyForcibly();
+                throw new IllegalStateException("supervisorctl " + String.join(" ", args) + " hung");
+            }
+            return output;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ctl.destroyForcibly();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private int ctlExitCode(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("supervisorctl", "--configuration", conf.toString()));
+        command.addAll(List.of(args));
+        Process ctl = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            if (!ctl.waitFor(30, TimeUnit.SECONDS)) {
+                ctl.destroyForcibly();
+                return -1;
+            }
+            return ctl.exitValue();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return -1;
+        }
+    }
+
+    /** {@code supervisorctl status} as group:name -> statename (event listeners included). */
+    public Map<String, String> status() throws IOException {
+        Map<String, String> states = new LinkedHashMap<>();
+        for (String line : ctl("status").split("\n")) {
+            String[] columns = line.trim().split("\\s+");
+            if (columns.length >= 2 && columns[1].matches("[A-Z]+")) {
+                String name = columns[0].contains(":") ? columns[0] : columns[0] + ":" + columns[0];
+                states.put(name, columns[1]);
+            }
+        }
+        return states;
+    }
+
+    /** The pid supervisord reports for a program, or 0 when it is not running. */
+    public long pidOf(String program) throws IOException {
+        return Long.parseLong(ctl("pid", program).trim());
+    }
+
+    @Override
+    public void close() {
+        process.close();
+    }
+}

@@ -1,0 +1,86 @@
+package io.supervisorkafka.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * Reads topics from the beginning on a background thread, as a downstream consumer would (read_committed), and keeps
+ * every record with the local time it arrived, so tests can wait for records and benchmarks can time them.
+ */
+public final class TopicCollector implements AutoCloseable {
+    /** A record and the wall-clock time this collector received it. */
+    public record Received(ConsumerRecord<byte[], byte[]> record, long receivedAtMillis) {
+        public String key() {
+            return record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+
+        public byte[] value() {
+            return record.value();
+        }
+    }
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Thread thread;
+    private volatile boolean running = true;
+
+    public TopicCollector(String bootstrapServers, List<String> topics) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        thread = new Thread(this::run, "topic-collector");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    private void run() {
+        try {
+            while (running) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    received.add(new Received(record, System.currentTimeMillis()));
+                }
+            }
+        } catch (WakeupException stopping) {
+            // close() woke us up
+        } finally {
+            consumer.close(Duration.ofSeconds(5));
+        }
+    }
+
+    public List<Received> all(String topic) {
+        return received.stream().filter(r -> r.record().topic().equals(topic)).toList();
+    }
+
+    public List<Received> matching(String topic, Predicate<Received> predicate) {
+        return received.stream().filter(r -> r.record().topic().equals(topic) && predicate.test(r)).toList();
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running = false;
+        consumer.wakeup();
+        thread.join(10_000);
+    }
+}

@@ -1,0 +1,54 @@
+package io.supervisorkafka.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code bin/supervisor-kafka demo} as a user runs it: the table fills in, and Ctrl-C leaves no process behind. */
+class DemoEndToEndTest {
+
+    @Test
+    void demoShowsTheFleetAndCtrlCStopsEverythingItStarted(@TempDir Path dir) throws Exception {
+        Path out = dir.resolve("demo.out");
+        ProcessBuilder builder = new ProcessBuilder(Checkout.bin().toString(), "demo", "--run-dir",
+                dir.resolve("run").toString());
+        builder.redirectErrorStream(true).redirectOutput(out.toFile());
+        Process demo = builder.start();
+        try {
+            await("the demo's table showing the three programs").atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                        assertThat(demo.isAlive()).as("demo alive; output:\n" + Files.readString(out)).isTrue();
+                        String table = lastTable(Files.readString(out));
+                        assertThat(table).containsPattern("steady:steady\\s+RUNNING\\s+OK");
+                        assertThat(table).containsPattern("crasher:crasher\\s+FATAL\\s+CRITICAL");
+                        assertThat(table).contains("flapper:flapper");
+                        assertThat(table).contains("up,").contains("down");
+                    });
+            List<ProcessHandle> started = demo.descendants().toList();
+            assertThat(started).as("the demo's processes").hasSizeGreaterThanOrEqualTo(3);
+
+            // What a terminal's Ctrl-C sends to the foreground process.
+            assertThat(new ProcessBuilder("kill", "-INT", Long.toString(demo.pid())).start().waitFor()).isZero();
+            assertThat(demo.waitFor(2, TimeUnit.MINUTES)).as("demo exits after Ctrl-C").isTrue();
+            await("every process the demo started gone").atMost(Duration.ofSeconds(30))
+                    .untilAsserted(() -> assertThat(started.stream().filter(ProcessHandle::isAlive).toList()).isEmpty());
+            assertThat(Files.readString(out)).contains("stopped everything it started");
+        } finally {
+            List<ProcessHandle> leftovers = demo.descendants().toList();
+            demo.destroyForcibly();
+            leftovers.forEach(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    private static String lastTable(String output) {
+        int last = output.lastIndexOf("supervisor-kafka demo");
+        return last < 0 ? "" : output.substring(last);
+    }
+}

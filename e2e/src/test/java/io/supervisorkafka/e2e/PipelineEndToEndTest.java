@@ -1,0 +1,219 @@
+package io.supervisorkafka.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.supervisorkafka.schemas.CheckStatus;
+import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.MetricPoint;
+import io.supervisorkafka.schemas.ProcessCounts;
+import io.supervisorkafka.schemas.ProcessStatus;
+import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.schemas.ServiceCheck;
+import io.supervisorkafka.schemas.Topics;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on real components: supervisord from Debian's package with the built listener as its event
+ * listener, a real KRaft broker, and the built Streams app as a separate process, read as a downstream consumer.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineEndToEndTest {
+    static final String SERVER = "e2e-host";
+    static final Duration PATIENCE = Duration.ofSeconds(90);
+
+    @TempDir
+    Path dir;
+
+    KafkaClusterTestKit cluster;
+    ChildProcess streams;
+    TopicCollector collector;
+    Supervisord supervisord;
+
+    @BeforeAll
+    void startPipeline() throws Exception {
+        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build()).build();
+        cluster.format();
+        cluster.startup();
+        cluster.waitForReadyBrokers();
+        String bootstrap = cluster.bootstrapServers();
+
+        streams = Pipeline.startStreams(bootstrap, dir, "e2e-streams", "--punctuate-interval", "1s");
+        collector = new TopicCollector(bootstrap, Stream.concat(Topics.INPUTS.stream(), Topics.OUTPUTS.stream()).toList());
+        supervisord = Supervisord.start(dir.resolve("supervisord"), "e2e", """
+                [program:steady]
+                command=sleep infinity
+                startsecs=1
+                autorestart=true
+
+                [program:crasher]
+                command=sh -c "echo crashing >&2; exit 3"
+                startsecs=1
+                startretries=1
+
+                """ + Pipeline.listenerSection(bootstrap, SERVER,
+                "PROCESS_STATE,PROCESS_GROUP,SUPERVISOR_STATE_CHANGE,REMOTE_COMMUNICATION", "--snapshot-interval 2s"));
+    }
+
+    @AfterAll
+    void stopPipeline() throws Exception {
+        // Each by its pid, in the reverse order of their start.
+        if (supervisord != null) {
+            supervisord.close();
+        }
+        if (collector != null) {
+            collector.close();
+        }
+        if (streams != null) {
+            streams.close();
+        }
+        if (cluster != null) {
+            cluster.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void statusAndCountsAgreeWithSupervisorctl() throws Exception {
+        await("steady RUNNING and crasher FATAL on " + Topics.PROCESS_STATUS).atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(latestStatus("steady:steady")).hasValueSatisfying(s -> {
+                assertThat(s.state()).isEqualTo("RUNNING");
+                assertThat(s.check()).isEqualTo(CheckStatus.OK);
+                assertThat(s.pid()).isPositive();
+            });
+            assertThat(latestStatus("crasher:crasher")).hasValueSatisfying(s -> {
+                assertThat(s.state()).isEqualTo("FATAL");
+                assertThat(s.check()).isEqualTo(CheckStatus.CRITICAL);
+            });
+        });
+        Map<String, String> supervisorctl = supervisord.status();
+        assertThat(supervisorctl).containsEntry("steady:steady", "RUNNING").containsEntry("crasher:crasher", "FATAL");
+        await("counts on " + Topics.PROCESS_COUNTS + " agreeing with supervisorctl status " + supervisorctl)
+                .atMost(PATIENCE).untilAsserted(() -> {
+                    ProcessCounts counts = latest(Topics.PROCESS_COUNTS, SERVER, ProcessCounts.class).orElseThrow();
+                    long running = supervisorctl.values().stream().filter("RUNNING"::equals).count();
+                    assertThat(counts.total()).isEqualTo(supervisorctl.size());
+                    assertThat(counts.up()).isEqualTo(running);
+                    assertThat(counts.down()).isEqualTo(1);
+                    assertThat(counts.byState()).containsEntry("FATAL", 1).containsEntry("RUNNING", (int) running);
+                    Map<String, String> derived = allLatestStatuses().stream()
+                            .collect(Collectors.toMap(s -> s.group() + ":" + s.name(), ProcessStatus::state));
+                    assertThat(derived).isEqualTo(supervisorctl);
+                });
+        ProcessStatus crasher = latestStatus("crasher:crasher").orElseThrow();
+        await("the crasher's exit status from an XML-RPC snapshot").atMost(PATIENCE)
+                .until(() -> latestStatus("crasher:crasher").map(ProcessStatus::exitStatus).orElse(null), e -> e != null && e == 3);
+        assertThat(checks("crasher:crasher")).last().satisfies(c -> {
+            assertThat(c.status()).isEqualTo(CheckStatus.CRITICAL);
+            // BACKOFF and FATAL are both CRITICAL: the feed alerts once, on the change to CRITICAL.
+            assertThat(c.message()).contains("crasher").contains(SERVER);
+        });
+        assertThat(crasher.server()).isEqualTo(SERVER);
+    }
+
+    @Test
+    @Order(2)
+    void killMinus9IsCriticalThenOkAfterAutorestart() throws Exception {
+        await().atMost(PATIENCE).until(() -> latestStatus("steady:steady").map(s -> s.check() == CheckStatus.OK).orElse(false));
+        long pid = supervisord.pidOf("steady");
+        int checksBefore = checks("steady:steady").size();
+        long killedAt = System.currentTimeMillis();
+        assertThat(ProcessHandle.of(pid).orElseThrow().destroyForcibly()).isTrue();
+
+        await("CRITICAL for steady after kill -9").atMost(PATIENCE).until(() ->
+                checks("steady:steady").stream().skip(checksBefore).anyMatch(c -> c.status() == CheckStatus.CRITICAL));
+        TopicCollector.Received critical = collector.matching(Topics.SERVICE_CHECKS,
+                r -> r.key().endsWith(SERVER + "/steady:steady")).stream()
+                .skip(checksBefore)
+                .filter(r -> serde(ServiceCheck.class).deserialize(Topics.SERVICE_CHECKS, r.value()).status() == CheckStatus.CRITICAL)
+                .findFirst().orElseThrow();
+        ServiceCheck check = serde(ServiceCheck.class).deserialize(Topics.SERVICE_CHECKS, critical.value());
+        assertThat(check.previous()).isEqualTo(CheckStatus.OK);
+        assertThat(check.message()).contains("steady");
+        System.err.printf("kill -9 -> CRITICAL on %s: %d ms%n", Topics.SERVICE_CHECKS, critical.receivedAtMillis() - killedAt);
+
+        await("OK again after autorestart").atMost(PATIENCE).until(() -> {
+            List<ServiceCheck> after = checks("steady:steady").stream().skip(checksBefore).toList();
+            return !after.isEmpty() && after.get(after.size() - 1).status() == CheckStatus.OK;
+        });
+        assertThat(supervisord.pidOf("steady")).isNotEqualTo(pid).isPositive();
+    }
+
+    @Test
+    @Order(3)
+    void uptimeGrowsAndSupervisordIsReachable() {
+        await("two uptime points for steady, the later one larger").atMost(PATIENCE).untilAsserted(() -> {
+            List<Double> uptimes = collector.all(Topics.METRICS).stream()
+                    .map(r -> serde(MetricPoint.class).deserialize(Topics.METRICS, r.value()))
+                    .filter(m -> m.name().equals("supervisord.process.uptime")
+                            && "steady".equals(m.tags().get("supervisord_process")))
+                    .map(MetricPoint::value).toList();
+            assertThat(uptimes).hasSizeGreaterThan(1);
+            assertThat(uptimes.get(uptimes.size() - 1)).isGreaterThan(uptimes.get(0)).isPositive();
+        });
+        await("supervisord.can_connect OK").atMost(PATIENCE).until(() -> collector.all(Topics.SERVICE_CHECKS).stream()
+                .map(r -> serde(ServiceCheck.class).deserialize(Topics.SERVICE_CHECKS, r.value()))
+                .anyMatch(c -> c.check().equals(ServiceCheck.CAN_CONNECT) && c.status() == CheckStatus.OK));
+        await("process counts as metric points, zeros included").atMost(PATIENCE).until(() -> collector.all(Topics.METRICS).stream()
+                .map(r -> serde(MetricPoint.class).deserialize(Topics.METRICS, r.value()))
+                .filter(m -> m.name().equals("supervisord.process.count"))
+                .map(m -> m.tags().get("status")).collect(Collectors.toSet())
+                .containsAll(List.of("up", "down", "unknown")));
+    }
+
+    @Test
+    @Order(4)
+    void everyRecordOnEveryTopicMatchesItsSchema() {
+        for (String topic : Stream.concat(Topics.INPUTS.stream(), Topics.OUTPUTS.stream()).toList()) {
+            List<TopicCollector.Received> records = collector.all(topic);
+            assertThat(records).as("records on " + topic).isNotEmpty();
+            records.stream().filter(r -> r.value() != null).forEach(r -> SchemaValidator.assertValid(topic, r.value()));
+        }
+        assertThat(collector.all(Topics.EVENTS)).allSatisfy(r -> assertThat(r.key()).isEqualTo(SERVER));
+    }
+
+    private List<ServiceCheck> checks(String process) {
+        return collector.matching(Topics.SERVICE_CHECKS, r -> r.key().equals(
+                        ServiceCheck.PROCESS_STATUS + "|" + SERVER + "/" + process)).stream()
+                .map(r -> serde(ServiceCheck.class).deserialize(Topics.SERVICE_CHECKS, r.value())).toList();
+    }
+
+    private Optional<ProcessStatus> latestStatus(String process) {
+        return latest(Topics.PROCESS_STATUS, SERVER + "/" + process, ProcessStatus.class);
+    }
+
+    private List<ProcessStatus> allLatestStatuses() {
+        Map<String, TopicCollector.Received> byKey = new java.util.LinkedHashMap<>();
+        collector.all(Topics.PROCESS_STATUS).forEach(r -> byKey.put(r.key(), r));
+        return byKey.values().stream().filter(r -> r.value() != null)
+                .map(r -> serde(ProcessStatus.class).deserialize(Topics.PROCESS_STATUS, r.value())).toList();
+    }
+
+    private <T> Optional<T> latest(String topic, String key, Class<T> type) {
+        List<TopicCollector.Received> records = collector.matching(topic, r -> key.equals(r.key()));
+        return records.isEmpty() ? Optional.empty()
+                : Optional.ofNullable(serde(type).deserialize(topic, records.get(records.size() - 1).value()));
+    }
+
+    private static <T> JsonSerde<T> serde(Class<T> type) {
+        return JsonSerde.of(type);
+    }
+}

@@ -1,0 +1,324 @@
+package io.supervisorkafka.listener;
+
+import io.supervisorkafka.listener.kafka.RecordMapper;
+import io.supervisorkafka.listener.kafka.SpoolShipper;
+import io.supervisorkafka.listener.spool.Spool;
+import io.supervisorkafka.listener.spool.SpoolEntry;
+import io.supervisorkafka.listener.supervisor.EventEnvelope;
+import io.supervisorkafka.listener.supervisor.EventListenerProtocol;
+import io.supervisorkafka.listener.supervisor.ProtocolException;
+import io.supervisorkafka.listener.supervisor.ServerIdentity;
+import io.supervisorkafka.listener.supervisor.SnapshotCollector;
+import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.SupervisorSnapshot;
+import io.supervisorkafka.schemas.Topics;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import org.apache.kafka.clients.producer.Producer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The listener: the supervisord protocol loop on the calling thread, and beside it the spool's fsync thread, the
+ * Kafka shipper and the snapshot collector.
+ *
+ * <p>The hot path of one event is: read header and payload from stdin, append the raw event to the spool (one
+ * {@code write()}, no fsync, no network), answer {@code RESULT 2\nOK} and {@code READY}. Everything that can wait
+ * (JSON, Kafka, fsync, XML-RPC) happens on the other threads.
+ */
+public final class Listener implements AutoCloseable {
+    /** stdin closed: supervisord is stopping. */
+    public static final int EXIT_OK = 0;
+    /** The spool cannot be opened or written, or stdout is gone: supervisord should restart the listener. */
+    public static final int EXIT_FAILURE = 1;
+    /** The input broke the protocol beyond resynchronisation: supervisord should restart the listener. */
+    public static final int EXIT_PROTOCOL_ERROR = 3;
+
+    private static final int CONTINUE = -1;
+
+    /** Counters of the protocol loop and the shipper, for logs and tests. */
+    public record Stats(long acknowledged, long malformed, long oversized, long shipped, long skipped,
+                        long snapshotsOk, long snapshotsFailed, Spool.Stats spool) {
+    }
+
+    private final ListenerConfig config;
+    private final String instance;
+    private final Clock clock;
+    private final Supplier<Producer<byte[], byte[]>> producerFactory;
+    private final ServerIdentity identity;
+    private final AtomicLong acknowledged = new AtomicLong();
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong oversized = new AtomicLong();
+    private final Object lifecycle = new Object();
+
+    private Logger log;
+    private Spool spool;
+    private ScheduledExecutorService fsync;
+    private SpoolShipper shipper;
+    private SnapshotCollector collector;
+    private boolean closed;
+
+    /**
+     * @param instance        the supervisord instance written into events ({@link ServerIdentity#supervisordInstance()})
+     * @param producerFactory creates the Kafka producer, on the shipper thread
+     */
+    public Listener(ListenerConfig config, String instance, Clock clock,
+                    Supplier<Producer<byte[], byte[]>> producerFactory) {
+        this.config = Objects.requireNonNull(config, "config");
+        this.instance = Objects.requireNonNull(instance, "instance");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.producerFactory = Objects.requireNonNull(producerFactory, "producerFactory");
+        this.identity = new ServerIdentity(config.serverId(), config.serverIdFromIdentification());
+    }
+
+    /** A listener producing with {@code KafkaProducer} to the configured cluster, for the supervisord that runs us. */
+    public static Listener create(ListenerConfig config) {
+        Map<String, Object> properties = config.producerProperties();
+        return new Listener(config, ServerIdentity.supervisordInstance(), Clock.systemUTC(),
+                () -> new org.apache.kafka.clients.producer.KafkaProducer<>(properties));
+    }
+
+    /**
+     * Speaks the eventlistener protocol on {@code in}/{@code out} until stdin ends or the protocol breaks. Writes
+     * READY first, before the spool is opened or anything else is loaded, then starts the background threads.
+     * Returns the exit code; {@link #close()} stops the background threads.
+     */
+    public int run(InputStream in, OutputStream out) {
+        EventListenerProtocol protocol = new EventListenerProtocol(in, out);
+        try {
+            protocol.ready();
+        } catch (IOException e) {
+            logger().error("cannot write to stdout (the supervisord pipe): {}", e.toString());
+            return EXIT_FAILURE;
+        }
+        logger();
+        config.notices().forEach(log::warn);
+        try {
+            if (!startServices()) {
+                return EXIT_OK;
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot start: {}", e.toString());
+            return EXIT_FAILURE;
+        }
+        while (true) {
+            int exit = handleNextEvent(protocol);
+            if (exit != CONTINUE) {
+                return exit;
+            }
+        }
+    }
+
+    private int handleNextEvent(EventListenerProtocol protocol) {
+        EventEnvelope event;
+        try {
+            event = protocol.readEvent();
+        } catch (ProtocolException e) {
+            if (e.kind() == ProtocolException.Kind.TRUNCATED_AT_EOF) {
+                log.error("{}; that event was not acknowledged, supervisord sends it again to the next listener",
+                        e.getMessage());
+                return EXIT_OK;
+            }
+            log.error("eventlistener protocol broken: {}; exiting so that supervisord restarts the listener on a fresh"
+                    + " pipe (the event was not acknowledged)", e.getMessage());
+            return EXIT_PROTOCOL_ERROR;
+        } catch (IOException e) {
+            if (isClosed()) {
+                return EXIT_OK;
+            }
+            log.error("cannot read stdin (the supervisord pipe): {}", e.toString());
+            return EXIT_FAILURE;
+        }
+        if (event == null) {
+            log.info("stdin closed: supervisord is stopping the listener");
+            return EXIT_OK;
+        }
+        long observedAt = clock.millis();
+        int exit = store(event, observedAt);
+        if (exit != CONTINUE) {
+            return exit;
+        }
+        try {
+            protocol.acknowledgeAndReady();
+            return CONTINUE;
+        } catch (IOException e) {
+            log.error("cannot write to stdout (the supervisord pipe): {}", e.toString());
+            return EXIT_FAILURE;
+        }
+    }
+
+    /** Appends the event to the spool, or decides it cannot be published; CONTINUE means: acknowledge it. */
+    private int store(EventEnvelope event, long observedAt) {
+        if (event.payloadDiscarded()) {
+            String headerText = new String(event.headerLine(), StandardCharsets.UTF_8);
+            oversized.incrementAndGet();
+            log.error("event payload of {} code points is longer than the {} kept; acknowledged but not published:"
+                    + " [{}]", event.payloadCodePoints(), EventListenerProtocol.DEFAULT_MAX_PAYLOAD_CODE_POINTS,
+                    headerText);
+            return CONTINUE;
+        }
+        List<String> problems = event.header().problems();
+        if (!problems.isEmpty()) {
+            // The payload was read, so the stream is in step; refusing the event would only make supervisord resend
+            // it forever.
+            malformed.incrementAndGet();
+            log.error("event header has {}; acknowledged but not published: [{}]", String.join(", ", problems),
+                    new String(event.headerLine(), StandardCharsets.UTF_8));
+            return CONTINUE;
+        }
+        String serverId = identity.serverIdForEvent(event.header().server());
+        try {
+            spool.append(new SpoolEntry.RawEvent(observedAt, serverId, instance, event.headerLine(),
+                    event.payload()));
+            acknowledged.incrementAndGet();
+            return CONTINUE;
+        } catch (Spool.TooLargeException e) {
+            oversized.incrementAndGet();
+            log.error("event does not fit the spool ({}); acknowledged but not published: [{}]", e.getMessage(),
+                    new String(event.headerLine(), StandardCharsets.UTF_8));
+            return CONTINUE;
+        } catch (Spool.ClosedException e) {
+            return EXIT_OK; // stopping: the event is not acknowledged and will be sent again
+        } catch (IOException e) {
+            log.error("cannot append the event to the spool: {}; not acknowledging it, exiting so that supervisord"
+                    + " restarts the listener and sends it again", e.toString());
+            return EXIT_FAILURE;
+        }
+    }
+
+    /** Opens the spool and starts the background threads; false if the listener was closed meanwhile. */
+    private boolean startServices() throws IOException {
+        synchronized (lifecycle) {
+            if (closed) {
+                return false;
+            }
+            spool = Spool.open(config.spool());
+            fsync = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "spool-fsync");
+                thread.setDaemon(true);
+                return thread;
+            });
+            long interval = config.spool().fsyncInterval().toMillis();
+            fsync.scheduleWithFixedDelay(this::syncSpool, interval, interval, TimeUnit.MILLISECONDS);
+            shipper = new SpoolShipper(spool, producerFactory, RecordMapper::toRecord,
+                    SpoolShipper.Settings.DEFAULTS);
+            shipper.start();
+            if (config.supervisor().snapshotsEnabled()) {
+                collector = new SnapshotCollector(config.supervisor(), identity, this::spoolSnapshot, clock);
+                collector.start();
+            }
+            Spool.Stats stats = spool.stats();
+            log.info("listening as server id {}{}; spool {} ({} records not yet in Kafka); snapshots {}",
+                    config.serverIdFromIdentification() ? "(until supervisord's identification is known) " : "",
+                    identity.current(), config.spool().dir(), stats.unshipped(),
+                    config.supervisor().snapshotsEnabled() ? "every " + config.supervisor().snapshotInterval()
+                            .toMillis() + " ms from " + config.supervisor().endpoint().display() : "off");
+            return true;
+        }
+    }
+
+    private void syncSpool() {
+        try {
+            spool.sync();
+        } catch (IOException | RuntimeException e) {
+            log.warn("spool fsync failed: {}", e.toString());
+        }
+    }
+
+    private void spoolSnapshot(SupervisorSnapshot snapshot) {
+        byte[] value = JsonSerde.of(SupervisorSnapshot.class).serialize(Topics.SNAPSHOTS, snapshot);
+        try {
+            spool.offer(new SpoolEntry.ReadyRecord(Topics.SNAPSHOTS,
+                    snapshot.server().getBytes(StandardCharsets.UTF_8), value, snapshot.observedAt()));
+        } catch (Spool.FullException e) {
+            log.warn("{}: snapshot dropped", e.getMessage());
+        } catch (Spool.ClosedException e) {
+            // stopping
+        } catch (IOException e) {
+            log.error("cannot append a snapshot to the spool: {}", e.toString());
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lifecycle) {
+            return closed;
+        }
+    }
+
+    private Logger logger() {
+        // Created after READY: slf4j initialisation is not on the way to the first READY.
+        if (log == null) {
+            log = LoggerFactory.getLogger(Listener.class);
+        }
+        return log;
+    }
+
+    /** Counters so far. */
+    public Stats stats() {
+        synchronized (lifecycle) {
+            return new Stats(acknowledged.get(), malformed.get(), oversized.get(),
+                    shipper == null ? 0 : shipper.shipped(), shipper == null ? 0 : shipper.skipped(),
+                    collector == null ? 0 : collector.succeeded(), collector == null ? 0 : collector.failed(),
+                    spool == null ? null : spool.stats());
+        }
+    }
+
+    /** Whether the shipper has sent everything in the spool and Kafka acknowledged it. */
+    public boolean caughtUp() {
+        synchronized (lifecycle) {
+            return shipper != null && shipper.caughtUp();
+        }
+    }
+
+    /**
+     * Stops the collector, lets the shipper drain the spool for up to the shutdown grace, fsyncs and closes the
+     * spool. Safe to call twice and from a shutdown hook while {@link #run} is still reading.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        if (collector != null) {
+            collector.close();
+        }
+        if (shipper != null) {
+            shipper.close(config.shutdownGrace());
+        }
+        if (fsync != null) {
+            // Not shutdownNow(): interrupting a force() would close the spool's channel under it.
+            fsync.shutdown();
+            try {
+                fsync.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (spool != null) {
+            try {
+                spool.close();
+            } catch (IOException e) {
+                logger().error("cannot close the spool cleanly: {}", e.toString());
+            }
+            Stats stats = stats();
+            logger().info("stopped: {} events acknowledged, {} records shipped, {} skipped, {} malformed, {}"
+                    + " oversized; {} records left in the spool for the next start; {} dropped when the spool was"
+                    + " full", stats.acknowledged(), stats.shipped(), stats.skipped(), stats.malformed(),
+                    stats.oversized(), stats.spool().unshipped(), stats.spool().droppedRecords());
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.supervisorkafka.listener.spool;
+
+import java.nio.BufferUnderflowException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * What one spool record holds. The hot path stores an event as supervisord sent it ({@link RawEvent}) so that
+ * acknowledging costs no JSON; the snapshot collector stores finished Kafka records ({@link ReadyRecord}).
+ */
+public sealed interface SpoolEntry {
+
+    byte TYPE_RAW_EVENT = 1;
+    byte TYPE_READY_RECORD = 2;
+
+    /**
+     * An event as read from supervisord, with what identifies its origin at the time it was read: the server id and
+     * the supervisord instance are those of the listener that read it, not of the one that later ships it.
+     *
+     * @param observedAt epoch ms when the listener read the event
+     * @param header     the header line, without its newline
+     * @param payload    the payload, UTF-8, exactly {@code len} code points
+     */
+    record RawEvent(long observedAt, String serverId, String instance, byte[] header, byte[] payload)
+            implements SpoolEntry {
+        public RawEvent {
+            Objects.requireNonNull(serverId, "serverId");
+            Objects.requireNonNull(instance, "instance");
+            Objects.requireNonNull(header, "header");
+            Objects.requireNonNull(payload, "payload");
+        }
+    }
+
+    /** A record ready for Kafka: topic, key, value and record timestamp (epoch ms). */
+    record ReadyRecord(String topic, byte[] key, byte[] value, long timestamp) implements SpoolEntry {
+        public ReadyRecord {
+            Objects.requireNonNull(topic, "topic");
+            Objects.requireNonNull(value, "value");
+        }
+    }
+
+    /** The bytes of this entry as stored in a spool record. */
+    default byte[] encode() {
+        // Java 17 has no pattern matching for switch; the sealed hierarchy keeps this if/else exhaustive.
+        if (this instanceof RawEvent e) {
+            byte[] server = utf8(e.serverId());
+            byte[] instance = utf8(e.instance());
+            ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 4 + server.length + 4 + instance.length
+                    + 4 + e.header().length + 4 + e.payload().length);
+            buf.put(TYPE_RAW_EVENT).putLong(e.observedAt());
+            putBytes(buf, server);
+            putBytes(buf, instance);
+            putBytes(buf, e.header());
+            putBytes(buf, e.payload());
+            return buf.array();
+        }
+        ReadyRecord r = (ReadyRecord) this;
+        byte[] topic = utf8(r.topic());
+        int keyLength = r.key() == null ? 0 : r.key().length;
+        ByteBuffer buf = ByteBuffer.allocate(1 + 8 + 4 + topic.length + 4 + keyLength + 4 + r.value().length);
+        buf.put(TYPE_READY_RECORD).putLong(r.timestamp());
+        putBytes(buf, topic);
+        if (r.key() == null) {
+            buf.putInt(-1);
+        } else {
+            putBytes(buf, r.key());
+        }
+        putBytes(buf, r.value());
+        return buf.array();
+    }
+
+    /** The entry stored in a spool record; IllegalArgumentException if the bytes are not one. */
+    static SpoolEntry decode(byte[] bytes) {
+        ByteBuffer buf = ByteBuffer.wrap(bytes);
+        try {
+            byte type = buf.get();
+            SpoolEntry entry = switch (type) {
+                case TYPE_RAW_EVENT -> {
+                    long observedAt = buf.getLong();
+                    String server = string(getBytes(buf));
+                    String instance = string(getBytes(buf));
+                    byte[] header = getBytes(buf);
+                    byte[] payload = getBytes(buf);
+                    yield new RawEvent(observedAt, server, instance, header, payload);
+                }
+                case TYPE_READY_RECORD -> {
+                    long timestamp = buf.getLong();
+                    String topic = string(getBytes(buf));
+                    byte[] key = getBytes(buf);
+                    byte[] value = getBytes(buf);
+                    yield new ReadyRecord(topic, key, value, timestamp);
+                }
+                default -> throw new IllegalArgumentException("unknown spool entry type " + type);
+            };
+            if (buf.hasRemaining()) {
+                throw new IllegalArgumentException("spool entry has " + buf.remaining() + " trailing bytes");
+            }
+            return entry;
+        } catch (BufferUnderflowException | NegativeArraySizeException e) {
+            throw new IllegalArgumentException("spool entry is truncated", e);
+        }
+    }
+
+    private static void putBytes(ByteBuffer buf, byte[] bytes) {
+        buf.putInt(bytes.length).put(bytes);
+    }
+
+    private static byte[] getBytes(ByteBuffer buf) {
+        int length = buf.getInt();
+        if (length == -1) {
+            return null;
+        }
+        if (length < 0 || length > buf.remaining()) {
+            throw new IllegalArgumentException("bad length " + length + " in spool entry");
+        }
+        byte[] bytes = new byte[length];
+        buf.get(bytes);
+        return bytes;
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String string(byte[] bytes) {
+        if (bytes == null) {
+            throw new IllegalArgumentException("missing string in spool entry");
+        }
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,109 @@
+package io.supervisorkafka.listener.supervisor;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * Where supervisord's XML-RPC interface listens: its {@code [unix_http_server]} socket or its
+ * {@code [inet_http_server]}, as in {@code SUPERVISOR_SERVER_URL} ({@code unix:///var/run/supervisor.sock},
+ * {@code http://127.0.0.1:9001}). {@link #display()} never carries credentials.
+ */
+public sealed interface SupervisorEndpoint {
+
+    /** The default request path, as supervisorctl uses it. */
+    String RPC_PATH = "/RPC2";
+
+    /** The endpoint as shown in logs and records: no credentials. */
+    String display();
+
+    /** The HTTP request path. */
+    String requestPath();
+
+    /** The HTTP Host header. */
+    String hostHeader();
+
+    record Unix(Path socket) implements SupervisorEndpoint {
+        @Override
+        public String display() {
+            return "unix://" + socket;
+        }
+
+        @Override
+        public String requestPath() {
+            return RPC_PATH;
+        }
+
+        @Override
+        public String hostHeader() {
+            return "localhost";
+        }
+    }
+
+    record Http(String host, int port, String path) implements SupervisorEndpoint {
+        @Override
+        public String display() {
+            return "http://" + hostHeader() + path;
+        }
+
+        @Override
+        public String requestPath() {
+            return path;
+        }
+
+        @Override
+        public String hostHeader() {
+            String h = host.contains(":") ? "[" + host + "]" : host;
+            return port == 80 ? h : h + ":" + port;
+        }
+    }
+
+    /** An endpoint and the credentials that were written into its URL ({@code http://user:pass@host}), if any. */
+    record Parsed(SupervisorEndpoint endpoint, Credentials credentials) {
+    }
+
+    /** Parses a supervisor URL; the exception message never repeats the URL, which may hold a password. */
+    static Parsed parse(String url) {
+        String trimmed = url.trim();
+        String lower = trimmed.toLowerCase(Locale.ROOT);
+        if (lower.startsWith("unix://")) {
+            String path = trimmed.substring("unix://".length());
+            if (path.isEmpty()) {
+                throw new IllegalArgumentException("supervisor URL unix:// has no socket path");
+            }
+            return new Parsed(new Unix(Path.of(path)), null);
+        }
+        if (!lower.startsWith("http://")) {
+            int colon = trimmed.indexOf(':');
+            String scheme = colon > 0 ? trimmed.substring(0, colon) : "(none)";
+            throw new IllegalArgumentException("unsupported supervisor URL scheme '" + scheme
+                    + "': use unix:///path/to/supervisor.sock or http://host:port");
+        }
+        URI uri;
+        try {
+            uri = new URI(trimmed);
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("supervisor URL is not a valid http:// URL");
+        }
+        if (uri.getHost() == null) {
+            throw new IllegalArgumentException("supervisor URL has no host");
+        }
+        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")
+                ? RPC_PATH : uri.getRawPath();
+        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
+                : uri.getHost();
+        Credentials credentials = null;
+        String userInfo = uri.getRawUserInfo();
+        if (userInfo != null) {
+            int colon = userInfo.indexOf(':');
+            String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
+            String password = colon < 0 ? "" : userInfo.substring(colon + 1);
+            credentials = new Credentials(URLDecoder.decode(user, StandardCharsets.UTF_8),
+                    URLDecoder.decode(password, StandardCharsets.UTF_8));
+        }
+        return new Parsed(new Http(host, uri.getPort() < 0 ? 80 : uri.getPort(), path), credentials);
+    }
+}

@@ -1,0 +1,178 @@
+package io.supervisorkafka.listener;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.supervisorkafka.listener.spool.SpoolFullPolicy;
+import io.supervisorkafka.listener.supervisor.SupervisorEndpoint;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path dir;
+
+    private final Map<String, String> env = new HashMap<>();
+
+    @BeforeEach
+    void keepTheDefaultSpoolInTheTempDir() {
+        // Never let a test create /var/lib/supervisor-kafka.
+        env.put(ConfigLoader.ENV_SPOOL_DIR, dir.resolve("env-spool").toString());
+    }
+
+    private static ConfigLoader.Flags flags(String bootstrap, Path config) {
+        return new ConfigLoader.Flags(bootstrap, config, null, false, null, null, null, null, null, null, null);
+    }
+
+    private Path file(String content) throws IOException {
+        Path file = dir.resolve("listener.properties");
+        Files.writeString(file, content);
+        return file;
+    }
+
+    private ListenerConfig load(ConfigLoader.Flags flags) {
+        return ConfigLoader.load(flags, env, "host-1");
+    }
+
+    @Test
+    void defaults() {
+        ListenerConfig config = load(flags("kafka:9092", null));
+        assertThat(config.serverId()).isEqualTo("host-1");
+        assertThat(config.serverIdFromIdentification()).isFalse();
+        assertThat(config.spool().dir()).isEqualTo(dir.resolve("env-spool"));
+        assertThat(config.spool().maxBytes()).isEqualTo(256L * 1024 * 1024);
+        assertThat(config.spool().segmentBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(config.spool().fullPolicy()).isEqualTo(SpoolFullPolicy.DROP_OLDEST);
+        assertThat(config.spool().fsyncInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(config.supervisor().snapshotInterval()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(config.supervisor().rpcTimeout()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(config.supervisor().snapshotsEnabled()).isFalse();
+        assertThat(config.notices()).anySatisfy(n -> assertThat(n).contains("snapshots are off"));
+        assertThat(config.producerProperties()).containsEntry("bootstrap.servers", "kafka:9092")
+                .containsEntry("enable.idempotence", "true").containsEntry("acks", "all")
+                .containsEntry("linger.ms", "5").containsEntry("client.id", "supervisor-kafka-listener-host-1");
+    }
+
+    @Test
+    void producerPropertiesPassThroughAndFlagsOverrideTheFile() throws IOException {
+        Path config = file("""
+                bootstrap.servers=file-broker:9093
+                security.protocol=SASL_SSL
+                sasl.mechanism=SCRAM-SHA-512
+                sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule required username="u" password="p";
+                ssl.truststore.location=/etc/kafka/truststore.jks
+                linger.ms=20
+                acks=1
+                enable.idempotence=false
+                listener.spool.max.bytes=1m
+                listener.spool.full.policy=block
+                listener.snapshot.interval=15s
+                listener.server.id=from-file
+                """);
+        ListenerConfig fromFile = load(flags(null, config));
+        assertThat(fromFile.producerProperties()).containsEntry("bootstrap.servers", "file-broker:9093")
+                .containsEntry("security.protocol", "SASL_SSL").containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry("ssl.truststore.location", "/etc/kafka/truststore.jks")
+                .containsEntry("linger.ms", "20").containsEntry("acks", "all")
+                .containsEntry("enable.idempotence", "true").doesNotContainKey("listener.spool.max.bytes");
+        assertThat(fromFile.spool().maxBytes()).isEqualTo(1024 * 1024);
+        assertThat(fromFile.spool().fullPolicy()).isEqualTo(SpoolFullPolicy.BLOCK);
+        assertThat(fromFile.supervisor().snapshotInterval()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(fromFile.serverId()).isEqualTo("from-file");
+        assertThat(fromFile.toString()).doesNotContain("password=").doesNotContain("\"p\"");
+
+        ListenerConfig flagged = load(new ConfigLoader.Flags("flag-broker:9092", config, "from-flag", true,
+                "unix:///run/supervisor.sock", "1m", "3s", dir.resolve("flag-spool"), "2MiB", "drop-oldest",
+                "1s"));
+        assertThat(flagged.producerProperties()).containsEntry("bootstrap.servers", "flag-broker:9092");
+        assertThat(flagged.serverId()).isEqualTo("from-flag");
+        assertThat(flagged.serverIdFromIdentification()).isTrue();
+        assertThat(flagged.spool().maxBytes()).isEqualTo(2 * 1024 * 1024);
+        assertThat(flagged.spool().fullPolicy()).isEqualTo(SpoolFullPolicy.DROP_OLDEST);
+        assertThat(flagged.spool().dir()).isEqualTo(dir.resolve("flag-spool"));
+        assertThat(flagged.spool().fsyncInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(flagged.supervisor().snapshotInterval()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(flagged.supervisor().rpcTimeout()).isEqualTo(Duration.ofSeconds(3));
+        assertThat(flagged.supervisor().endpoint())
+                .isEqualTo(new SupervisorEndpoint.Unix(Path.of("/run/supervisor.sock")));
+    }
+
+    @Test
+    void supervisorUrlAndCredentialsComeFromFlagFileEnvOrUrl() throws IOException {
+        env.put(ConfigLoader.ENV_SERVER_URL, "http://127.0.0.1:9001");
+        env.put(ConfigLoader.ENV_USERNAME, "env-user");
+        env.put(ConfigLoader.ENV_PASSWORD, "env-secret");
+        ListenerConfig fromEnv = load(flags("k:9092", null));
+        assertThat(fromEnv.supervisor().endpoint()).isEqualTo(new SupervisorEndpoint.Http("127.0.0.1", 9001, "/RPC2"));
+        assertThat(fromEnv.supervisor().credentials().username()).isEqualTo("env-user");
+        assertThat(fromEnv.supervisor().credentials().password()).isEqualTo("env-secret");
+        assertThat(fromEnv.toString()).doesNotContain("env-secret");
+
+        Path config = file("""
+                listener.supervisor.url=http://sup.example:9002/custom
+                listener.supervisor.username=file-user
+                listener.supervisor.password=file-secret
+                """);
+        ListenerConfig fromFile = load(flags("k:9092", config));
+        assertThat(fromFile.supervisor().endpoint().display()).isEqualTo("http://sup.example:9002/custom");
+        assertThat(fromFile.supervisor().credentials().password()).isEqualTo("file-secret");
+
+        env.clear();
+        env.put(ConfigLoader.ENV_SPOOL_DIR, dir.resolve("env-spool").toString());
+        ConfigLoader.Flags withUrl = new ConfigLoader.Flags("k:9092", null, null, false,
+                "http://url-user:url%40secret@127.0.0.1:9001", null, null, null, null, null, null);
+        ListenerConfig fromUrl = load(withUrl);
+        assertThat(fromUrl.supervisor().credentials().username()).isEqualTo("url-user");
+        assertThat(fromUrl.supervisor().credentials().password()).isEqualTo("url@secret");
+        assertThat(fromUrl.supervisor().endpoint().display()).isEqualTo("http://127.0.0.1:9001/RPC2");
+    }
+
+    @Test
+    void spoolFallsBackToTheTempDirWhenTheDefaultIsNotWritable() throws IOException {
+        Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
+        env.put(ConfigLoader.ENV_SPOOL_DIR, notADirectory.resolve("spool").toString());
+        ListenerConfig config = ConfigLoader.load(flags("k:9092", null), env, "web/1");
+        assertThat(config.spool().dir())
+                .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "supervisor-kafka-spool-web_1"));
+        assertThat(config.notices()).anySatisfy(n -> assertThat(n).contains("not writable"));
+    }
+
+    @Test
+    void mistakesAreReportedClearly() throws IOException {
+        assertThatThrownBy(() -> load(flags(null, null))).hasMessageContaining("--bootstrap-servers");
+        Path typo = file("listener.spool.maxbytes=1m\n");
+        assertThatThrownBy(() -> load(flags("k:9092", typo))).hasMessageContaining("listener.spool.maxbytes");
+        Path zstd = file("compression.type=zstd\n");
+        assertThatThrownBy(() -> load(flags("k:9092", zstd))).hasMessageContaining("lz4");
+        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false, null, "30", null, null,
+                null, null, null))).hasMessageContaining("--snapshot-interval").hasMessageContaining("30s");
+        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null,
+                "lots", null, null))).hasMessageContaining("--spool-max-bytes");
+        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null,
+                null, "wait", null))).hasMessageContaining("drop-oldest or block");
+        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false,
+                "https://user:hunter22@host", null, null, null, null, null, null)))
+                .hasMessageContaining("https").hasMessageNotContaining("hunter22");
+        assertThatThrownBy(() -> load(flags("k:9092", dir.resolve("missing.properties"))))
+                .hasMessageContaining("missing.properties");
+    }
+
+    @Test
+    void unitsParse() {
+        assertThat(Units.duration("x", "250ms")).isEqualTo(Duration.ofMillis(250));
+        assertThat(Units.duration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(Units.duration("x", "PT1.5S")).isEqualTo(Duration.ofMillis(1500));
+        assertThat(Units.duration("x", "0s")).isZero();
+        assertThat(Units.bytes("x", "4096")).isEqualTo(4096);
+        assertThat(Units.bytes("x", "64k")).isEqualTo(65536);
+        assertThat(Units.bytes("x", "256MiB")).isEqualTo(256L * 1024 * 1024);
+        assertThat(Units.bytes("x", "1g")).isEqualTo(1024L * 1024 * 1024);
+    }
+}

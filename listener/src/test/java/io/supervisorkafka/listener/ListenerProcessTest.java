@@ -1,0 +1,139 @@
+package io.supervisorkafka.listener;
+
+import static io.supervisorkafka.listener.testing.TestEvents.acknowledgements;
+import static io.supervisorkafka.listener.testing.TestEvents.event;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.supervisorkafka.listener.spool.Spool;
+import io.supervisorkafka.listener.spool.SpoolConfig;
+import io.supervisorkafka.listener.spool.SpoolEntry;
+import io.supervisorkafka.listener.spool.SpoolFullPolicy;
+import io.supervisorkafka.listener.spool.SpoolReader;
+import io.supervisorkafka.listener.supervisor.EventDecoder;
+import io.supervisorkafka.listener.testing.ListenerProcess;
+import io.supervisorkafka.schemas.SupervisorEvent;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** ListenerMain in its own JVM with piped stdin/stdout, as supervisord runs it. No Kafka broker is reachable. */
+class ListenerProcessTest {
+    @TempDir
+    Path dir;
+
+    private ListenerProcess listener;
+
+    @AfterEach
+    void stop() throws InterruptedException {
+        if (listener != null) {
+            listener.close();
+        }
+    }
+
+    private static String unreachableBroker() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return "127.0.0.1:" + probe.getLocalPort(); // closed again: nothing listens there
+        }
+    }
+
+    private ListenerProcess start(String... extra) throws IOException {
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", unreachableBroker(), "--server-id",
+                "proc-1", "--spool-dir", dir.resolve("spool").toString(), "--snapshot-interval", "0s"));
+        args.addAll(List.of(extra));
+        listener = ListenerProcess.start(dir.resolve("stderr.txt"), args);
+        return listener;
+    }
+
+    private static String log(int i) {
+        return "processname:app groupname:app pid:7\nline " + i + ": héllo 😀 日本 " + "é".repeat(i) + "\n";
+    }
+
+    @Test
+    void acknowledgesOnlyAfterSpoolingSoKill9LosesNothingAcknowledged() throws Exception {
+        ListenerProcess listener = start("--fsync-interval", "1h"); // nothing fsynced: the page cache must suffice
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.stdout().equals("READY\n"));
+        System.err.println("listener READY " + listener.millisToFirstByte() + " ms after JVM start (test classpath)");
+
+        int events = 25;
+        for (int i = 0; i < events; i++) {
+            listener.write(event("web-1", i, "PROCESS_LOG_STDOUT", log(i)));
+            int acknowledged = i + 1;
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.stdout().equals(acknowledgements(acknowledged)));
+        }
+        listener.kill9();
+
+        assertThat(listener.stdout()).isEqualTo(acknowledgements(events));
+        List<SupervisorEvent> spooled = new ArrayList<>();
+        try (Spool spool = Spool.open(new SpoolConfig(dir.resolve("spool"), SpoolConfig.DEFAULT_MAX_BYTES,
+                SpoolConfig.defaultSegmentBytes(SpoolConfig.DEFAULT_MAX_BYTES), SpoolFullPolicy.DROP_OLDEST,
+                Duration.ofSeconds(1)));
+             SpoolReader reader = spool.reader(spool.checkpoint())) {
+            for (SpoolReader.Entry e = reader.next(); e != null; e = reader.next()) {
+                spooled.add(EventDecoder.decode((SpoolEntry.RawEvent) e.decode()));
+            }
+        }
+        assertThat(spooled).hasSize(events);
+        for (int i = 0; i < events; i++) {
+            assertThat(spooled.get(i).serial()).isEqualTo(i);
+            assertThat(spooled.get(i).server()).isEqualTo("proc-1");
+            assertThat(spooled.get(i).data()).isEqualTo(log(i).substring(log(i).indexOf('\n') + 1));
+            assertThat(spooled.get(i).instance()).isEqualTo(ProcessHandle.current().pid() + "-"
+                    + ProcessHandle.current().info().startInstant().orElseThrow().toEpochMilli());
+        }
+    }
+
+    @Test
+    void stdinClosedExitsCleanlyWithOnlyProtocolBytesOnStdout() throws Exception {
+        ListenerProcess listener = start("--config", writeConfig("listener.shutdown.grace=200ms\n").toString());
+        listener.write(event("web-1", 0, "TICK_5", "when:1795307165"));
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.stdout().equals(acknowledgements(1)));
+        listener.closeStdin();
+
+        assertThat(listener.waitForExit(30)).isZero();
+        assertThat(listener.stdout()).isEqualTo(acknowledgements(1));
+        assertThat(listener.stderr()).contains("stdin closed").contains("1 events acknowledged");
+    }
+
+    @Test
+    void brokenProtocolExitsNonZeroWithoutWritingToStdout() throws Exception {
+        ListenerProcess listener = start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.stdout().equals("READY\n"));
+        listener.write("ver:3.0 server:web-1 serial:1 pool:kafka poolserial:1 eventname:TICK_5\nwhen:1"
+                .getBytes(StandardCharsets.US_ASCII));
+
+        assertThat(listener.waitForExit(30)).isEqualTo(Listener.EXIT_PROTOCOL_ERROR);
+        assertThat(listener.stdout()).isEqualTo("READY\n");
+        assertThat(listener.stderr()).contains("protocol broken").contains("no len");
+    }
+
+    @Test
+    void helpAndUsageErrorsGoToStderr() throws Exception {
+        ListenerProcess help = ListenerProcess.start(dir.resolve("help.txt"), List.of("--help"));
+        listener = help;
+        assertThat(help.waitForExit(30)).isZero();
+        assertThat(help.stdout()).isEmpty();
+        assertThat(help.stderr()).contains("--spool-full-policy").contains("--server-id-from-identification");
+        help.close();
+
+        ListenerProcess bad = ListenerProcess.start(dir.resolve("bad.txt"),
+                List.of("--bootstrap-servers", "k:9092", "--spool-full-policy", "wait"));
+        listener = bad;
+        assertThat(bad.waitForExit(30)).isEqualTo(2);
+        assertThat(bad.stdout()).isEmpty();
+        assertThat(bad.stderr()).contains("drop-oldest or block");
+    }
+
+    private Path writeConfig(String content) throws IOException {
+        Path file = dir.resolve("listener.properties");
+        java.nio.file.Files.writeString(file, content);
+        return file;
+    }
+}

@@ -1,0 +1,115 @@
+package io.supervisorkafka.streams;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The running application: provisions the topics, then runs the topology until closed or failed. {@link StreamsMain}
+ * only turns the command line into its {@link Properties} and {@link PipelineConfig}; tests run it the same way.
+ */
+public final class StreamsApp implements AutoCloseable {
+
+    public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
+    private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
+
+    private final Properties properties;
+    private final PipelineConfig config;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Object lifecycle = new Object();
+    private volatile boolean failed;
+    private volatile KafkaStreams streams;
+    private boolean closed;
+
+    public StreamsApp(Properties properties, PipelineConfig config) {
+        this.properties = properties;
+        this.config = config;
+    }
+
+    /** Creates the missing topics and starts processing; returns once the stream threads are started. */
+    public void start() throws Exception {
+        Map<String, Object> adminConfig = new StreamsConfig(properties).getAdminConfigs(
+                properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-provisioner");
+        try (Admin admin = Admin.create(adminConfig)) {
+            new TopicProvisioner(admin).ensureTopics(config, ADMIN_TIMEOUT);
+        }
+        synchronized (lifecycle) {
+            if (closed) {
+                return; // closed while provisioning, e.g. by SIGTERM: nothing to start
+            }
+            if (streams != null) {
+                throw new IllegalStateException("already started");
+            }
+            streams = newKafkaStreams();
+            streams.start();
+        }
+        log.info("started {} with {}", properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG), config);
+    }
+
+    private KafkaStreams newKafkaStreams() {
+        KafkaStreams kafkaStreams = new KafkaStreams(TopologyFactory.build(config), properties);
+        kafkaStreams.setUncaughtExceptionHandler(exception -> {
+            // Bad input records are handled by the exception handlers; what reaches here is a bug or an
+            // infrastructure failure, which a restart by the process supervisor is the best answer to.
+            log.error("a stream thread failed, shutting the application down", exception);
+            failed = true;
+            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        kafkaStreams.setStateListener((newState, oldState) -> {
+            log.info("Kafka Streams state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.ERROR) {
+                failed = true;
+            }
+            if (newState == KafkaStreams.State.ERROR || newState == KafkaStreams.State.NOT_RUNNING) {
+                terminated.countDown();
+            }
+        });
+        return kafkaStreams;
+    }
+
+    public KafkaStreams.State state() {
+        KafkaStreams current = streams;
+        return current == null ? KafkaStreams.State.CREATED : current.state();
+    }
+
+    /** Blocks until the application stopped, by {@link #close} or by a failure. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        return terminated.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the application stopped because of an error rather than by {@link #close}. */
+    public boolean failed() {
+        return failed;
+    }
+
+    /** Stops processing, committing what was processed; waits at most {@code timeout}. Idempotent. */
+    public void close(Duration timeout) {
+        KafkaStreams toClose;
+        synchronized (lifecycle) {
+            closed = true;
+            toClose = streams;
+        }
+        if (toClose != null && !toClose.close(timeout)) {
+            log.warn("Kafka Streams did not close within {}", timeout);
+        }
+        terminated.countDown();
+    }
+
+    @Override
+    public void close() {
+        close(DEFAULT_CLOSE_TIMEOUT);
+    }
+}

@@ -1,0 +1,188 @@
+package io.supervisorkafka.streams;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
+import org.apache.kafka.streams.processor.LogAndSkipOnInvalidTimestamp;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * The command line: turns options and an optional properties file into Kafka Streams properties and a
+ * {@link PipelineConfig}, runs a {@link StreamsApp}, and closes it on SIGTERM/SIGINT. Logs go to stderr.
+ *
+ * <p>Precedence: this class's defaults, then the {@code --config} file, then the options.
+ */
+@Command(name = "supervisor-kafka-streams", mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = StreamsMain.Version.class,
+        description = "Derives fleet-wide process status, process counts, service checks and metrics from "
+                + "supervisord events and snapshots.")
+public final class StreamsMain implements Callable<Integer> {
+
+    public static final String DEFAULT_APPLICATION_ID = "supervisor-kafka-streams";
+    private static final Logger log = LoggerFactory.getLogger(StreamsMain.class);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
+            description = "Kafka brokers. Required unless bootstrap.servers is in --config.")
+    String bootstrapServers;
+
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Kafka Streams properties (application.id, state.dir, security, any client setting); "
+                    + "the options here override it.")
+    Path configFile;
+
+    @Option(names = "--application-id", paramLabel = "ID",
+            description = "Kafka Streams application.id (consumer group, internal topic prefix). "
+                    + "Default: from --config, else " + DEFAULT_APPLICATION_ID + ".")
+    String applicationId;
+
+    @Option(names = "--state-dir", paramLabel = "DIR",
+            description = "Where the local state stores live. Default: from --config, else Kafka Streams' default.")
+    Path stateDir;
+
+    @Option(names = "--partitions", paramLabel = "N",
+            description = "Partitions of the topics created when missing. Default: " + PipelineConfig.DEFAULT_PARTITIONS
+                    + ".")
+    Integer partitions;
+
+    @Option(names = "--replication-factor", paramLabel = "N",
+            description = "Replication of the topics created when missing, internal topics included. "
+                    + "Default: replication.factor from --config, else the broker's default.")
+    Short replicationFactor;
+
+    @Option(names = "--punctuate-interval", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "15s",
+            description = "How often metrics are re-emitted and connectivity staleness checked (e.g. 15s, 500ms). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration punctuateInterval;
+
+    @Option(names = "--stale-after", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "90s",
+            description = "supervisord.can_connect turns UNKNOWN when no snapshot arrived for this long. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Duration staleAfter;
+
+    @Option(names = "--dedup-retention", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "1h",
+            description = "How long event ids are remembered to drop redeliveries. Default: ${DEFAULT-VALUE}.")
+    Duration dedupRetention;
+
+    @Option(names = "--close-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "30s",
+            description = "How long a shutdown waits for processing to stop cleanly. Default: ${DEFAULT-VALUE}.")
+    Duration closeTimeout;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new StreamsMain()).execute(args));
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Properties properties = streamsProperties();
+        StreamsApp app = new StreamsApp(properties, pipelineConfig(properties));
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            log.info("shutdown requested, closing within {}", closeTimeout);
+            app.close(closeTimeout);
+        }, "streams-shutdown"));
+        try {
+            app.start();
+        } catch (Exception e) {
+            log.error("cannot start", e);
+            app.close(closeTimeout);
+            return 1;
+        }
+        app.awaitTermination();
+        if (app.failed()) {
+            app.close(closeTimeout);
+            return 1;
+        }
+        return 0;
+    }
+
+    /** The Kafka Streams properties: {@link #defaultProperties()}, then the --config file, then the options. */
+    Properties streamsProperties() {
+        Properties properties = defaultProperties();
+        if (configFile != null) {
+            Properties file = new Properties();
+            try (Reader reader = Files.newBufferedReader(configFile)) {
+                file.load(reader);
+            } catch (IOException e) {
+                throw new ParameterException(spec.commandLine(), "cannot read --config " + configFile + ": " + e);
+            }
+            properties.putAll(file);
+        }
+        putIfSet(properties, CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        putIfSet(properties, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        putIfSet(properties, StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        putIfSet(properties, StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
+        if (properties.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "").isBlank()) {
+            throw new ParameterException(spec.commandLine(),
+                    "Missing --bootstrap-servers (or bootstrap.servers in --config)");
+        }
+        return properties;
+    }
+
+    /**
+     * What the app sets unless told otherwise: exactly-once, and bad input never stops it (unreadable records and
+     * records whose processing throws are logged, skipped and sent to {@value TopicProvisioner#DEAD_LETTERS}).
+     */
+    static Properties defaultProperties() {
+        Properties properties = new Properties();
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, DEFAULT_APPLICATION_ID);
+        properties.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueExceptionHandler.class.getName());
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
+                LogAndContinueProcessingExceptionHandler.class.getName());
+        properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        properties.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, ProductionErrorPolicy.class.getName());
+        properties.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, TopicProvisioner.DEAD_LETTERS);
+        properties.put(StreamsConfig.DEFAULT_TIMESTAMP_EXTRACTOR_CLASS_CONFIG,
+                LogAndSkipOnInvalidTimestamp.class.getName());
+        return properties;
+    }
+
+    /** The pipeline settings; the replication factor is the one Kafka Streams uses for its internal topics. */
+    PipelineConfig pipelineConfig(Properties streamsProperties) {
+        try {
+            short replication = Short.parseShort(streamsProperties.getProperty(StreamsConfig.REPLICATION_FACTOR_CONFIG,
+                    String.valueOf(PipelineConfig.BROKER_DEFAULT_REPLICATION)).trim());
+            return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention,
+                    partitions == null ? PipelineConfig.DEFAULT_PARTITIONS : partitions, replication);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
+    }
+
+    private static void putIfSet(Properties properties, String key, Object value) {
+        if (value != null) {
+            properties.put(key, value.toString());
+        }
+    }
+
+    /** The version in the jar's manifest. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            String version = StreamsMain.class.getPackage().getImplementationVersion();
+            return new String[] {"supervisor-kafka-streams " + (version == null ? "(development build)" : version)};
+        }
+    }
+}

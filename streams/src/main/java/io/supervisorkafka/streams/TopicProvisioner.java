@@ -1,0 +1,102 @@
+package io.supervisorkafka.streams;
+
+import io.supervisorkafka.schemas.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Creates the topics the pipeline reads and writes when they are missing, and leaves existing ones alone. The status
+ * and counts topics are compacted: each holds the latest value per key. Also checks that the two inputs are
+ * co-partitioned, which the per-server state relies on.
+ */
+public final class TopicProvisioner {
+
+    /** Where input records that cannot be read or processed go (Kafka Streams' dead letter queue, KIP-1034). */
+    public static final String DEAD_LETTERS = "supervisor.dead-letters";
+
+    private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
+
+    private final Admin admin;
+
+    public TopicProvisioner(Admin admin) {
+        this.admin = admin;
+    }
+
+    /** Every topic the pipeline needs, as it would create them. */
+    public static List<NewTopic> requiredTopics(PipelineConfig config) {
+        Optional<Integer> partitions = Optional.of(config.partitions());
+        Optional<Short> replication = config.replicationFactor() == PipelineConfig.BROKER_DEFAULT_REPLICATION
+                ? Optional.empty() : Optional.of(config.replicationFactor());
+        List<NewTopic> topics = new ArrayList<>();
+        for (String name : Topics.INPUTS) {
+            topics.add(new NewTopic(name, partitions, replication));
+        }
+        for (String name : Topics.OUTPUTS) {
+            NewTopic topic = new NewTopic(name, partitions, replication);
+            if (Topics.COMPACTED_OUTPUTS.contains(name)) {
+                topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
+            }
+            topics.add(topic);
+        }
+        topics.add(new NewTopic(DEAD_LETTERS, partitions, replication));
+        return topics;
+    }
+
+    /**
+     * Creates the missing topics and returns their names. Safe to run from several instances at once: a topic another
+     * instance created meanwhile counts as existing.
+     *
+     * @throws IllegalStateException when the two inputs exist with different partition counts
+     */
+    public List<String> ensureTopics(PipelineConfig config, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        List<NewTopic> missing = requiredTopics(config).stream()
+                .filter(topic -> !existing.contains(topic.name()))
+                .toList();
+        List<String> created = new ArrayList<>();
+        if (!missing.isEmpty()) {
+            var results = admin.createTopics(missing).values();
+            for (NewTopic topic : missing) {
+                try {
+                    results.get(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    created.add(topic.name());
+                    log.info("created topic {}", topic);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw e;
+                    }
+                }
+            }
+        }
+        requireCoPartitionedInputs(timeout);
+        return created;
+    }
+
+    private void requireCoPartitionedInputs(Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, TopicDescription> inputs = admin.describeTopics(Topics.INPUTS).allTopicNames()
+                .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        Map<String, Integer> partitions = inputs.values().stream()
+                .collect(Collectors.toMap(TopicDescription::name, description -> description.partitions().size()));
+        if (partitions.values().stream().distinct().count() > 1) {
+            throw new IllegalStateException("the input topics must have the same partition count, so that a server's "
+                    + "events and snapshots meet in the same task; they have " + partitions);
+        }
+    }
+}

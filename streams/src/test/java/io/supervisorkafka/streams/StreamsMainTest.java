@@ -1,0 +1,124 @@
+package io.supervisorkafka.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class StreamsMainTest {
+
+    @TempDir
+    Path dir;
+
+    private static StreamsMain parse(String... args) {
+        StreamsMain main = new StreamsMain();
+        new CommandLine(main).parseArgs(args);
+        return main;
+    }
+
+    @Test
+    void theDefaultsAreExactlyOnceAndNeverDyingOnBadInput() {
+        StreamsMain main = parse("--bootstrap-servers", "localhost:9092");
+        Properties properties = main.streamsProperties();
+
+        assertThat(properties).containsEntry(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9092")
+                .containsEntry(StreamsConfig.APPLICATION_ID_CONFIG, "supervisor-kafka-streams")
+                .containsEntry(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, "exactly_once_v2")
+                .containsEntry(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        LogAndContinueExceptionHandler.class.getName())
+                .containsEntry(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG,
+                        ProductionErrorPolicy.class.getName())
+                .containsEntry(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, "supervisor.dead-letters")
+                .doesNotContainKey(StreamsConfig.STATE_DIR_CONFIG);
+        assertThat(main.pipelineConfig(properties)).isEqualTo(PipelineConfig.defaults());
+    }
+
+    @Test
+    void theConfigFilePassesThroughAndTheOptionsOverrideIt() throws IOException {
+        Path file = dir.resolve("streams.properties");
+        Files.writeString(file, String.join("\n",
+                "bootstrap.servers=file:9092",
+                "application.id=from-file",
+                "state.dir=/var/lib/from-file",
+                "processing.guarantee=at_least_once",
+                "num.stream.threads=2",
+                "replication.factor=3"));
+
+        Properties fromFile = parse("--config", file.toString()).streamsProperties();
+        assertThat(fromFile).containsEntry("application.id", "from-file")
+                .containsEntry("processing.guarantee", "at_least_once")
+                .containsEntry("num.stream.threads", "2")
+                .containsEntry("state.dir", "/var/lib/from-file");
+        assertThat(parse("--config", file.toString()).pipelineConfig(fromFile).replicationFactor())
+                .isEqualTo((short) 3);
+
+        StreamsMain main = parse("--config", file.toString(), "--bootstrap-servers", "flag:9092",
+                "--application-id", "from-flag", "--state-dir", "/tmp/flag", "--replication-factor", "1",
+                "--partitions", "6", "--punctuate-interval", "500ms", "--stale-after", "2m",
+                "--dedup-retention", "PT30M");
+        Properties overridden = main.streamsProperties();
+        assertThat(overridden).containsEntry("bootstrap.servers", "flag:9092")
+                .containsEntry("application.id", "from-flag")
+                .containsEntry("state.dir", "/tmp/flag")
+                .containsEntry("replication.factor", "1");
+        assertThat(main.pipelineConfig(overridden)).isEqualTo(new PipelineConfig(Duration.ofMillis(500),
+                Duration.ofMinutes(2), Duration.ofMinutes(30), 6, (short) 1));
+    }
+
+    @Test
+    void withoutBootstrapServersItIsAUsageError() {
+        StringWriter err = new StringWriter();
+        int exitCode = new CommandLine(new StreamsMain()).setErr(new PrintWriter(err)).execute();
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing --bootstrap-servers");
+    }
+
+    @Test
+    void badValuesAreUsageErrors() {
+        for (String[] args : new String[][] {
+                {"--bootstrap-servers", "x:1", "--punctuate-interval", "soon"},
+                {"--bootstrap-servers", "x:1", "--partitions", "0"},
+                {"--bootstrap-servers", "x:1", "--stale-after", "0s"},
+                {"--bootstrap-servers", "x:1", "--replication-factor", "0"},
+                {"--config", dir.resolve("missing.properties").toString()}}) {
+            int exitCode = new CommandLine(new StreamsMain()).setErr(new PrintWriter(new StringWriter()))
+                    .execute(args);
+            assertThat(exitCode).as(String.join(" ", args)).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void helpListsEveryOption() {
+        String usage = new CommandLine(new StreamsMain()).getUsageMessage();
+
+        assertThat(usage).contains("--bootstrap-servers", "--config", "--application-id", "--state-dir",
+                "--partitions", "--replication-factor", "--punctuate-interval", "--stale-after", "--dedup-retention",
+                "--close-timeout", "Default: 15s", "Default: 90s");
+    }
+
+    @Test
+    void durationsReadAsPeopleWriteThem() {
+        DurationConverter converter = new DurationConverter();
+
+        assertThat(converter.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(converter.convert("15s")).isEqualTo(Duration.ofSeconds(15));
+        assertThat(converter.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(converter.convert("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(converter.convert("1d")).isEqualTo(Duration.ofDays(1));
+        assertThat(converter.convert("PT15S")).isEqualTo(Duration.ofSeconds(15));
+        assertThat(converter.convert(" 90S ")).isEqualTo(Duration.ofSeconds(90));
+        assertThatThrownBy(() -> converter.convert("15")).isInstanceOf(CommandLine.TypeConversionException.class);
+    }
+}

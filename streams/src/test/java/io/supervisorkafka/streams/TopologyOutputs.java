@@ -1,0 +1,89 @@
+package io.supervisorkafka.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.MetricPoint;
+import io.supervisorkafka.schemas.ProcessCounts;
+import io.supervisorkafka.schemas.ProcessStatus;
+import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.schemas.ServiceCheck;
+import io.supervisorkafka.schemas.Topics;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/**
+ * Reads the output topics of a {@link TopologyTestDriver} as bytes, validates every value against its topic's JSON
+ * Schema and its key against the value, and keeps what was read so a test can look at all of it.
+ */
+final class TopologyOutputs {
+
+    private final Map<String, TestOutputTopic<String, byte[]>> topics = new LinkedHashMap<>();
+    final List<KeyValue<String, ProcessStatus>> statuses = new ArrayList<>();
+    final List<KeyValue<String, ProcessCounts>> counts = new ArrayList<>();
+    final List<KeyValue<String, ServiceCheck>> checks = new ArrayList<>();
+    final List<KeyValue<String, MetricPoint>> metrics = new ArrayList<>();
+
+    TopologyOutputs(TopologyTestDriver driver) {
+        for (String topic : Topics.OUTPUTS) {
+            topics.put(topic, driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer()));
+        }
+    }
+
+    /** Reads what was produced since the last call; the lists then hold only that. */
+    TopologyOutputs drain() {
+        statuses.clear();
+        counts.clear();
+        checks.clear();
+        metrics.clear();
+        read(Topics.PROCESS_STATUS, ProcessStatus.class, statuses);
+        read(Topics.PROCESS_COUNTS, ProcessCounts.class, counts);
+        read(Topics.SERVICE_CHECKS, ServiceCheck.class, checks);
+        read(Topics.METRICS, MetricPoint.class, metrics);
+        statuses.stream().filter(record -> record.value != null)
+                .forEach(record -> assertThat(record.key).isEqualTo(record.value.key()));
+        counts.stream().filter(record -> record.value != null)
+                .forEach(record -> assertThat(record.key).isEqualTo(record.value.server()));
+        checks.forEach(record -> assertThat(record.key).isEqualTo(record.value.key()));
+        metrics.forEach(record -> assertThat(record.key).isEqualTo(record.value.tags().get("server")));
+        return this;
+    }
+
+    boolean isEmpty() {
+        return statuses.isEmpty() && counts.isEmpty() && checks.isEmpty() && metrics.isEmpty();
+    }
+
+    /** The last status per key, as a compacted topic would keep it; removed processes absent. */
+    Map<String, ProcessStatus> latestStatuses() {
+        Map<String, ProcessStatus> latest = new LinkedHashMap<>();
+        statuses.forEach(record -> latest.put(record.key, record.value));
+        latest.values().removeIf(Objects::isNull);
+        return latest;
+    }
+
+    List<ServiceCheck> checksOf(String key) {
+        return checks.stream().filter(record -> record.key.equals(key)).map(record -> record.value).toList();
+    }
+
+    List<MetricPoint> metricsNamed(String name) {
+        return metrics.stream().map(record -> record.value).filter(point -> point.name().equals(name)).toList();
+    }
+
+    private <T> void read(String topic, Class<T> type, List<KeyValue<String, T>> into) {
+        JsonSerde<T> serde = JsonSerde.of(type);
+        for (KeyValue<String, byte[]> record : topics.get(topic).readKeyValuesToList()) {
+            if (record.value != null) {
+                SchemaValidator.assertValid(topic, record.value);
+            }
+            into.add(KeyValue.pair(record.key, serde.deserialize(topic, record.value)));
+        }
+    }
+}

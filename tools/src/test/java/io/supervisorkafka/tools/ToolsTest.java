@@ -1,0 +1,52 @@
+package io.supervisorkafka.tools;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+
+class ToolsTest {
+
+    @Test
+    void durationsAsOperatorsWriteThem() {
+        DurationConverter c = new DurationConverter();
+        assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
+        assertThat(c.convert("15s")).isEqualTo(Duration.ofSeconds(15));
+        assertThat(c.convert("2m")).isEqualTo(Duration.ofMinutes(2));
+        assertThat(c.convert("1h")).isEqualTo(Duration.ofHours(1));
+        assertThat(c.convert("PT30S")).isEqualTo(Duration.ofSeconds(30));
+        assertThatThrownBy(() -> c.convert("15x")).hasMessageContaining("15x");
+    }
+
+    @Test
+    void tailPrintsJsonValuesAsJsonAndTombstonesAsNull() {
+        ConsumerRecord<byte[], byte[]> json = new ConsumerRecord<>("t", 0, 7, "k".getBytes(StandardCharsets.UTF_8),
+                "{\"a\":1}".getBytes(StandardCharsets.UTF_8));
+        assertThat(TailCommand.toJsonLine(json))
+                .isEqualTo("{\"topic\":\"t\",\"partition\":0,\"offset\":7,\"timestamp\":-1,\"key\":\"k\",\"value\":{\"a\":1}}");
+        ConsumerRecord<byte[], byte[]> tombstone = new ConsumerRecord<>("t", 1, 8, "k".getBytes(StandardCharsets.UTF_8), null);
+        assertThat(TailCommand.toJsonLine(tombstone)).endsWith("\"value\":null}");
+        ConsumerRecord<byte[], byte[]> text = new ConsumerRecord<>("t", 1, 9, null, "plain".getBytes(StandardCharsets.UTF_8));
+        assertThat(TailCommand.toJsonLine(text)).contains("\"key\":null").endsWith("\"value\":\"plain\"}");
+    }
+
+    @Test
+    void brokerIsOneCombinedNodeWithSingleReplicaInternalTopics() {
+        var props = DevBroker.serverProperties(Path.of("/data"), "127.0.0.1", 9092, 9093);
+        assertThat(props.getProperty("process.roles")).isEqualTo("broker,controller");
+        assertThat(props.getProperty("advertised.listeners")).isEqualTo("PLAINTEXT://127.0.0.1:9092");
+        assertThat(props.getProperty("controller.quorum.voters")).isEqualTo("1@127.0.0.1:9093");
+        assertThat(props.getProperty("transaction.state.log.replication.factor")).isEqualTo("1");
+        assertThat(props.getProperty("log.dirs")).isEqualTo("/data/logs");
+    }
+
+    @Test
+    void uptimeIsFormattedAsHoursMinutesSeconds() {
+        assertThat(StatusTable.formatUptime(0)).isEqualTo("0:00:00");
+        assertThat(StatusTable.formatUptime(3725)).isEqualTo("1:02:05");
+    }
+}
