@@ -9,13 +9,14 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@code bin/supervisor-kafka demo} as a user runs it: the table fills in, and Ctrl-C leaves no process behind. */
 class DemoEndToEndTest {
 
     @Test
-    void demoShowsTheFleetAndCtrlCStopsEverythingItStarted(@TempDir Path dir) throws Exception {
+    void demoShowsTheFleetAndCtrlCStopsEverythingItStarted(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
         Path out = dir.resolve("demo.out");
         ProcessBuilder builder = new ProcessBuilder(Checkout.bin().toString(), "demo", "--run-dir",
                 dir.resolve("run").toString());

@@ -9,6 +9,7 @@ import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.schemas.SingleNodeKafka;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import java.nio.file.Path;
@@ -19,7 +20,6 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,8 +40,9 @@ class PipelineEndToEndTest {
     static final String SERVER = "e2e-host";
     static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    @TempDir
-    Path dir;
+    /** Kept when a test fails, with every process's log in it. */
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    static Path dir;
 
     KafkaClusterTestKit cluster;
     ChildProcess streams;
@@ -49,11 +51,7 @@ class PipelineEndToEndTest {
 
     @BeforeAll
     void startPipeline() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build()).build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = SingleNodeKafka.start();
         String bootstrap = cluster.bootstrapServers();
 
         streams = Pipeline.startStreams(bootstrap, dir, "e2e-streams", "--punctuate-interval", "1s");
@@ -68,6 +66,11 @@ class PipelineEndToEndTest {
                 command=sh -c "echo crashing >&2; exit 3"
                 startsecs=1
                 startretries=1
+
+                [program:oneshot]
+                command=sh -c "sleep 2; exit 3"
+                startsecs=1
+                autorestart=false
 
                 """ + Pipeline.listenerSection(bootstrap, SERVER,
                 "PROCESS_STATE,PROCESS_GROUP,SUPERVISOR_STATE_CHANGE,REMOTE_COMMUNICATION", "--snapshot-interval 2s"));
@@ -93,40 +96,55 @@ class PipelineEndToEndTest {
     @Test
     @Order(1)
     void statusAndCountsAgreeWithSupervisorctl() throws Exception {
-        await("steady RUNNING and crasher FATAL on " + Topics.PROCESS_STATUS).atMost(PATIENCE).untilAsserted(() -> {
-            assertThat(latestStatus("steady:steady")).hasValueSatisfying(s -> {
-                assertThat(s.state()).isEqualTo("RUNNING");
-                assertThat(s.check()).isEqualTo(CheckStatus.OK);
-                assertThat(s.pid()).isPositive();
-            });
-            assertThat(latestStatus("crasher:crasher")).hasValueSatisfying(s -> {
-                assertThat(s.state()).isEqualTo("FATAL");
-                assertThat(s.check()).isEqualTo(CheckStatus.CRITICAL);
-            });
-        });
+        await("steady RUNNING, crasher FATAL, oneshot EXITED on " + Topics.PROCESS_STATUS).atMost(PATIENCE)
+                .untilAsserted(() -> {
+                    assertThat(latestStatus("steady:steady")).hasValueSatisfying(s -> {
+                        assertThat(s.state()).isEqualTo("RUNNING");
+                        assertThat(s.check()).isEqualTo(CheckStatus.OK);
+                        assertThat(s.pid()).isPositive();
+                        assertThat(s.startedAt()).isPositive();
+                    });
+                    assertThat(latestStatus("crasher:crasher")).hasValueSatisfying(s -> {
+                        assertThat(s.state()).isEqualTo("FATAL");
+                        assertThat(s.check()).isEqualTo(CheckStatus.CRITICAL);
+                    });
+                    assertThat(latestStatus("oneshot:oneshot")).hasValueSatisfying(s -> {
+                        assertThat(s.state()).isEqualTo("EXITED");
+                        assertThat(s.check()).isEqualTo(CheckStatus.CRITICAL);
+                    });
+                });
         Map<String, String> supervisorctl = supervisord.status();
-        assertThat(supervisorctl).containsEntry("steady:steady", "RUNNING").containsEntry("crasher:crasher", "FATAL");
+        assertThat(supervisorctl).containsEntry("steady:steady", "RUNNING").containsEntry("crasher:crasher", "FATAL")
+                .containsEntry("oneshot:oneshot", "EXITED").containsEntry("kafka:kafka", "RUNNING");
         await("counts on " + Topics.PROCESS_COUNTS + " agreeing with supervisorctl status " + supervisorctl)
                 .atMost(PATIENCE).untilAsserted(() -> {
                     ProcessCounts counts = latest(Topics.PROCESS_COUNTS, SERVER, ProcessCounts.class).orElseThrow();
-                    long running = supervisorctl.values().stream().filter("RUNNING"::equals).count();
                     assertThat(counts.total()).isEqualTo(supervisorctl.size());
-                    assertThat(counts.up()).isEqualTo(running);
-                    assertThat(counts.down()).isEqualTo(1);
-                    assertThat(counts.byState()).containsEntry("FATAL", 1).containsEntry("RUNNING", (int) running);
+                    assertThat(counts.up()).isEqualTo(count(supervisorctl, "RUNNING"));
+                    assertThat(counts.down()).isEqualTo(count(supervisorctl, "STOPPED", "BACKOFF", "STOPPING",
+                            "EXITED", "FATAL"));
+                    assertThat(counts.unknown()).isEqualTo(count(supervisorctl, "STARTING", "UNKNOWN"));
+                    supervisorctl.values().stream().distinct().forEach(state ->
+                            assertThat(counts.byState()).containsEntry(state, (int) count(supervisorctl, state)));
                     Map<String, String> derived = allLatestStatuses().stream()
                             .collect(Collectors.toMap(s -> s.group() + ":" + s.name(), ProcessStatus::state));
                     assertThat(derived).isEqualTo(supervisorctl);
                 });
-        ProcessStatus crasher = latestStatus("crasher:crasher").orElseThrow();
-        await("the crasher's exit status from an XML-RPC snapshot").atMost(PATIENCE)
-                .until(() -> latestStatus("crasher:crasher").map(ProcessStatus::exitStatus).orElse(null), e -> e != null && e == 3);
+        // Events carry neither exit status nor spawn error: the XML-RPC snapshots add them.
+        await("exit status and spawn error from the snapshots").atMost(PATIENCE).untilAsserted(() -> {
+            assertThat(latestStatus("oneshot:oneshot").map(ProcessStatus::exitStatus)).contains(3);
+            assertThat(latestStatus("crasher:crasher").map(ProcessStatus::spawnErr).orElse(""))
+                    .contains("Exited too quickly");
+        });
         assertThat(checks("crasher:crasher")).last().satisfies(c -> {
-            assertThat(c.status()).isEqualTo(CheckStatus.CRITICAL);
             // BACKOFF and FATAL are both CRITICAL: the feed alerts once, on the change to CRITICAL.
+            assertThat(c.status()).isEqualTo(CheckStatus.CRITICAL);
             assertThat(c.message()).contains("crasher").contains(SERVER);
         });
-        assertThat(crasher.server()).isEqualTo(SERVER);
+    }
+
+    private static long count(Map<String, String> supervisorctl, String... states) {
+        return supervisorctl.values().stream().filter(List.of(states)::contains).count();
     }
 
     @Test

@@ -42,7 +42,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
+import io.supervisorkafka.schemas.SingleNodeKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -63,16 +63,7 @@ class KafkaIntegrationTest {
 
     @BeforeAll
     static void startKafka() throws Exception {
-        cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true)
-                .setNumBrokerNodes(1)
-                .setNumControllerNodes(1)
-                .build())
-                .setConfigProp("auto.create.topics.enable", "false")
-                .build();
-        cluster.format();
-        cluster.startup();
-        cluster.waitForReadyBrokers();
+        cluster = SingleNodeKafka.start(Map.of("auto.create.topics.enable", "false"));
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 1, (short) 1),
                     new NewTopic(Topics.SNAPSHOTS, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
