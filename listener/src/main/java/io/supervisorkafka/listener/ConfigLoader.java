@@ -46,7 +46,8 @@ public final class ConfigLoader {
         SPOOL_SEGMENT_BYTES("listener.spool.segment.bytes"),
         SPOOL_FULL_POLICY("listener.spool.full.policy"),
         FSYNC_INTERVAL("listener.fsync.interval"),
-        SHUTDOWN_GRACE("listener.shutdown.grace");
+        SHUTDOWN_GRACE("listener.shutdown.grace"),
+        WAKE_INTERVAL("listener.supervisor.wake.interval");
 
         private final String key;
 
@@ -124,7 +125,9 @@ public final class ConfigLoader {
         Map<String, Object> producerProperties = ProducerSettings.build(producer, flags.bootstrapServers(),
                 "supervisor-kafka-listener-" + serverId);
         Duration grace = duration(null, null, Key.SHUTDOWN_GRACE, own, ListenerConfig.DEFAULT_SHUTDOWN_GRACE);
-        return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, notices);
+        Duration wake = duration(null, null, Key.WAKE_INTERVAL, own, ListenerConfig.DEFAULT_WAKE_INTERVAL);
+        return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, wake,
+                notices);
     }
 
     private static SupervisorSourceConfig supervisorSource(Flags flags, Map<String, String> own,

@@ -9,6 +9,7 @@ import io.supervisorkafka.listener.supervisor.EventListenerProtocol;
 import io.supervisorkafka.listener.supervisor.ProtocolException;
 import io.supervisorkafka.listener.supervisor.ServerIdentity;
 import io.supervisorkafka.listener.supervisor.SnapshotCollector;
+import io.supervisorkafka.listener.supervisor.SupervisordWaker;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
@@ -67,6 +68,7 @@ public final class Listener implements AutoCloseable {
     private ScheduledExecutorService fsync;
     private SpoolShipper shipper;
     private SnapshotCollector collector;
+    private SupervisordWaker waker;
     private boolean closed;
 
     /**
@@ -218,6 +220,8 @@ public final class Listener implements AutoCloseable {
                 collector = new SnapshotCollector(config.supervisor(), identity, this::spoolSnapshot, clock);
                 collector.start();
             }
+            waker = SupervisordWaker.startForParent(config.supervisor().endpoint(), config.wakeInterval())
+                    .orElse(null);
             Spool.Stats stats = spool.stats();
             log.info("listening as server id {}{}; spool {} ({} records not yet in Kafka); snapshots {}",
                     config.serverIdFromIdentification() ? "(until supervisord's identification is known) " : "",
@@ -292,6 +296,9 @@ public final class Listener implements AutoCloseable {
                 return;
             }
             closed = true;
+        }
+        if (waker != null) {
+            waker.close();
         }
         if (collector != null) {
             collector.close();

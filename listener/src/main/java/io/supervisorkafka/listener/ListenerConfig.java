@@ -17,19 +17,24 @@ import java.util.Objects;
  * @param producerProperties         the Kafka producer's properties
  * @param supervisor                 the supervisord XML-RPC source
  * @param shutdownGrace              how long to keep shipping on shutdown before leaving the rest in the spool
+ * @param wakeInterval               how often supervisord's children are checked to nudge it when one exits or
+ *                                   starts ({@link io.supervisorkafka.listener.supervisor.SupervisordWaker}); zero
+ *                                   turns it off
  * @param notices                    warnings found while resolving, logged once the listener is READY
  */
 public record ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                              Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
-                             Duration shutdownGrace, List<String> notices) {
+                             Duration shutdownGrace, Duration wakeInterval, List<String> notices) {
 
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
+    public static final Duration DEFAULT_WAKE_INTERVAL = Duration.ofMillis(20);
 
     public ListenerConfig {
         Objects.requireNonNull(serverId, "serverId");
         Objects.requireNonNull(spool, "spool");
         Objects.requireNonNull(supervisor, "supervisor");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
+        Objects.requireNonNull(wakeInterval, "wakeInterval");
         producerProperties = Map.copyOf(producerProperties);
         notices = List.copyOf(notices);
     }
@@ -37,7 +42,7 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
     /** The same config with other producer properties (tests point the listener at their broker). */
     public ListenerConfig withProducerProperties(Map<String, Object> properties) {
         return new ListenerConfig(serverId, serverIdFromIdentification, spool, properties, supervisor, shutdownGrace,
-                notices);
+                wakeInterval, notices);
     }
 
     /** The configuration without secrets: the producer properties are named, not shown. */
@@ -45,6 +50,6 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
     public String toString() {
         return "ListenerConfig[serverId=" + serverId + ", serverIdFromIdentification=" + serverIdFromIdentification
                 + ", spool=" + spool + ", producerProperties=" + producerProperties.keySet() + ", supervisor="
-                + supervisor + ", shutdownGrace=" + shutdownGrace + "]";
+                + supervisor + ", shutdownGrace=" + shutdownGrace + ", wakeInterval=" + wakeInterval + "]";
     }
 }

@@ -4,10 +4,7 @@ import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
@@ -108,9 +105,8 @@ final class ChannelHttpTransport extends XmlRpcHttpTransport {
     }
 
     private byte[] exchange(byte[] request) throws IOException {
-        SocketAddress address = address();
-        try (SocketChannel channel = endpoint instanceof SupervisorEndpoint.Unix
-                ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+        SocketAddress address = endpoint.socketAddress();
+        try (SocketChannel channel = endpoint.openChannel();
              Selector selector = Selector.open()) {
             channel.configureBlocking(false);
             SelectionKey key = channel.register(selector, 0);
@@ -136,14 +132,6 @@ final class ChannelHttpTransport extends XmlRpcHttpTransport {
             key.interestOps(SelectionKey.OP_READ);
             return readResponse(channel, selector);
         }
-    }
-
-    private SocketAddress address() {
-        if (endpoint instanceof SupervisorEndpoint.Unix unix) {
-            return UnixDomainSocketAddress.of(unix.socket());
-        }
-        SupervisorEndpoint.Http http = (SupervisorEndpoint.Http) endpoint;
-        return new InetSocketAddress(http.host(), http.port());
     }
 
     /** Reads status line, headers and body; returns the body of a 200 response. */

@@ -1,5 +1,11 @@
 package io.supervisorkafka.listener.supervisor;
 
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLDecoder;
@@ -26,6 +32,14 @@ public sealed interface SupervisorEndpoint {
     /** The HTTP Host header. */
     String hostHeader();
 
+    /** The socket address to connect to; an http host name is resolved here, so call it off the hot path. */
+    SocketAddress socketAddress();
+
+    /** A new, unconnected channel of the right protocol family for {@link #socketAddress()}. */
+    default SocketChannel openChannel() throws IOException {
+        return this instanceof Unix ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
+    }
+
     record Unix(Path socket) implements SupervisorEndpoint {
         @Override
         public String display() {
@@ -40,6 +54,11 @@ public sealed interface SupervisorEndpoint {
         @Override
         public String hostHeader() {
             return "localhost";
+        }
+
+        @Override
+        public SocketAddress socketAddress() {
+            return UnixDomainSocketAddress.of(socket);
         }
     }
 
@@ -58,6 +77,11 @@ public sealed interface SupervisorEndpoint {
         public String hostHeader() {
             String h = host.contains(":") ? "[" + host + "]" : host;
             return port == 80 ? h : h + ":" + port;
+        }
+
+        @Override
+        public SocketAddress socketAddress() {
+            return new InetSocketAddress(host, port);
         }
     }
 
