@@ -2,6 +2,7 @@ package io.supervisorkafka.listener.supervisor;
 
 import java.io.IOException;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,9 +22,11 @@ import org.slf4j.LoggerFactory;
  * ends that wait: the loop wakes on the accept and dispatches the pending event.
  *
  * <p>How: every {@code interval} it reads the list of supervisord's children from
- * {@code /proc/PID/task/PID/children} (one small read; supervisord is single-threaded) and, when the list changed,
- * connects to the XML-RPC socket and closes the connection at once. No request is sent and nothing is logged by
- * supervisord. Off when the parent is not supervisord or the kernel has no children file.
+ * {@code /proc/PID/task/PID/children} (supervisord is single-threaded) and the state of each child from
+ * {@code /proc/CHILD/stat}. When the list changed (a child was reaped or spawned) or a child is a zombie (dead, not
+ * yet reaped: supervisord may be asleep in its poll), it connects to the XML-RPC socket and closes the connection
+ * at once. No request is sent and supervisord logs nothing. Off when the parent is not supervisord or the kernel has
+ * no children file.
  */
 public final class SupervisordWaker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisordWaker.class);
@@ -67,7 +70,7 @@ public final class SupervisordWaker implements AutoCloseable {
     private static boolean isSupervisord(long pid) {
         try {
             String cmdline = new String(Files.readAllBytes(Path.of("/proc", Long.toString(pid), "cmdline")),
-                    java.nio.charset.StandardCharsets.UTF_8);
+                    StandardCharsets.UTF_8);
             return cmdline.contains("supervisord");
         } catch (IOException e) {
             return false;
@@ -86,7 +89,7 @@ public final class SupervisordWaker implements AutoCloseable {
             if (now == null) {
                 return; // supervisord is gone
             }
-            if (!Arrays.equals(now, last)) {
+            if (!Arrays.equals(now, last) || hasZombie(now)) {
                 last = now;
                 wake();
             }
@@ -101,6 +104,26 @@ public final class SupervisordWaker implements AutoCloseable {
         } catch (IOException e) {
             return new byte[0];
         }
+    }
+
+    private static boolean hasZombie(byte[] children) {
+        String list = new String(children, StandardCharsets.US_ASCII).trim();
+        if (list.isEmpty()) {
+            return false;
+        }
+        for (String pid : list.split(" ")) {
+            try {
+                String stat = new String(Files.readAllBytes(Path.of("/proc", pid, "stat")), StandardCharsets.US_ASCII);
+                // The state follows the command name, which is in parentheses and may itself hold ") ".
+                int end = stat.lastIndexOf(") ");
+                if (end > 0 && end + 2 < stat.length() && stat.charAt(end + 2) == 'Z') {
+                    return true;
+                }
+            } catch (IOException gone) {
+                return true; // reaped since the list was read: supervisord has an event for us
+            }
+        }
+        return false;
     }
 
     private void wake() {
