@@ -24,7 +24,9 @@ class DemoEndToEndTest {
         Process demo = builder.start();
         try {
             await("the demo's table showing the three programs").atMost(Duration.ofMinutes(3))
-                    .pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+                    .pollInterval(Duration.ofMillis(500))
+                    .failFast("the demo exited early; output:\n" + out, () -> !demo.isAlive())
+                    .untilAsserted(() -> {
                         assertThat(demo.isAlive()).as("demo alive; output:\n" + Files.readString(out)).isTrue();
                         String table = lastTable(Files.readString(out));
                         assertThat(table).containsPattern("steady:steady\\s+RUNNING\\s+OK");

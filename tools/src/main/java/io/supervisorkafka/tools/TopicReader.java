@@ -58,7 +58,12 @@ final class TopicReader {
             if (System.nanoTime() > deadline) {
                 throw new IllegalStateException("topic " + topic + " does not exist");
             }
-            consumer.poll(Duration.ofMillis(500));
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for topic " + topic, e);
+            }
         }
     }
 }
