@@ -45,7 +45,10 @@ public final class TopicCollector implements AutoCloseable {
         consumer = new KafkaConsumer<>(props);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
-            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+            // The apps create their topics; wait for them rather than reading nothing.
+            org.awaitility.Awaitility.await("topic " + topic).atMost(Duration.ofMinutes(1))
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> consumer.partitionsFor(topic, Duration.ofSeconds(10)), list -> !list.isEmpty())
                     .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);

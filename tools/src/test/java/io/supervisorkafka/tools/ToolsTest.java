@@ -1,26 +1,13 @@
 package io.supervisorkafka.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 class ToolsTest {
-
-    @Test
-    void durationsAsOperatorsWriteThem() {
-        DurationConverter c = new DurationConverter();
-        assertThat(c.convert("500ms")).isEqualTo(Duration.ofMillis(500));
-        assertThat(c.convert("15s")).isEqualTo(Duration.ofSeconds(15));
-        assertThat(c.convert("2m")).isEqualTo(Duration.ofMinutes(2));
-        assertThat(c.convert("1h")).isEqualTo(Duration.ofHours(1));
-        assertThat(c.convert("PT30S")).isEqualTo(Duration.ofSeconds(30));
-        assertThatThrownBy(() -> c.convert("15x")).hasMessageContaining("15x");
-    }
 
     @Test
     void tailPrintsJsonValuesAsJsonAndTombstonesAsNull() {

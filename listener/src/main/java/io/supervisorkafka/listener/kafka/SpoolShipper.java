@@ -1,5 +1,6 @@
 package io.supervisorkafka.listener.kafka;
 
+import io.supervisorkafka.listener.BackgroundThreads;
 import io.supervisorkafka.listener.spool.Spool;
 import io.supervisorkafka.listener.spool.SpoolEntry;
 import io.supervisorkafka.listener.spool.SpoolPosition;
@@ -50,6 +51,12 @@ public final class SpoolShipper implements AutoCloseable {
     }
 
     private static final Duration IDLE_WAIT = Duration.ofMillis(200);
+    /**
+     * After waking up, let more records and acknowledgements gather: one wake-up per batch rather than one per event
+     * keeps this thread off the CPU that supervisord and the protocol loop need in a burst, for at most this much
+     * latency.
+     */
+    private static final long BATCH_LINGER_MILLIS = 2;
 
     private final Spool spool;
     private final Supplier<Producer<byte[], byte[]>> producerFactory;
@@ -108,6 +115,9 @@ public final class SpoolShipper implements AutoCloseable {
             boolean failed = false;
             try {
                 producer = producerFactory.get();
+                // Kafka's network thread exists now: nice it with the rest of the background.
+                BackgroundThreads.lower("spool-shipper", "kafka-producer", "spool-fsync", "snapshot-collec",
+                        "supervisord-wak");
                 shipUntilStopped(producer);
                 return;
             } catch (ShipmentFailed e) {
@@ -193,6 +203,7 @@ public final class SpoolShipper implements AutoCloseable {
                     } else {
                         awaitAcknowledgement(settings.commitInterval());
                     }
+                    lingerForBatch();
                     continue;
                 }
                 caughtUp = false;
@@ -271,6 +282,14 @@ public final class SpoolShipper implements AutoCloseable {
                     return;
                 }
             }
+        }
+    }
+
+    private void lingerForBatch() {
+        try {
+            Thread.sleep(BATCH_LINGER_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

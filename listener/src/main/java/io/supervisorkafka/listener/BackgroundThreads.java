@@ -1,0 +1,70 @@
+package io.supervisorkafka.listener;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Lowers the Linux scheduling priority (nice) of the listener's background threads: the shipper, Kafka's network
+ * thread, fsync and snapshots. In a burst they compete for the CPU with supervisord and the protocol loop, whose
+ * lock-step turnaround is what supervisord waits for; niced, they take only the time those two leave.
+ *
+ * <p>Linux applies {@code setpriority} to a single thread when given its thread id, which {@code renice -p} does.
+ * Threads are found by the names the JVM gives the kernel (the first 15 characters of the Java thread name).
+ */
+public final class BackgroundThreads {
+    /** Nice value of background threads: clearly below the protocol loop (0), not starved. */
+    static final int NICE = 10;
+    private static final Logger LOG = LoggerFactory.getLogger(BackgroundThreads.class);
+
+    private BackgroundThreads() {
+    }
+
+    /** Renices every thread of this JVM whose kernel name starts with one of the prefixes; best effort. */
+    public static void lower(String... namePrefixes) {
+        Path tasks = Path.of("/proc/self/task");
+        if (!Files.isDirectory(tasks)) {
+            return;
+        }
+        try (DirectoryStream<Path> threads = Files.newDirectoryStream(tasks)) {
+            for (Path thread : threads) {
+                String name = comm(thread);
+                for (String prefix : namePrefixes) {
+                    if (name.startsWith(prefix)) {
+                        renice(thread.getFileName().toString(), name);
+                        break;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot list this process's threads: {}", e.toString());
+        }
+    }
+
+    private static String comm(Path thread) {
+        try {
+            return Files.readString(thread.resolve("comm"), StandardCharsets.UTF_8).trim();
+        } catch (IOException gone) {
+            return "";
+        }
+    }
+
+    private static void renice(String tid, String name) {
+        try {
+            Process renice = new ProcessBuilder("renice", "-n", Integer.toString(NICE), "-p", tid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!renice.waitFor(5, TimeUnit.SECONDS)) {
+                renice.destroyForcibly();
+            }
+        } catch (IOException e) {
+            LOG.debug("cannot renice thread {} ({}): {}", tid, name, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
