@@ -41,7 +41,7 @@ public final class Durations {
                 // reported below
             }
         }
-        throw new IllegalArgumentException(what + ": '" + text + "' is not a duration; write e.g. 500ms, 15s, 2m, 1h"
-                + " or PT15S");
+        throw new IllegalArgumentException(what + ": '" + text + "' is not a duration; write e.g. 500ms, 30s, 5m, 1h"
+                + " or PT30S");
     }
 }
