@@ -36,7 +36,6 @@ public final class ListenerBenchmark {
                 Figures.resource("null_listener.c", dir).toString()) != 0) {
             throw new IllegalStateException("cc failed");
         }
-        Path driver = Figures.resource("remote_comm_events.py", dir);
 
         try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Figures.freePort(),
                 Figures.freePort())) {
@@ -45,9 +44,9 @@ public final class ListenerBenchmark {
             double[] ratios = new double[rounds];
             long peakRssKb = 0;
             for (int round = 0; round < rounds; round++) {
-                baseline[round] = nullListenerRate(dir.resolve("c-" + round), nullListener, driver, events);
-                RoundResult result = ourListenerRate(dir.resolve("java-" + round), broker.bootstrapServers(), driver,
-                        events, round);
+                baseline[round] = nullListenerRate(dir.resolve("c-" + round), nullListener, events);
+                RoundResult result = ourListenerRate(dir.resolve("java-" + round), broker.bootstrapServers(), events,
+                        round);
                 ours[round] = result.eventsPerSecond();
                 ratios[round] = ours[round] / baseline[round];
                 peakRssKb = Math.max(peakRssKb, result.peakRssKb());
@@ -71,7 +70,7 @@ public final class ListenerBenchmark {
     private record RoundResult(double eventsPerSecond, long peakRssKb) {
     }
 
-    private static double nullListenerRate(Path dir, Path nullListener, Path driver, int events) throws Exception {
+    private static double nullListenerRate(Path dir, Path nullListener, int events) throws Exception {
         try (Supervisord supervisord = Supervisord.start(dir, "bench", """
                 [eventlistener:null]
                 command=%s %d
@@ -82,7 +81,7 @@ public final class ListenerBenchmark {
 
                 """.formatted(nullListener, events, events + 100))) {
             awaitRunning(supervisord, "null");
-            drive(driver, supervisord, events);
+            supervisord.sendRemoteCommEvents(events);
             Path log = dir.resolve("null.log");
             Awaitility.await("the C listener's report").atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(100))
                     .until(() -> Files.exists(log) && C_REPORT.matcher(Files.readString(log)).find());
@@ -92,7 +91,7 @@ public final class ListenerBenchmark {
         }
     }
 
-    private static RoundResult ourListenerRate(Path dir, String bootstrap, Path driver, int events, int round)
+    private static RoundResult ourListenerRate(Path dir, String bootstrap, int events, int round)
             throws Exception {
         String serverId = "bench-" + round;
         try (Supervisord supervisord = Supervisord.start(dir, "bench",
@@ -100,7 +99,7 @@ public final class ListenerBenchmark {
              TopicCollector collector = new TopicCollector(bootstrap, List.of(Topics.EVENTS))) {
             awaitRunning(supervisord, "kafka");
             long pid = supervisord.pidOf("kafka");
-            drive(driver, supervisord, events);
+            supervisord.sendRemoteCommEvents(events);
             JsonSerde<SupervisorEvent> serde = JsonSerde.of(SupervisorEvent.class);
             Awaitility.await("all events on " + Topics.EVENTS).atMost(Duration.ofMinutes(5))
                     .pollInterval(Duration.ofMillis(100))
@@ -119,28 +118,6 @@ public final class ListenerBenchmark {
     private static void awaitRunning(Supervisord supervisord, String program) {
         Awaitility.await(program + " RUNNING").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
                 .until(() -> "RUNNING".equals(supervisord.status().get(program + ":" + program)));
-    }
-
-    private static void drive(Path driver, Supervisord supervisord, int events) throws Exception {
-        Process p = new ProcessBuilder(supervisorPython(), driver.toString(), supervisord.socketUrl(), Integer.toString(events))
-                .inheritIO().start();
-        if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-            throw new IllegalStateException("the event driver failed");
-        }
-    }
-
-    /** The Python that runs supervisord, which has supervisor's own modules (the first python3 on PATH may not). */
-    private static String supervisorPython() throws java.io.IOException {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
-            Path script = Path.of(dir, "supervisord");
-            if (Files.isRegularFile(script)) {
-                String firstLine = Files.readAllLines(script).get(0);
-                if (firstLine.startsWith("#!")) {
-                    return firstLine.substring(2).trim().split("\\s+")[0];
-                }
-            }
-        }
-        return "python3";
     }
 
     /** Starts the listener as supervisord would and times its first READY on stdout. */

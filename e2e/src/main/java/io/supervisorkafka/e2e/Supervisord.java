@@ -130,6 +130,47 @@ public final class Supervisord implements AutoCloseable {
         return states;
     }
 
+    /**
+     * Makes this supervisord emit {@code count} REMOTE_COMMUNICATION events (type {@code bench}, data
+     * {@code event <i>}) as fast as it can: XML-RPC {@code sendRemoteCommEvent} batched with {@code system.multicall},
+     * from a Python script through supervisor's own transport.
+     */
+    public void sendRemoteCommEvents(int count) throws IOException {
+        Path driver = dir.resolve("remote_comm_events.py");
+        if (!Files.exists(driver)) {
+            try (java.io.InputStream in = Supervisord.class.getResourceAsStream("/bench/remote_comm_events.py")) {
+                Files.copy(java.util.Objects.requireNonNull(in, "driver script"), driver);
+            }
+        }
+        Process p = new ProcessBuilder(python(), driver.toString(), socketUrl(), Integer.toString(count))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
+                        dir.resolve("driver.log").toFile())).start();
+        try {
+            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
+                p.destroyForcibly();
+                throw new IllegalStateException("the event driver failed; see " + dir.resolve("driver.log"));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            p.destroyForcibly();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The Python that runs supervisord, which has supervisor's own modules (the first python3 on PATH may not). */
+    private static String python() throws IOException {
+        for (String path : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
+            Path script = Path.of(path, "supervisord");
+            if (Files.isRegularFile(script)) {
+                String firstLine = Files.readAllLines(script).get(0);
+                if (firstLine.startsWith("#!")) {
+                    return firstLine.substring(2).trim().split("\\s+")[0];
+                }
+            }
+        }
+        return "python3";
+    }
+
     /** The pid supervisord reports for a program, or 0 when it is not running. */
     public long pidOf(String program) throws IOException {
         return Long.parseLong(ctl("pid", program).trim());

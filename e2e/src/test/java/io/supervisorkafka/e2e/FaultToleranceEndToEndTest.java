@@ -1,0 +1,143 @@
+package io.supervisorkafka.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.SupervisorEvent;
+import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.tools.DevBroker;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Faults injected into the real components: the broker goes away, the listener is killed mid-burst. Each test states
+ * the events it sends and checks that every one of them reaches {@code supervisor.events}, in supervisord's order.
+ * The broker is the real KRaft broker of {@code tools}, which can be stopped and started again on its data.
+ */
+class FaultToleranceEndToEndTest {
+    static final Duration PATIENCE = Duration.ofMinutes(3);
+    static final JsonSerde<SupervisorEvent> EVENTS = JsonSerde.of(SupervisorEvent.class);
+
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
+    Path dir;
+
+    @Test
+    void brokerOutageLosesNothing() throws Exception {
+        int sent = 10_000;
+        int port = freePort();
+        int controllerPort = freePort();
+        DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", port, controllerPort);
+        String bootstrap = broker.bootstrapServers();
+        try (Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "fault",
+                Pipeline.listenerSection(bootstrap, "outage-host", "REMOTE_COMMUNICATION", "--snapshot-interval 1h"))) {
+            awaitRunning(supervisord);
+            try (TopicCollector beforeOutage = new TopicCollector(bootstrap, List.of(Topics.SNAPSHOTS))) {
+                await("the listener's first snapshot").atMost(PATIENCE)
+                        .until(() -> !beforeOutage.all(Topics.SNAPSHOTS).isEmpty());
+            }
+
+            broker.close();
+            supervisord.sendRemoteCommEvents(sent);
+            broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", port, controllerPort);
+
+            try (TopicCollector collector = new TopicCollector(bootstrap, List.of(Topics.EVENTS))) {
+                await("all " + sent + " events after the outage").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                        .until(() -> payloads(collector, "outage-host").size() >= sent);
+                // Once each: the count stays exactly at what was sent.
+                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                        .until(() -> payloads(collector, "outage-host").size() == sent);
+                assertThat(payloads(collector, "outage-host")).containsExactlyElementsOf(expected(sent));
+                System.err.printf("broker outage: %d events sent, %d received, %d duplicates%n", sent,
+                        payloads(collector, "outage-host").size(), 0);
+            }
+            assertThat(Files.readString(supervisord.dir().resolve("supervisord.log")))
+                    .doesNotContainIgnoringCase("overflow");
+        } finally {
+            broker.close();
+        }
+    }
+
+    @Test
+    void killMinus9OfTheListenerMidBurstLosesNothing() throws Exception {
+        int sent = 6_000;
+        int kills = 3;
+        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", freePort(), freePort());
+             Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "fault",
+                     Pipeline.listenerSection(broker.bootstrapServers(), "kill-host", "REMOTE_COMMUNICATION",
+                             "--snapshot-interval 1h"))) {
+            awaitRunning(supervisord);
+            try (TopicCollector collector = new TopicCollector(broker.bootstrapServers(),
+                    List.of(Topics.SNAPSHOTS, Topics.EVENTS))) {
+                await("the listener's first snapshot").atMost(PATIENCE)
+                        .until(() -> !collector.all(Topics.SNAPSHOTS).isEmpty());
+                CompletableFuture<Void> burst = CompletableFuture.runAsync(() -> {
+                    try {
+                        supervisord.sendRemoteCommEvents(sent);
+                    } catch (IOException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+                for (int kill = 1; kill <= kills; kill++) {
+                    int threshold = kill * sent / (kills + 1);
+                    await("events flowing before kill " + kill).atMost(PATIENCE).pollInterval(Duration.ofMillis(5))
+                            .until(() -> payloads(collector, "kill-host").size() >= threshold);
+                    long pid = supervisord.pidOf("kafka");
+                    ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+                    await("supervisord restarting the listener").atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
+                            .until(() -> {
+                                long now = supervisord.pidOf("kafka");
+                                return now != 0 && now != pid;
+                            });
+                }
+                burst.get(5, TimeUnit.MINUTES);
+
+                await("every event of the burst").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                        .until(() -> new LinkedHashSet<>(payloads(collector, "kill-host")).size() == sent);
+                List<String> received = payloads(collector, "kill-host");
+                Set<String> firstOccurrences = new LinkedHashSet<>(received);
+                // In supervisord's order, counting each event where it first arrived; replays after a kill come again.
+                assertThat(new ArrayList<>(firstOccurrences)).containsExactlyElementsOf(expected(sent));
+                System.err.printf("listener kill -9 x%d: %d events sent, %d records received, %d duplicates "
+                        + "(replayed from the spool or redelivered by supervisord)%n", kills, sent, received.size(),
+                        received.size() - sent);
+            }
+        }
+    }
+
+    private static void awaitRunning(Supervisord supervisord) {
+        await("the listener RUNNING").atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> "RUNNING".equals(supervisord.status().get("kafka:kafka")));
+    }
+
+    /** The data of every REMOTE_COMMUNICATION event of a server, in topic order. */
+    private static List<String> payloads(TopicCollector collector, String server) {
+        return collector.matching(Topics.EVENTS, r -> server.equals(r.key())).stream()
+                .map(r -> EVENTS.deserialize(Topics.EVENTS, r.value()))
+                .filter(e -> e.eventName().equals("REMOTE_COMMUNICATION"))
+                .map(SupervisorEvent::data).toList();
+    }
+
+    private static List<String> expected(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "event " + i).toList();
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
