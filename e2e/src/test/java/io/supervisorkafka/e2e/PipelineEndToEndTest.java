@@ -9,7 +9,6 @@ import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.SchemaValidator;
-import io.supervisorkafka.schemas.SingleNodeKafka;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import java.nio.file.Path;
@@ -19,7 +18,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -44,19 +42,17 @@ class PipelineEndToEndTest {
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     static Path dir;
 
-    KafkaClusterTestKit cluster;
-    ChildProcess streams;
+    EndToEndPipeline pipeline;
     TopicCollector collector;
     Supervisord supervisord;
 
     @BeforeAll
     void startPipeline() throws Exception {
-        cluster = SingleNodeKafka.start();
-        String bootstrap = cluster.bootstrapServers();
-
-        streams = Pipeline.startStreams(bootstrap, dir, "e2e-streams", "--punctuate-interval", "1s");
-        collector = new TopicCollector(bootstrap, Stream.concat(Topics.INPUTS.stream(), Topics.OUTPUTS.stream()).toList());
-        supervisord = Supervisord.start(dir.resolve("supervisord"), "e2e", """
+        pipeline = EndToEndPipeline.start(dir, "e2e-streams",
+                Stream.concat(Topics.INPUTS.stream(), Topics.OUTPUTS.stream()).toList(), "--punctuate-interval", "1s");
+        collector = pipeline.collector();
+        String bootstrap = pipeline.bootstrapServers();
+        supervisord = pipeline.startSupervisord(dir.resolve("supervisord"), "e2e", """
                 [program:steady]
                 command=sleep infinity
                 startsecs=1
@@ -78,18 +74,8 @@ class PipelineEndToEndTest {
 
     @AfterAll
     void stopPipeline() throws Exception {
-        // Each by its pid, in the reverse order of their start.
-        if (supervisord != null) {
-            supervisord.close();
-        }
-        if (collector != null) {
-            collector.close();
-        }
-        if (streams != null) {
-            streams.close();
-        }
-        if (cluster != null) {
-            cluster.close();
+        if (pipeline != null) {
+            pipeline.close();
         }
     }
 

@@ -1,5 +1,7 @@
 package io.supervisorkafka.listener;
 
+import io.supervisorkafka.listener.gunicorn.GunicornConfig;
+import io.supervisorkafka.listener.gunicorn.StatsdReceiver;
 import io.supervisorkafka.listener.kafka.ProducerSettings;
 import io.supervisorkafka.listener.spool.PrivateFiles;
 import io.supervisorkafka.listener.spool.SpoolConfig;
@@ -47,7 +49,13 @@ public final class ConfigLoader {
         SPOOL_FULL_POLICY("listener.spool.full.policy"),
         FSYNC_INTERVAL("listener.fsync.interval"),
         SHUTDOWN_GRACE("listener.shutdown.grace"),
-        WAKE_INTERVAL("listener.supervisor.wake.interval");
+        WAKE_INTERVAL("listener.supervisor.wake.interval"),
+        GUNICORN("listener.gunicorn"),
+        GUNICORN_APPS("listener.gunicorn.apps"),
+        GUNICORN_INTERVAL("listener.gunicorn.interval"),
+        GUNICORN_SAMPLE_WINDOW("listener.gunicorn.sample.window"),
+        STATSD_LISTEN("listener.statsd.listen"),
+        STATSD_FLUSH_INTERVAL("listener.statsd.flush.interval");
 
         private final String key;
 
@@ -69,7 +77,17 @@ public final class ConfigLoader {
     /** The command-line flags, as given (null when absent). */
     public record Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
                         String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
-                        String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval) {
+                        String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval, boolean gunicorn,
+                        String gunicornApps, String gunicornInterval, String statsdListen,
+                        String statsdFlushInterval) {
+        /** Without the gunicorn source's flags. */
+        public Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
+                     String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
+                     String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval) {
+            this(bootstrapServers, configFile, serverId, serverIdFromIdentification, supervisorUrl, snapshotInterval,
+                    xmlrpcTimeout, spoolDir, spoolMaxBytes, spoolFullPolicy, fsyncInterval, false, null, null, null,
+                    null);
+        }
     }
 
     private ConfigLoader() {
@@ -127,7 +145,37 @@ public final class ConfigLoader {
         Duration grace = duration(null, null, Key.SHUTDOWN_GRACE, own, ListenerConfig.DEFAULT_SHUTDOWN_GRACE);
         Duration wake = duration(null, null, Key.WAKE_INTERVAL, own, ListenerConfig.DEFAULT_WAKE_INTERVAL);
         return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, wake,
-                notices);
+                notices, gunicorn(flags, own));
+    }
+
+    private static GunicornConfig gunicorn(Flags flags, Map<String, String> own) {
+        String appList = first(flags.gunicornApps(), own.get(Key.GUNICORN_APPS.key()));
+        List<String> apps = new ArrayList<>();
+        if (appList != null) {
+            for (String app : appList.split(",")) {
+                String name = app.trim();
+                if (name.isEmpty() || name.contains("]")) {
+                    throw new IllegalArgumentException("bad gunicorn app name in [" + appList + "]: give the NAME of"
+                            + " 'gunicorn: master [NAME]', comma-separated");
+                }
+                apps.add(name);
+            }
+        }
+        boolean enabled = flags.gunicorn() || !apps.isEmpty()
+                || Boolean.parseBoolean(own.getOrDefault(Key.GUNICORN.key(), "false").trim());
+        Duration interval = duration("--gunicorn-interval", flags.gunicornInterval(), Key.GUNICORN_INTERVAL, own,
+                GunicornConfig.DEFAULT_INTERVAL);
+        Duration window = duration(null, null, Key.GUNICORN_SAMPLE_WINDOW, own, GunicornConfig.DEFAULT_SAMPLE_WINDOW);
+        String listen = first(flags.statsdListen(), own.get(Key.STATSD_LISTEN.key()));
+        if (listen != null && listen.isBlank()) {
+            listen = null;
+        }
+        if (listen != null) {
+            StatsdReceiver.parseAddress(listen);
+        }
+        Duration flush = duration("--statsd-flush-interval", flags.statsdFlushInterval(), Key.STATSD_FLUSH_INTERVAL,
+                own, GunicornConfig.DEFAULT_FLUSH_INTERVAL);
+        return new GunicornConfig(enabled, apps, interval, window, listen, flush);
     }
 
     private static SupervisorSourceConfig supervisorSource(Flags flags, Map<String, String> own,

@@ -1,5 +1,10 @@
 package io.supervisorkafka.listener;
 
+import io.supervisorkafka.listener.gunicorn.GunicornCollector;
+import io.supervisorkafka.listener.gunicorn.GunicornConfig;
+import io.supervisorkafka.listener.gunicorn.GunicornScan;
+import io.supervisorkafka.listener.gunicorn.ProcTable;
+import io.supervisorkafka.listener.gunicorn.StatsdReceiver;
 import io.supervisorkafka.listener.kafka.RecordMapper;
 import io.supervisorkafka.listener.kafka.SpoolShipper;
 import io.supervisorkafka.listener.spool.Spool;
@@ -10,7 +15,9 @@ import io.supervisorkafka.listener.supervisor.ProtocolException;
 import io.supervisorkafka.listener.supervisor.ServerIdentity;
 import io.supervisorkafka.listener.supervisor.SnapshotCollector;
 import io.supervisorkafka.listener.supervisor.SupervisordWaker;
+import io.supervisorkafka.schemas.GunicornSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
 import java.io.IOException;
@@ -69,6 +76,9 @@ public final class Listener implements AutoCloseable {
     private SpoolShipper shipper;
     private SnapshotCollector collector;
     private SupervisordWaker waker;
+    private GunicornCollector gunicorn;
+    private StatsdReceiver statsd;
+    private volatile Map<Long, GunicornScan.Program> programs = Map.of();
     private boolean closed;
 
     /**
@@ -220,6 +230,7 @@ public final class Listener implements AutoCloseable {
                 collector = new SnapshotCollector(config.supervisor(), identity, this::spoolSnapshot, clock);
                 collector.start();
             }
+            startGunicorn();
             waker = SupervisordWaker.startForParent(config.supervisor().endpoint(), config.wakeInterval())
                     .orElse(null);
             Spool.Stats stats = spool.stats();
@@ -232,6 +243,40 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    /** The gunicorn source: its threads, never the protocol loop's. */
+    private void startGunicorn() throws IOException {
+        GunicornConfig settings = config.gunicorn();
+        if (settings.snapshots()) {
+            gunicorn = new GunicornCollector(settings, identity::current, ProcTable.system(), () -> programs,
+                    snapshot -> spoolReady(Topics.GUNICORN, snapshot.server(), snapshot.observedAt(),
+                            JsonSerde.of(GunicornSnapshot.class).serialize(Topics.GUNICORN, snapshot)), clock);
+            gunicorn.start();
+            log.info("gunicorn snapshots every {} ms of {}", settings.interval().toMillis(),
+                    settings.apps().isEmpty() ? "every master" : settings.apps());
+        }
+        if (settings.statsdEnabled()) {
+            statsd = StatsdReceiver.bind(settings.statsdListen(), settings.flushInterval().toMillis(),
+                    identity::current, metrics -> spoolReady(Topics.STATSD, metrics.server(), metrics.end(),
+                            JsonSerde.of(StatsdMetrics.class).serialize(Topics.STATSD, metrics)), clock);
+            statsd.start();
+            log.info("StatsD receiver on {}, flushed every {} ms", statsd.socketPath() != null
+                    ? "unix datagram socket " + statsd.socketPath() : "udp " + settings.statsdListen() + " (port "
+                    + statsd.port() + ")", settings.flushInterval().toMillis());
+        }
+    }
+
+    private void spoolReady(String topic, String server, long timestamp, byte[] value) {
+        try {
+            spool.offer(new SpoolEntry.ReadyRecord(topic, server.getBytes(StandardCharsets.UTF_8), value, timestamp));
+        } catch (Spool.FullException e) {
+            log.warn("{}: {} record dropped", e.getMessage(), topic);
+        } catch (Spool.ClosedException e) {
+            // stopping
+        } catch (IOException e) {
+            log.error("cannot append a {} record to the spool: {}", topic, e.toString());
+        }
+    }
+
     private void syncSpool() {
         try {
             spool.sync();
@@ -241,6 +286,15 @@ public final class Listener implements AutoCloseable {
     }
 
     private void spoolSnapshot(SupervisorSnapshot snapshot) {
+        if (snapshot.error() == null) {
+            Map<Long, GunicornScan.Program> running = new java.util.HashMap<>();
+            snapshot.processes().forEach(p -> {
+                if (p.pid() > 0) {
+                    running.put(p.pid(), new GunicornScan.Program(p.group(), p.name()));
+                }
+            });
+            programs = Map.copyOf(running);
+        }
         byte[] value = JsonSerde.of(SupervisorSnapshot.class).serialize(Topics.SNAPSHOTS, snapshot);
         try {
             spool.offer(new SpoolEntry.ReadyRecord(Topics.SNAPSHOTS,
@@ -302,6 +356,12 @@ public final class Listener implements AutoCloseable {
         }
         if (collector != null) {
             collector.close();
+        }
+        if (gunicorn != null) {
+            gunicorn.close();
+        }
+        if (statsd != null) {
+            statsd.close();
         }
         if (shipper != null) {
             shipper.close(config.shutdownGrace());

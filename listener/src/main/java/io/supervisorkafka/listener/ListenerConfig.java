@@ -1,5 +1,6 @@
 package io.supervisorkafka.listener;
 
+import io.supervisorkafka.listener.gunicorn.GunicornConfig;
 import io.supervisorkafka.listener.spool.SpoolConfig;
 import io.supervisorkafka.listener.supervisor.SupervisorSourceConfig;
 import java.time.Duration;
@@ -21,10 +22,20 @@ import java.util.Objects;
  *                                   starts ({@link io.supervisorkafka.listener.supervisor.SupervisordWaker}); zero
  *                                   turns it off
  * @param notices                    warnings found while resolving, logged once the listener is READY
+ * @param gunicorn                   the gunicorn source: process-table snapshots and the StatsD receiver
  */
 public record ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                              Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
-                             Duration shutdownGrace, Duration wakeInterval, List<String> notices) {
+                             Duration shutdownGrace, Duration wakeInterval, List<String> notices,
+                             GunicornConfig gunicorn) {
+
+    /** Without the gunicorn source. */
+    public ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
+                          Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
+                          Duration shutdownGrace, Duration wakeInterval, List<String> notices) {
+        this(serverId, serverIdFromIdentification, spool, producerProperties, supervisor, shutdownGrace,
+                wakeInterval, notices, GunicornConfig.OFF);
+    }
 
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_WAKE_INTERVAL = Duration.ofMillis(20);
@@ -37,12 +48,13 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
         Objects.requireNonNull(wakeInterval, "wakeInterval");
         producerProperties = Map.copyOf(producerProperties);
         notices = List.copyOf(notices);
+        gunicorn = gunicorn == null ? GunicornConfig.OFF : gunicorn;
     }
 
     /** The same config with other producer properties (tests point the listener at their broker). */
     public ListenerConfig withProducerProperties(Map<String, Object> properties) {
         return new ListenerConfig(serverId, serverIdFromIdentification, spool, properties, supervisor, shutdownGrace,
-                wakeInterval, notices);
+                wakeInterval, notices, gunicorn);
     }
 
     /** The configuration without secrets: the producer properties are named, not shown. */
@@ -50,6 +62,6 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
     public String toString() {
         return "ListenerConfig[serverId=" + serverId + ", serverIdFromIdentification=" + serverIdFromIdentification
                 + ", spool=" + spool + ", producerProperties=" + producerProperties.keySet() + ", supervisor="
-                + supervisor + ", shutdownGrace=" + shutdownGrace + ", wakeInterval=" + wakeInterval + "]";
+                + supervisor + ", shutdownGrace=" + shutdownGrace + ", wakeInterval=" + wakeInterval + ", gunicorn=" + gunicorn + "]";
     }
 }

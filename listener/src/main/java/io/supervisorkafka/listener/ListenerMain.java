@@ -76,6 +76,27 @@ public final class ListenerMain implements Callable<Integer> {
             description = "How often appended records are fsynced, in the background (default: 200ms).")
     String fsyncInterval;
 
+    @Option(names = "--gunicorn", description = "Publish gunicorn snapshots (masters 'gunicorn: master [NAME]' and"
+            + " their workers, working or idle) to supervisor.gunicorn.")
+    boolean gunicorn;
+
+    @Option(names = "--gunicorn-apps", paramLabel = "NAME[,...]", description = "Only these gunicorn apps (implies"
+            + " --gunicorn); an app without a master is reported as such.")
+    String gunicornApps;
+
+    @Option(names = "--gunicorn-interval", paramLabel = "DURATION",
+            description = "Time between gunicorn snapshots (default: 15s).")
+    String gunicornInterval;
+
+    @Option(names = "--statsd-listen", paramLabel = "HOST:PORT|PATH", description = "Receive StatsD on this UDP"
+            + " address, or on a unix datagram socket at PATH (unix://PATH also works), as gunicorn --statsd-host"
+            + " sends it, and publish per-app aggregates to supervisor.statsd (default: off).")
+    String statsdListen;
+
+    @Option(names = "--statsd-flush-interval", paramLabel = "DURATION",
+            description = "StatsD aggregation interval (default: 10s).")
+    String statsdFlushInterval;
+
     private final InputStream protocolIn;
     private final OutputStream protocolOut;
 
@@ -107,7 +128,8 @@ public final class ListenerMain implements Callable<Integer> {
         try {
             config = ConfigLoader.load(new ConfigLoader.Flags(bootstrapServers, configFile, serverId,
                     serverIdFromIdentification, supervisorUrl, snapshotInterval, xmlrpcTimeout, spoolDir,
-                    spoolMaxBytes, spoolFullPolicy, fsyncInterval), System.getenv(), ConfigLoader.hostName());
+                    spoolMaxBytes, spoolFullPolicy, fsyncInterval, gunicorn, gunicornApps, gunicornInterval,
+                    statsdListen, statsdFlushInterval), System.getenv(), ConfigLoader.hostName());
         } catch (IllegalArgumentException e) {
             System.err.println("supervisor-kafka-listener: " + e.getMessage());
             return 2;

@@ -17,7 +17,14 @@ public final class Topics {
     /** {@link MetricPoint}, key = server id. Written by the Streams app. */
     public static final String METRICS = "supervisor.metrics";
 
+    /** {@link GunicornSnapshot}, key = server id. Written by the listener. */
+    public static final String GUNICORN = "supervisor.gunicorn";
+    /** {@link StatsdMetrics}, key = server id. Written by the listener's StatsD receiver. */
+    public static final String STATSD = "supervisor.statsd";
+
     public static final List<String> INPUTS = List.of(EVENTS, SNAPSHOTS);
+    /** Inputs of the gunicorn source; keyed by server like {@link #INPUTS}, but read in their own sub-topology. */
+    public static final List<String> GUNICORN_INPUTS = List.of(GUNICORN, STATSD);
     public static final List<String> COMPACTED_OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS);
     public static final List<String> OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS, SERVICE_CHECKS, METRICS);
 
@@ -33,6 +40,8 @@ public final class Topics {
             case PROCESS_COUNTS -> ProcessCounts.class;
             case SERVICE_CHECKS -> ServiceCheck.class;
             case METRICS -> MetricPoint.class;
+            case GUNICORN -> GunicornSnapshot.class;
+            case STATSD -> StatsdMetrics.class;
             default -> throw new IllegalArgumentException("not a supervisor-kafka topic: " + topic);
         };
     }

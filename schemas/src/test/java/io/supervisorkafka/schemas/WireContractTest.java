@@ -23,6 +23,48 @@ class WireContractTest {
             List.of(new SupervisorSnapshot.ProcessInfo("probe", "probe", "RUNNING", 20, 3564, 1795307150L, 0,
                     1795307160L, 0, null, "pid 3564, uptime 0:00:10")));
 
+    static final GunicornSnapshot GUNICORN = new GunicornSnapshot("web-1", 1795307165000L, 1000, List.of(
+            new GunicornSnapshot.App("demo", true, 4100L, "web", "web", List.of(
+                    new GunicornSnapshot.Worker(4101, GunicornSnapshot.WORKING),
+                    new GunicornSnapshot.Worker(4102, GunicornSnapshot.IDLE))),
+            new GunicornSnapshot.App("api", true, null, null, null, List.of())));
+
+    static StatsdMetrics statsd() {
+        com.datadoghq.sketch.ddsketch.DDSketch sketch = Sketches.create();
+        sketch.accept(1.5);
+        sketch.accept(20);
+        return new StatsdMetrics("web-1", "demo", 1795307160000L, 1795307170000L, List.of(
+                new StatsdMetrics.Metric("gunicorn.requests", StatsdMetrics.COUNTER, null, 2.0, null, null, null,
+                        null, null),
+                new StatsdMetrics.Metric("gunicorn.workers", StatsdMetrics.GAUGE, Map.of("env", "prod"), 4.0, null,
+                        null, null, null, null),
+                new StatsdMetrics.Metric("gunicorn.request.duration", StatsdMetrics.TIMER, null, null, 2.0, 21.5,
+                        1.5, 20.0, Sketches.encode(sketch))), 0L);
+    }
+
+    @Test
+    void sketchesRoundTripAndMerge() {
+        com.datadoghq.sketch.ddsketch.DDSketch a = Sketches.create();
+        com.datadoghq.sketch.ddsketch.DDSketch b = Sketches.create();
+        for (int i = 1; i <= 100; i++) {
+            (i % 2 == 0 ? a : b).accept(i);
+        }
+        com.datadoghq.sketch.ddsketch.DDSketch merged = Sketches.decode(Sketches.encode(a));
+        merged.mergeWith(Sketches.decode(Sketches.encode(b)));
+        assertThat(merged.getCount()).isEqualTo(100.0);
+        assertThat(merged.getValueAtQuantile(0.5)).isCloseTo(50.0, org.assertj.core.data.Offset.offset(1.0));
+        assertThat(merged.getValueAtQuantile(0.95)).isCloseTo(95.0, org.assertj.core.data.Offset.offset(1.5));
+        assertThatThrownBy(() -> Sketches.decode("bm90IGEgc2tldGNo")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void appChecksAreKeyedByApp() {
+        ServiceCheck check = new ServiceCheck(ServiceCheck.GUNICORN_IS_RUNNING, "web-1", "web", "web",
+                CheckStatus.OK, null, "3 working and 1 idle workers for demo", 1795307165000L, "demo");
+        assertThat(check.key()).isEqualTo("gunicorn.is_running|web-1/demo");
+        SchemaValidator.assertValid(Topics.SERVICE_CHECKS, check);
+    }
+
     static Map<String, Integer> byState() {
         Map<String, Integer> counts = new LinkedHashMap<>();
         for (ProcessState state : ProcessState.values()) {
@@ -43,9 +85,11 @@ class WireContractTest {
                 Topics.SERVICE_CHECKS, new ServiceCheck(ServiceCheck.PROCESS_STATUS, "web-1", "probe", "probe",
                         CheckStatus.CRITICAL, CheckStatus.OK, "probe on web-1 is EXITED", 1795307165000L),
                 Topics.METRICS, MetricPoint.gauge("supervisord.process.uptime", 15, 1795307165000L,
-                        Map.of("server", "web-1", "supervisord_process", "probe")));
-        assertThat(samples.keySet()).containsExactlyInAnyOrderElementsOf(
-                java.util.stream.Stream.concat(Topics.INPUTS.stream(), Topics.OUTPUTS.stream()).toList());
+                        Map.of("server", "web-1", "supervisord_process", "probe")),
+                Topics.GUNICORN, GUNICORN,
+                Topics.STATSD, statsd());
+        assertThat(samples.keySet()).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.of(Topics.INPUTS,
+                Topics.GUNICORN_INPUTS, Topics.OUTPUTS).flatMap(List::stream).toList());
         samples.forEach((topic, record) -> {
             @SuppressWarnings("unchecked")
             JsonSerde<Object> serde = (JsonSerde<Object>) JsonSerde.of(Topics.recordType(topic));

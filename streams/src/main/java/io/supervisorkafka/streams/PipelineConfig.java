@@ -12,9 +12,17 @@ import java.util.Objects;
  * @param partitions        partitions of the topics the provisioner creates
  * @param replicationFactor replication of the topics the provisioner creates; {@link #BROKER_DEFAULT_REPLICATION}
  *                          leaves it to the broker's default.replication.factor
+ * @param fleetWindow       tumbling window of the fleet-wide gunicorn roll-up (event time: the StatsD flush end)
  */
 public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Duration dedupRetention, int partitions,
-                             short replicationFactor) {
+                             short replicationFactor, Duration fleetWindow) {
+
+    public static final Duration DEFAULT_FLEET_WINDOW = Duration.ofSeconds(10);
+
+    public PipelineConfig(Duration punctuateInterval, Duration staleAfter, Duration dedupRetention, int partitions,
+                          short replicationFactor) {
+        this(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor, DEFAULT_FLEET_WINDOW);
+    }
 
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(15);
     public static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(90);
@@ -26,6 +34,7 @@ public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Du
         requirePositive(punctuateInterval, "punctuate interval");
         requirePositive(staleAfter, "stale-after limit");
         requirePositive(dedupRetention, "dedup retention");
+        requirePositive(fleetWindow, "fleet window");
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
         }
@@ -41,19 +50,24 @@ public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Du
     }
 
     public PipelineConfig withPunctuateInterval(Duration value) {
-        return new PipelineConfig(value, staleAfter, dedupRetention, partitions, replicationFactor);
+        return new PipelineConfig(value, staleAfter, dedupRetention, partitions, replicationFactor, fleetWindow);
     }
 
     public PipelineConfig withStaleAfter(Duration value) {
-        return new PipelineConfig(punctuateInterval, value, dedupRetention, partitions, replicationFactor);
+        return new PipelineConfig(punctuateInterval, value, dedupRetention, partitions, replicationFactor, fleetWindow);
     }
 
     public PipelineConfig withDedupRetention(Duration value) {
-        return new PipelineConfig(punctuateInterval, staleAfter, value, partitions, replicationFactor);
+        return new PipelineConfig(punctuateInterval, staleAfter, value, partitions, replicationFactor, fleetWindow);
     }
 
     public PipelineConfig withTopicLayout(int partitionCount, short replication) {
-        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitionCount, replication);
+        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitionCount, replication,
+                fleetWindow);
+    }
+
+    public PipelineConfig withFleetWindow(Duration value) {
+        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor, value);
     }
 
     private static void requirePositive(Duration value, String what) {

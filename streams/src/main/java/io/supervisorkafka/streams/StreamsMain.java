@@ -85,6 +85,11 @@ public final class StreamsMain implements Callable<Integer> {
             description = "How long event ids are remembered to drop redeliveries. Default: ${DEFAULT-VALUE}.")
     Duration dedupRetention;
 
+    @Option(names = "--fleet-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "10s", description = "Tumbling window of the fleet-wide gunicorn roll-up (sketches merged"
+            + " across servers); match the listeners' --statsd-flush-interval. Default: ${DEFAULT-VALUE}.")
+    Duration fleetWindow;
+
     @Option(names = "--close-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "30s",
             description = "How long a shutdown waits for processing to stop cleanly. Default: ${DEFAULT-VALUE}.")
@@ -171,7 +176,8 @@ public final class StreamsMain implements Callable<Integer> {
             short replication = Short.parseShort(streamsProperties.getProperty(StreamsConfig.REPLICATION_FACTOR_CONFIG,
                     String.valueOf(PipelineConfig.BROKER_DEFAULT_REPLICATION)).trim());
             return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention,
-                    partitions == null ? PipelineConfig.DEFAULT_PARTITIONS : partitions, replication);
+                    partitions == null ? PipelineConfig.DEFAULT_PARTITIONS : partitions, replication,
+                    fleetWindow == null ? PipelineConfig.DEFAULT_FLEET_WINDOW : fleetWindow);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -43,7 +43,8 @@ public final class TopicProvisioner {
         Optional<Short> replication = config.replicationFactor() == PipelineConfig.BROKER_DEFAULT_REPLICATION
                 ? Optional.empty() : Optional.of(config.replicationFactor());
         List<NewTopic> topics = new ArrayList<>();
-        for (String name : Topics.INPUTS) {
+        for (String name : java.util.stream.Stream.concat(Topics.INPUTS.stream(), Topics.GUNICORN_INPUTS.stream())
+                .toList()) {
             topics.add(new NewTopic(name, partitions, replication));
         }
         for (String name : Topics.OUTPUTS) {
@@ -90,13 +91,19 @@ public final class TopicProvisioner {
 
     private void requireCoPartitionedInputs(Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
-        Map<String, TopicDescription> inputs = admin.describeTopics(Topics.INPUTS).allTopicNames()
+        requireCoPartitioned(Topics.INPUTS, "a server's events and snapshots", timeout);
+        requireCoPartitioned(Topics.GUNICORN_INPUTS, "a server's gunicorn snapshots and StatsD metrics", timeout);
+    }
+
+    private void requireCoPartitioned(java.util.List<String> topics, String what, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        Map<String, TopicDescription> inputs = admin.describeTopics(topics).allTopicNames()
                 .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         Map<String, Integer> partitions = inputs.values().stream()
                 .collect(Collectors.toMap(TopicDescription::name, description -> description.partitions().size()));
         if (partitions.values().stream().distinct().count() > 1) {
-            throw new IllegalStateException("the input topics must have the same partition count, so that a server's "
-                    + "events and snapshots meet in the same task; they have " + partitions);
+            throw new IllegalStateException("the input topics must have the same partition count, so that " + what
+                    + " meet in the same task; they have " + partitions);
         }
     }
 }

@@ -13,16 +13,35 @@ import org.junit.jupiter.api.Test;
 class TopologyFactoryTest {
 
     @Test
-    void everythingIsOneSubTopologyWithoutRepartitioning() {
+    void theSupervisordPartIsOneSubTopologyWithoutRepartitioning() {
         TopologyDescription description = TopologyFactory.build(PipelineConfig.defaults()).describe();
 
-        assertThat(description.subtopologies()).singleElement().satisfies(subtopology -> {
-            Set<String> names = subtopology.nodes().stream().map(Node::name).collect(Collectors.toSet());
-            assertThat(names).contains("events", "snapshots", "event-deduplicator", "process-status-deriver",
-                    "process-check-emitter", "process-counts-deriver", "connectivity-checker", "metrics-emitter");
-            assertThat(names).noneMatch(name -> name.contains("repartition"));
-        });
+        assertThat(description.subtopologies()).hasSize(3);
+        assertThat(description.subtopologies()).filteredOn(s -> names(s).contains("events")).singleElement()
+                .satisfies(subtopology -> {
+                    Set<String> names = names(subtopology);
+                    assertThat(names).contains("events", "snapshots", "event-deduplicator", "process-status-deriver",
+                            "process-check-emitter", "process-counts-deriver", "connectivity-checker",
+                            "metrics-emitter");
+                    assertThat(names).noneMatch(name -> name.contains("repartition") || name.contains("gunicorn"));
+                });
         assertThat(description.globalStores()).isEmpty();
+    }
+
+    @Test
+    void gunicornSnapshotsAndStatsdShareOneSubTopologyAndOnlyTheFleetRollupRepartitions() {
+        TopologyDescription description = TopologyFactory.build(PipelineConfig.defaults()).describe();
+        assertThat(description.subtopologies()).filteredOn(s -> names(s).contains("gunicorn-snapshots"))
+                .singleElement().satisfies(subtopology -> assertThat(names(subtopology)).contains(
+                        "statsd-intervals", "gunicorn-check-deriver", "gunicorn-worker-metrics",
+                        "statsd-metrics-deriver", "statsd-by-app-repartition-sink"));
+        assertThat(description.subtopologies()).filteredOn(s -> names(s).contains("fleet-rollup"))
+                .singleElement().satisfies(subtopology -> assertThat(names(subtopology)).contains(
+                        "statsd-by-app-repartition-source", "fleet-metrics", "fleet-metrics-sink"));
+    }
+
+    private static Set<String> names(TopologyDescription.Subtopology subtopology) {
+        return subtopology.nodes().stream().map(Node::name).collect(Collectors.toSet());
     }
 
     @Test
@@ -37,7 +56,7 @@ class TopologyFactoryTest {
 
         assertThat(topics).extracting(NewTopic::name).containsExactlyInAnyOrder(Topics.EVENTS, Topics.SNAPSHOTS,
                 Topics.PROCESS_STATUS, Topics.PROCESS_COUNTS, Topics.SERVICE_CHECKS, Topics.METRICS,
-                TopicProvisioner.DEAD_LETTERS);
+                TopicProvisioner.DEAD_LETTERS, Topics.GUNICORN, Topics.STATSD);
         assertThat(topics).allSatisfy(topic -> {
             assertThat(topic.numPartitions()).isEqualTo(6);
             assertThat(topic.replicationFactor()).isEqualTo((short) 3);

@@ -117,7 +117,7 @@ public final class SpoolShipper implements AutoCloseable {
                 producer = producerFactory.get();
                 // Kafka's network thread exists now: nice it with the rest of the background.
                 BackgroundThreads.lower("spool-shipper", "kafka-producer", "spool-fsync", "snapshot-collec",
-                        "supervisord-wak");
+                        "supervisord-wak", "gunicorn-collec", "statsd-receive", "statsd-flush");
                 shipUntilStopped(producer);
                 return;
             } catch (ShipmentFailed e) {
