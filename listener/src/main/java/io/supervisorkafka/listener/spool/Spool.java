@@ -289,11 +289,19 @@ public final class Spool implements AutoCloseable {
 
     /** The number of whole, well-framed records at the start of a segment. */
     private static long countRecords(Segment segment) throws IOException {
+        return walkFrames(segment, Long.MAX_VALUE).records();
+    }
+
+    /** How far the whole, well-framed records at the start of a segment go, up to {@code maxRecords} of them. */
+    private record FrameWalk(long records, long offset) {
+    }
+
+    private static FrameWalk walkFrames(Segment segment, long maxRecords) throws IOException {
         long offset = SEGMENT_HEADER_BYTES;
         long records = 0;
         try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
             ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER_BYTES);
-            while (offset + FRAME_HEADER_BYTES <= segment.size) {
+            while (records < maxRecords && offset + FRAME_HEADER_BYTES <= segment.size) {
                 header.clear();
                 readFully(channel, header, offset);
                 int length = header.getInt(0);
@@ -304,7 +312,7 @@ public final class Spool implements AutoCloseable {
                 records++;
             }
         }
-        return records;
+        return new FrameWalk(records, offset);
     }
 
     private SpoolPosition validateCheckpoint(SpoolPosition saved) throws IOException {
@@ -325,22 +333,8 @@ public final class Spool implements AutoCloseable {
             return saved;
         }
         // The saved offset does not fit the segment (it was quarantined or rewritten): find the record by counting.
-        long offset = SEGMENT_HEADER_BYTES;
-        long seq = segment.base;
-        try (FileChannel channel = FileChannel.open(segment.path, StandardOpenOption.READ)) {
-            ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER_BYTES);
-            while (seq < saved.seq() && offset + FRAME_HEADER_BYTES <= segment.size) {
-                header.clear();
-                readFully(channel, header, offset);
-                int length = header.getInt(0);
-                if (length < 0 || offset + FRAME_HEADER_BYTES + length > segment.size) {
-                    break;
-                }
-                offset += FRAME_HEADER_BYTES + length;
-                seq++;
-            }
-        }
-        return new SpoolPosition(segment.base, offset, seq);
+        FrameWalk walk = walkFrames(segment, saved.seq() - segment.base);
+        return new SpoolPosition(segment.base, walk.offset(), segment.base + walk.records());
     }
 
     // ---------------------------------------------------------------------------------------------- appending
