@@ -3,6 +3,7 @@ package io.supervisorkafka.e2e;
 import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ServiceCheck;
+import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.tools.DevBroker;
 import java.nio.file.Files;
@@ -27,8 +28,8 @@ public final class KillToCriticalBenchmark {
         int kills = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         Path dir = Files.createTempDirectory("kill-bench");
         JsonSerde<ServiceCheck> serde = JsonSerde.of(ServiceCheck.class);
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Figures.freePort(),
-                Figures.freePort());
+        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+                Ports.freeTcpPort());
              ChildProcess streams = Pipeline.startStreams(broker.bootstrapServers(), dir, "kill-bench");
              TopicCollector collector = new TopicCollector(broker.bootstrapServers(),
                      List.of(Topics.SERVICE_CHECKS, Topics.EVENTS));
@@ -59,10 +60,12 @@ public final class KillToCriticalBenchmark {
                                         == CheckStatus.CRITICAL).findFirst().orElse(null), r -> r != null);
                 latencies[i] = critical.receivedAtMillis() - killedAt;
                 // Where the time went: the EXITED event's arrival on the events topic splits it in two.
-                long eventAt = collector.matching(Topics.EVENTS, r -> new String(r.value(),
-                                java.nio.charset.StandardCharsets.UTF_8).contains("PROCESS_STATE_EXITED")
-                                && new String(r.value(), java.nio.charset.StandardCharsets.UTF_8).contains("\"" + pid + "\""))
-                        .stream().mapToLong(TopicCollector.Received::receivedAtMillis).findFirst().orElse(-1);
+                JsonSerde<SupervisorEvent> events = JsonSerde.of(SupervisorEvent.class);
+                long eventAt = collector.matching(Topics.EVENTS, r -> {
+                    SupervisorEvent event = events.deserialize(Topics.EVENTS, r.value());
+                    return event.eventName().equals("PROCESS_STATE_EXITED")
+                            && Long.toString(pid).equals(event.fields().get("pid"));
+                }).stream().mapToLong(TopicCollector.Received::receivedAtMillis).findFirst().orElse(-1);
                 System.out.printf("kill %d: %.0f ms (EXITED event on %s after %d ms)%n", i + 1, latencies[i],
                         Topics.EVENTS, eventAt < 0 ? -1 : eventAt - killedAt);
             }

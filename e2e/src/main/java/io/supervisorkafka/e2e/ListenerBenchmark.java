@@ -37,8 +37,8 @@ public final class ListenerBenchmark {
             throw new IllegalStateException("cc failed");
         }
 
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Figures.freePort(),
-                Figures.freePort())) {
+        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+                Ports.freeTcpPort())) {
             double[] baseline = new double[rounds];
             double[] ours = new double[rounds];
             double[] ratios = new double[rounds];

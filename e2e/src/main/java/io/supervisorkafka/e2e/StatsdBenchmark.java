@@ -44,12 +44,9 @@ public final class StatsdBenchmark {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         Path dir = Files.createTempDirectory("statsd-bench");
         Figures.run("taskset", "-a", "-p", "-c", "1", Long.toString(ProcessHandle.current().pid()));
-        int statsdPort;
-        try (java.net.DatagramSocket probe = new java.net.DatagramSocket(0)) {
-            statsdPort = probe.getLocalPort();
-        }
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Figures.freePort(),
-                Figures.freePort())) {
+        int statsdPort = Ports.freeUdpPort();
+        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+                Ports.freeTcpPort())) {
             Process listener = new ProcessBuilder("taskset", "-c", "0", Checkout.bin().toString(), "listener",
                     "--bootstrap-servers", broker.bootstrapServers(), "--server-id", "bench", "--spool-dir",
                     dir.resolve("spool").toString(), "--snapshot-interval", "0s", "--statsd-listen",

@@ -1,8 +1,12 @@
 package io.supervisorkafka.e2e;
 
+import io.supervisorkafka.schemas.JsonSerde;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
@@ -78,6 +82,44 @@ public final class TopicCollector implements AutoCloseable {
 
     public List<Received> matching(String topic, Predicate<Received> predicate) {
         return received.stream().filter(r -> r.record().topic().equals(topic) && predicate.test(r)).toList();
+    }
+
+    /** The values of a topic's records in arrival order, read as {@code type}; a tombstone reads as null. */
+    public <T> List<T> values(String topic, Class<T> type) {
+        return read(all(topic), topic, type);
+    }
+
+    /** The values of one key's records on a topic in arrival order, read as {@code type}. */
+    public <T> List<T> values(String topic, String key, Class<T> type) {
+        return read(matching(topic, r -> key.equals(r.key())), topic, type);
+    }
+
+    /** The latest value of a key, empty when there is none or it is a tombstone. */
+    public <T> Optional<T> latest(String topic, String key, Class<T> type) {
+        List<T> values = values(topic, key, type);
+        return values.isEmpty() ? Optional.empty() : Optional.ofNullable(values.get(values.size() - 1));
+    }
+
+    /** What a compacted topic holds: the latest value of every key, tombstoned keys left out. */
+    public <T> Map<String, T> latestByKey(String topic, Class<T> type) {
+        Map<String, T> latest = new LinkedHashMap<>();
+        JsonSerde<T> serde = JsonSerde.of(type);
+        for (Received r : all(topic)) {
+            T value = serde.deserialize(topic, r.value());
+            if (value == null) {
+                latest.remove(r.key());
+            } else {
+                latest.put(r.key(), value);
+            }
+        }
+        return latest;
+    }
+
+    private static <T> List<T> read(List<Received> records, String topic, Class<T> type) {
+        JsonSerde<T> serde = JsonSerde.of(type);
+        List<T> values = new ArrayList<>(records.size());
+        records.forEach(r -> values.add(serde.deserialize(topic, r.value())));
+        return values;
     }
 
     @Override

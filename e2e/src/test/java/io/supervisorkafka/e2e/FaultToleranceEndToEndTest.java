@@ -3,12 +3,10 @@ package io.supervisorkafka.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.tools.DevBroker;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,7 +28,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class FaultToleranceEndToEndTest {
     static final Duration PATIENCE = Duration.ofMinutes(3);
-    static final JsonSerde<SupervisorEvent> EVENTS = JsonSerde.of(SupervisorEvent.class);
 
     @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
@@ -38,8 +35,8 @@ class FaultToleranceEndToEndTest {
     @Test
     void brokerOutageLosesNothing() throws Exception {
         int sent = 10_000;
-        int port = freePort();
-        int controllerPort = freePort();
+        int port = Ports.freeTcpPort();
+        int controllerPort = Ports.freeTcpPort();
         DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", port, controllerPort);
         String bootstrap = broker.bootstrapServers();
         try (Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "fault",
@@ -75,7 +72,8 @@ class FaultToleranceEndToEndTest {
     void killMinus9OfTheListenerMidBurstLosesNothing() throws Exception {
         int sent = 6_000;
         int kills = 3;
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", freePort(), freePort());
+        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+                Ports.freeTcpPort());
              Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "fault",
                      Pipeline.listenerSection(broker.bootstrapServers(), "kill-host", "REMOTE_COMMUNICATION",
                              "--snapshot-interval 1h"))) {
@@ -125,19 +123,12 @@ class FaultToleranceEndToEndTest {
 
     /** The data of every REMOTE_COMMUNICATION event of a server, in topic order. */
     private static List<String> payloads(TopicCollector collector, String server) {
-        return collector.matching(Topics.EVENTS, r -> server.equals(r.key())).stream()
-                .map(r -> EVENTS.deserialize(Topics.EVENTS, r.value()))
+        return collector.values(Topics.EVENTS, server, SupervisorEvent.class).stream()
                 .filter(e -> e.eventName().equals("REMOTE_COMMUNICATION"))
                 .map(SupervisorEvent::data).toList();
     }
 
     private static List<String> expected(int count) {
         return IntStream.range(0, count).mapToObj(i -> "event " + i).toList();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -5,15 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.GunicornSnapshot;
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.Topics;
 import java.io.IOException;
-import java.net.DatagramSocket;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -73,8 +70,8 @@ class GunicornEndToEndTest {
         collector = pipeline.collector();
         String bootstrap = pipeline.bootstrapServers();
         Files.writeString(dir.resolve("app.py"), APP);
-        httpPort = freeTcpPort();
-        int statsdPort = freeUdpPort();
+        httpPort = Ports.freeTcpPort();
+        int statsdPort = Ports.freeUdpPort();
         supervisord = pipeline.startSupervisord(dir.resolve("supervisord"), "gunicorn-e2e", """
                 [program:demo]
                 command=/usr/bin/gunicorn --name demo --workers 2 --bind 127.0.0.1:%d --chdir %s
@@ -212,12 +209,11 @@ class GunicornEndToEndTest {
     }
 
     private Optional<GunicornSnapshot.App> latestApp() {
-        List<TopicCollector.Received> records = collector.all(Topics.GUNICORN);
-        if (records.isEmpty()) {
+        List<GunicornSnapshot> snapshots = collector.values(Topics.GUNICORN, GunicornSnapshot.class);
+        if (snapshots.isEmpty()) {
             return Optional.empty();
         }
-        GunicornSnapshot last = JsonSerde.of(GunicornSnapshot.class).deserialize(Topics.GUNICORN,
-                records.get(records.size() - 1).value());
+        GunicornSnapshot last = snapshots.get(snapshots.size() - 1);
         return last.apps().stream().filter(a -> a.app().equals("demo") && a.masterPid() != null).findFirst();
     }
 
@@ -230,8 +226,7 @@ class GunicornEndToEndTest {
     }
 
     private double counterSum(String name) {
-        return collector.all(Topics.STATSD).stream()
-                .map(r -> JsonSerde.of(StatsdMetrics.class).deserialize(Topics.STATSD, r.value()))
+        return collector.values(Topics.STATSD, StatsdMetrics.class).stream()
                 .filter(s -> s.app().equals("demo"))
                 .flatMap(s -> s.metrics().stream())
                 .filter(m -> m.name().equals(name) && StatsdMetrics.COUNTER.equals(m.type()))
@@ -239,25 +234,11 @@ class GunicornEndToEndTest {
     }
 
     private List<ServiceCheck> checks() {
-        return collector.matching(Topics.SERVICE_CHECKS, r -> r.key().equals(ServiceCheck.GUNICORN_IS_RUNNING + "|"
-                        + SERVER + "/demo")).stream()
-                .map(r -> JsonSerde.of(ServiceCheck.class).deserialize(Topics.SERVICE_CHECKS, r.value())).toList();
+        return collector.values(Topics.SERVICE_CHECKS, ServiceCheck.GUNICORN_IS_RUNNING + "|" + SERVER + "/demo",
+                ServiceCheck.class);
     }
 
     private List<MetricPoint> metrics() {
-        return collector.all(Topics.METRICS).stream()
-                .map(r -> JsonSerde.of(MetricPoint.class).deserialize(Topics.METRICS, r.value())).toList();
-    }
-
-    private static int freeTcpPort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
-    }
-
-    private static int freeUdpPort() throws IOException {
-        try (DatagramSocket socket = new DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
+        return collector.values(Topics.METRICS, MetricPoint.class);
     }
 }

@@ -104,7 +104,7 @@ class PipelineEndToEndTest {
                 .containsEntry("oneshot:oneshot", "EXITED").containsEntry("kafka:kafka", "RUNNING");
         await("counts on " + Topics.PROCESS_COUNTS + " agreeing with supervisorctl status " + supervisorctl)
                 .atMost(PATIENCE).untilAsserted(() -> {
-                    ProcessCounts counts = latest(Topics.PROCESS_COUNTS, SERVER, ProcessCounts.class).orElseThrow();
+                    ProcessCounts counts = collector.latest(Topics.PROCESS_COUNTS, SERVER, ProcessCounts.class).orElseThrow();
                     assertThat(counts.total()).isEqualTo(supervisorctl.size());
                     assertThat(counts.up()).isEqualTo(count(supervisorctl, "RUNNING"));
                     assertThat(counts.down()).isEqualTo(count(supervisorctl, "STOPPED", "BACKOFF", "STOPPING",
@@ -195,26 +195,16 @@ class PipelineEndToEndTest {
     }
 
     private List<ServiceCheck> checks(String process) {
-        return collector.matching(Topics.SERVICE_CHECKS, r -> r.key().equals(
-                        ServiceCheck.PROCESS_STATUS + "|" + SERVER + "/" + process)).stream()
-                .map(r -> serde(ServiceCheck.class).deserialize(Topics.SERVICE_CHECKS, r.value())).toList();
+        return collector.values(Topics.SERVICE_CHECKS, ServiceCheck.PROCESS_STATUS + "|" + SERVER + "/" + process,
+                ServiceCheck.class);
     }
 
     private Optional<ProcessStatus> latestStatus(String process) {
-        return latest(Topics.PROCESS_STATUS, SERVER + "/" + process, ProcessStatus.class);
+        return collector.latest(Topics.PROCESS_STATUS, SERVER + "/" + process, ProcessStatus.class);
     }
 
     private List<ProcessStatus> allLatestStatuses() {
-        Map<String, TopicCollector.Received> byKey = new java.util.LinkedHashMap<>();
-        collector.all(Topics.PROCESS_STATUS).forEach(r -> byKey.put(r.key(), r));
-        return byKey.values().stream().filter(r -> r.value() != null)
-                .map(r -> serde(ProcessStatus.class).deserialize(Topics.PROCESS_STATUS, r.value())).toList();
-    }
-
-    private <T> Optional<T> latest(String topic, String key, Class<T> type) {
-        List<TopicCollector.Received> records = collector.matching(topic, r -> key.equals(r.key()));
-        return records.isEmpty() ? Optional.empty()
-                : Optional.ofNullable(serde(type).deserialize(topic, records.get(records.size() - 1).value()));
+        return List.copyOf(collector.latestByKey(Topics.PROCESS_STATUS, ProcessStatus.class).values());
     }
 
     private static <T> JsonSerde<T> serde(Class<T> type) {

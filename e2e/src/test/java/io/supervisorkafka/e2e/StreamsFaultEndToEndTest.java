@@ -3,18 +3,14 @@ package io.supervisorkafka.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.tools.DevBroker;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -49,8 +45,8 @@ class StreamsFaultEndToEndTest {
 
     @Test
     void outputsReadAsOneUninterruptedRunThroughStreamsBrokerAndSupervisordRestarts() throws Exception {
-        int port = freePort();
-        int controllerPort = freePort();
+        int port = Ports.freeTcpPort();
+        int controllerPort = Ports.freeTcpPort();
         Path streamsConfig = dir.resolve("streams.properties");
         // A killed instance's partitions move to the new one once its session expires: keep that short here.
         Files.writeString(streamsConfig, "session.timeout.ms=6000\nheartbeat.interval.ms=1000\n");
@@ -124,17 +120,12 @@ class StreamsFaultEndToEndTest {
     }
 
     private static List<ServiceCheck> checks(TopicCollector collector, String process) {
-        String key = ServiceCheck.PROCESS_STATUS + "|" + SERVER + "/" + process;
-        JsonSerde<ServiceCheck> serde = JsonSerde.of(ServiceCheck.class);
-        return collector.matching(Topics.SERVICE_CHECKS, r -> key.equals(r.key())).stream()
-                .map(r -> serde.deserialize(Topics.SERVICE_CHECKS, r.value())).toList();
+        return collector.values(Topics.SERVICE_CHECKS, ServiceCheck.PROCESS_STATUS + "|" + SERVER + "/" + process,
+                ServiceCheck.class);
     }
 
     private static ProcessStatus latest(TopicCollector collector, String process) {
-        String key = SERVER + "/" + process;
-        List<TopicCollector.Received> records = collector.matching(Topics.PROCESS_STATUS, r -> key.equals(r.key()));
-        return records.isEmpty() ? null : JsonSerde.of(ProcessStatus.class)
-                .deserialize(Topics.PROCESS_STATUS, records.get(records.size() - 1).value());
+        return collector.latest(Topics.PROCESS_STATUS, SERVER + "/" + process, ProcessStatus.class).orElse(null);
     }
 
     private static String state(TopicCollector collector, String process) {
@@ -143,23 +134,11 @@ class StreamsFaultEndToEndTest {
     }
 
     private static Map<String, String> derivedStates(TopicCollector collector) {
-        Map<String, TopicCollector.Received> byKey = new LinkedHashMap<>();
-        collector.all(Topics.PROCESS_STATUS).forEach(r -> byKey.put(r.key(), r));
-        JsonSerde<ProcessStatus> serde = JsonSerde.of(ProcessStatus.class);
-        return byKey.values().stream().filter(r -> r.value() != null)
-                .map(r -> serde.deserialize(Topics.PROCESS_STATUS, r.value()))
+        return collector.latestByKey(Topics.PROCESS_STATUS, ProcessStatus.class).values().stream()
                 .collect(Collectors.toMap(s -> s.group() + ":" + s.name(), ProcessStatus::state));
     }
 
     private static ProcessCounts latestCounts(TopicCollector collector) {
-        List<TopicCollector.Received> records = collector.matching(Topics.PROCESS_COUNTS, r -> SERVER.equals(r.key()));
-        return JsonSerde.of(ProcessCounts.class).deserialize(Topics.PROCESS_COUNTS,
-                records.get(records.size() - 1).value());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
+        return collector.latest(Topics.PROCESS_COUNTS, SERVER, ProcessCounts.class).orElseThrow();
     }
 }
