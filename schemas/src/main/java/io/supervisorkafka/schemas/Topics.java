@@ -22,11 +22,21 @@ public final class Topics {
     /** {@link StatsdMetrics}, key = server id. Written by the listener's StatsD receiver. */
     public static final String STATSD = "supervisor.statsd";
 
+    /** {@link DockerSnapshot}, key = server id. Written by the listener's docker source. */
+    public static final String DOCKER = "supervisor.docker";
+    /** {@link ListenerMetrics}, key = server id. Written by the listener: its own counters. */
+    public static final String LISTENER_METRICS = "supervisor.listener-metrics";
+    /** {@link ContainerCounts}, key = server id, compacted. Written by the Streams app. */
+    public static final String CONTAINER_COUNTS = "supervisor.container-counts";
+
     public static final List<String> INPUTS = List.of(EVENTS, SNAPSHOTS);
     /** Inputs of the gunicorn source; keyed by server like {@link #INPUTS}, but read in their own sub-topology. */
     public static final List<String> GUNICORN_INPUTS = List.of(GUNICORN, STATSD);
-    public static final List<String> COMPACTED_OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS);
-    public static final List<String> OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS, SERVICE_CHECKS, METRICS);
+    /** Inputs of the docker source and the listener's own metrics, keyed by server, each read on its own. */
+    public static final List<String> HOST_INPUTS = List.of(DOCKER, LISTENER_METRICS);
+    public static final List<String> COMPACTED_OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS, CONTAINER_COUNTS);
+    public static final List<String> OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS, SERVICE_CHECKS, METRICS,
+            CONTAINER_COUNTS);
 
     private Topics() {
     }
@@ -42,6 +52,9 @@ public final class Topics {
             case METRICS -> MetricPoint.class;
             case GUNICORN -> GunicornSnapshot.class;
             case STATSD -> StatsdMetrics.class;
+            case DOCKER -> DockerSnapshot.class;
+            case LISTENER_METRICS -> ListenerMetrics.class;
+            case CONTAINER_COUNTS -> ContainerCounts.class;
             default -> throw new IllegalArgumentException("not a supervisor-kafka topic: " + topic);
         };
     }

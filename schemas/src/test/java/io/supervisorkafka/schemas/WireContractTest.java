@@ -29,6 +29,28 @@ class WireContractTest {
                     new GunicornSnapshot.Worker(4102, GunicornSnapshot.IDLE))),
             new GunicornSnapshot.App("api", true, null, null, null, List.of())));
 
+    static final DockerSnapshot DOCKER = new DockerSnapshot("web-1", 1795307160000L, "http://127.0.0.1:9323/metrics",
+            DockerSnapshot.SCRAPE, 7, null, List.of(
+            new DockerSnapshot.Family("engine_daemon_container_states_containers", DockerSnapshot.Family.GAUGE,
+                    "The count of containers in various states", List.of(
+                    new DockerSnapshot.Sample("engine_daemon_container_states_containers", Map.of("state", "running"),
+                            2, null),
+                    new DockerSnapshot.Sample("engine_daemon_container_states_containers", Map.of("state", "paused"),
+                            0, 1795307159000L))),
+            new DockerSnapshot.Family("engine_daemon_container_actions_seconds", DockerSnapshot.Family.HISTOGRAM,
+                    null, List.of(
+                    new DockerSnapshot.Sample("engine_daemon_container_actions_seconds_bucket",
+                            Map.of("action", "start", "le", "+Inf"), 3, null),
+                    new DockerSnapshot.Sample("engine_daemon_container_actions_seconds_sum",
+                            Map.of("action", "start"), Double.NaN, null),
+                    new DockerSnapshot.Sample("engine_daemon_container_actions_seconds_count",
+                            Map.of("action", "start"), Double.POSITIVE_INFINITY, null)))));
+
+    static final ListenerMetrics LISTENER_METRICS = new ListenerMetrics("web-1", "812-1795307160000", 1795307160000L,
+            1795307175000L, 120, 1, 0, 118, 0,
+            new ListenerMetrics.Spool("drop-oldest", 40960, 268435456, 2, 0, 0),
+            Map.of("snapshots.ok", 3L, "docker.failed", 1L));
+
     static StatsdMetrics statsd() {
         com.datadoghq.sketch.ddsketch.DDSketch sketch = Sketches.create();
         sketch.accept(1.5);
@@ -75,21 +97,24 @@ class WireContractTest {
 
     @Test
     void everyRecordTypeRoundTripsAndMatchesItsSchema() {
-        Map<String, Object> samples = Map.of(
-                Topics.EVENTS, EVENT,
-                Topics.SNAPSHOTS, SNAPSHOT,
-                Topics.PROCESS_STATUS, new ProcessStatus("web-1", "probe", "probe", "RUNNING", 20, 3564L,
+        Map<String, Object> samples = Map.ofEntries(
+                Map.entry(Topics.EVENTS, EVENT),
+                Map.entry(Topics.SNAPSHOTS, SNAPSHOT),
+                Map.entry(Topics.PROCESS_STATUS, new ProcessStatus("web-1", "probe", "probe", "RUNNING", 20, 3564L,
                         1795307150000L, 15, null, null, "pid 3564", CheckStatus.OK, 1795307151000L,
-                        ProcessStatus.SOURCE_EVENT, 1795307151000L, 1795307165000L),
-                Topics.PROCESS_COUNTS, new ProcessCounts("web-1", 2, 1, 0, 3, byState(), 1795307165000L),
-                Topics.SERVICE_CHECKS, new ServiceCheck(ServiceCheck.PROCESS_STATUS, "web-1", "probe", "probe",
-                        CheckStatus.CRITICAL, CheckStatus.OK, "probe on web-1 is EXITED", 1795307165000L),
-                Topics.METRICS, MetricPoint.gauge("supervisord.process.uptime", 15, 1795307165000L,
-                        Map.of("server", "web-1", "supervisord_process", "probe")),
-                Topics.GUNICORN, GUNICORN,
-                Topics.STATSD, statsd());
+                        ProcessStatus.SOURCE_EVENT, 1795307151000L, 1795307165000L)),
+                Map.entry(Topics.PROCESS_COUNTS, new ProcessCounts("web-1", 2, 1, 0, 3, byState(), 1795307165000L)),
+                Map.entry(Topics.SERVICE_CHECKS, new ServiceCheck(ServiceCheck.PROCESS_STATUS, "web-1", "probe", "probe",
+                        CheckStatus.CRITICAL, CheckStatus.OK, "probe on web-1 is EXITED", 1795307165000L)),
+                Map.entry(Topics.METRICS, MetricPoint.gauge("supervisord.process.uptime", 15, 1795307165000L,
+                        Map.of("server", "web-1", "supervisord_process", "probe"))),
+                Map.entry(Topics.GUNICORN, GUNICORN),
+                Map.entry(Topics.STATSD, statsd()),
+                Map.entry(Topics.DOCKER, DOCKER),
+                Map.entry(Topics.LISTENER_METRICS, LISTENER_METRICS),
+                Map.entry(Topics.CONTAINER_COUNTS, new ContainerCounts("web-1", 2, 0, 1, 3, 1795307160000L)));
         assertThat(samples.keySet()).containsExactlyInAnyOrderElementsOf(java.util.stream.Stream.of(Topics.INPUTS,
-                Topics.GUNICORN_INPUTS, Topics.OUTPUTS).flatMap(List::stream).toList());
+                Topics.GUNICORN_INPUTS, Topics.HOST_INPUTS, Topics.OUTPUTS).flatMap(List::stream).toList());
         samples.forEach((topic, record) -> {
             @SuppressWarnings("unchecked")
             JsonSerde<Object> serde = (JsonSerde<Object>) JsonSerde.of(Topics.recordType(topic));

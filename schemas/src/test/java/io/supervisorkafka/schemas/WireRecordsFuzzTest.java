@@ -17,7 +17,8 @@ import org.apache.kafka.common.errors.SerializationException;
  * {@code JAZZER_FUZZ=1 ./mvnw -pl schemas test -Dtest=WireRecordsFuzzTest}.
  */
 class WireRecordsFuzzTest {
-    private static final String[] TOPICS = Stream.concat(Topics.INPUTS.stream(), Topics.OUTPUTS.stream())
+    private static final String[] TOPICS = Stream.of(Topics.INPUTS, Topics.GUNICORN_INPUTS, Topics.HOST_INPUTS,
+            Topics.OUTPUTS).flatMap(java.util.List::stream)
             .toArray(String[]::new);
 
     @FuzzTest(maxDuration = "15s")
