@@ -1,5 +1,6 @@
 package io.supervisorkafka.listener.supervisor;
 
+import io.supervisorkafka.listener.http.HttpEndpoint;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
@@ -18,22 +19,13 @@ import java.util.Locale;
  * {@code [inet_http_server]}, as in {@code SUPERVISOR_SERVER_URL} ({@code unix:///var/run/supervisor.sock},
  * {@code http://127.0.0.1:9001}). {@link #display()} never carries credentials.
  */
-public sealed interface SupervisorEndpoint {
+public sealed interface SupervisorEndpoint extends HttpEndpoint {
 
     /** The default request path, as supervisorctl uses it. */
     String RPC_PATH = "/RPC2";
 
-    /** The endpoint as shown in logs and records: no credentials. */
-    String display();
-
     /** The HTTP request path. */
     String requestPath();
-
-    /** The HTTP Host header. */
-    String hostHeader();
-
-    /** The socket address to connect to; an http host name is resolved here, so call it off the hot path. */
-    SocketAddress socketAddress();
 
     /** A new, unconnected channel of the right protocol family for {@link #socketAddress()}. */
     default SocketChannel openChannel() throws IOException {
