@@ -1,5 +1,7 @@
 package io.supervisorkafka.listener;
 
+import io.supervisorkafka.listener.docker.DockerConfig;
+import io.supervisorkafka.listener.docker.MetricsEndpoint;
 import io.supervisorkafka.listener.gunicorn.GunicornConfig;
 import io.supervisorkafka.listener.gunicorn.StatsdReceiver;
 import io.supervisorkafka.listener.kafka.ProducerSettings;
@@ -55,7 +57,14 @@ public final class ConfigLoader {
         GUNICORN_INTERVAL("listener.gunicorn.interval"),
         GUNICORN_SAMPLE_WINDOW("listener.gunicorn.sample.window"),
         STATSD_LISTEN("listener.statsd.listen"),
-        STATSD_FLUSH_INTERVAL("listener.statsd.flush.interval");
+        STATSD_FLUSH_INTERVAL("listener.statsd.flush.interval"),
+        DOCKER_URL("listener.docker.url"),
+        DOCKER_INTERVAL("listener.docker.interval"),
+        DOCKER_TIMEOUT("listener.docker.timeout"),
+        DOCKER_INCLUDE("listener.docker.include"),
+        DOCKER_EXCLUDE("listener.docker.exclude"),
+        DOCKER_PLUGIN("listener.docker.plugin"),
+        DOCKER_PLUGIN_SOCKET("listener.docker.plugin.socket");
 
         private final String key;
 
@@ -79,7 +88,17 @@ public final class ConfigLoader {
                         String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
                         String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval, boolean gunicorn,
                         String gunicornApps, String gunicornInterval, String statsdListen,
-                        String statsdFlushInterval) {
+                        String statsdFlushInterval, String dockerUrl, String dockerInterval, boolean dockerPlugin) {
+        /** Without the docker source's flags. */
+        public Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
+                     String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
+                     String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval, boolean gunicorn,
+                     String gunicornApps, String gunicornInterval, String statsdListen, String statsdFlushInterval) {
+            this(bootstrapServers, configFile, serverId, serverIdFromIdentification, supervisorUrl, snapshotInterval,
+                    xmlrpcTimeout, spoolDir, spoolMaxBytes, spoolFullPolicy, fsyncInterval, gunicorn, gunicornApps,
+                    gunicornInterval, statsdListen, statsdFlushInterval, null, null, false);
+        }
+
         /** Without the gunicorn source's flags. */
         public Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
                      String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
@@ -145,7 +164,47 @@ public final class ConfigLoader {
         Duration grace = duration(null, null, Key.SHUTDOWN_GRACE, own, ListenerConfig.DEFAULT_SHUTDOWN_GRACE);
         Duration wake = duration(null, null, Key.WAKE_INTERVAL, own, ListenerConfig.DEFAULT_WAKE_INTERVAL);
         return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, wake,
-                notices, gunicorn(flags, own));
+                notices, gunicorn(flags, own), docker(flags, own));
+    }
+
+    /** Off unless a metrics URL or plugin mode is given; only then is anything of the docker package beyond its config
+     * record loaded. */
+    private static DockerConfig docker(Flags flags, Map<String, String> own) {
+        boolean plugin = flags.dockerPlugin()
+                || Boolean.parseBoolean(own.getOrDefault(Key.DOCKER_PLUGIN.key(), "false").trim());
+        String url = first(flags.dockerUrl(), own.get(Key.DOCKER_URL.key()));
+        if (url != null && url.isBlank()) {
+            url = null;
+        }
+        if (url == null && plugin) {
+            url = DockerConfig.PLUGIN_METRICS_URL;
+        }
+        Duration interval = duration("--docker-interval", flags.dockerInterval(), Key.DOCKER_INTERVAL, own,
+                DockerConfig.DEFAULT_INTERVAL);
+        Duration timeout = duration(null, null, Key.DOCKER_TIMEOUT, own, DockerConfig.DEFAULT_TIMEOUT);
+        List<String> include = globs(Key.DOCKER_INCLUDE, own, DockerConfig.DEFAULT_INCLUDE);
+        List<String> exclude = globs(Key.DOCKER_EXCLUDE, own, List.of());
+        String socket = own.get(Key.DOCKER_PLUGIN_SOCKET.key());
+        if (url == null) {
+            return DockerConfig.OFF;
+        }
+        return new DockerConfig(MetricsEndpoint.parse(url), interval, timeout, include, exclude, plugin,
+                socket == null || socket.isBlank() ? DockerConfig.DEFAULT_PLUGIN_SOCKET : Path.of(socket));
+    }
+
+    /** A comma-separated list of globs; blank entries are dropped. */
+    private static List<String> globs(Key key, Map<String, String> own, List<String> defaultValue) {
+        String value = own.get(key.key());
+        if (value == null) {
+            return defaultValue;
+        }
+        List<String> globs = new ArrayList<>();
+        for (String glob : value.split(",")) {
+            if (!glob.isBlank()) {
+                globs.add(glob.trim());
+            }
+        }
+        return globs;
     }
 
     private static GunicornConfig gunicorn(Flags flags, Map<String, String> own) {

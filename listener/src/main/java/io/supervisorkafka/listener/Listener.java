@@ -1,5 +1,8 @@
 package io.supervisorkafka.listener;
 
+import io.supervisorkafka.listener.docker.DockerCollector;
+import io.supervisorkafka.listener.docker.DockerConfig;
+import io.supervisorkafka.listener.docker.DockerPluginServer;
 import io.supervisorkafka.listener.gunicorn.GunicornCollector;
 import io.supervisorkafka.listener.gunicorn.GunicornConfig;
 import io.supervisorkafka.listener.gunicorn.GunicornScan;
@@ -15,6 +18,7 @@ import io.supervisorkafka.listener.supervisor.ProtocolException;
 import io.supervisorkafka.listener.supervisor.ServerIdentity;
 import io.supervisorkafka.listener.supervisor.SnapshotCollector;
 import io.supervisorkafka.listener.supervisor.SupervisordWaker;
+import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.GunicornSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.StatsdMetrics;
@@ -78,6 +82,8 @@ public final class Listener implements AutoCloseable {
     private SupervisordWaker waker;
     private GunicornCollector gunicorn;
     private StatsdReceiver statsd;
+    private DockerCollector docker;
+    private DockerPluginServer dockerPlugin;
     private volatile Map<Long, GunicornScan.Program> programs = Map.of();
     private boolean closed;
 
@@ -130,6 +136,35 @@ public final class Listener implements AutoCloseable {
                 return exit;
             }
         }
+    }
+
+    /**
+     * Runs the spool, the shipper and the sources without supervisord's eventlistener protocol (the docker plugin,
+     * which runs in its own container with no supervisord): until {@link #close()}, which a SIGTERM's shutdown hook
+     * calls. Returns the exit code.
+     */
+    public int runWithoutEventListener() {
+        logger();
+        config.notices().forEach(log::warn);
+        try {
+            if (!startServices()) {
+                return EXIT_OK;
+            }
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot start: {}", e.toString());
+            return EXIT_FAILURE;
+        }
+        synchronized (lifecycle) {
+            while (!closed) {
+                try {
+                    lifecycle.wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return EXIT_OK;
+                }
+            }
+        }
+        return EXIT_OK;
     }
 
     private int handleNextEvent(EventListenerProtocol protocol) {
@@ -231,6 +266,7 @@ public final class Listener implements AutoCloseable {
                 collector.start();
             }
             startGunicorn();
+            startDocker();
             waker = SupervisordWaker.startForParent(config.supervisor().endpoint(), config.wakeInterval())
                     .orElse(null);
             Spool.Stats stats = spool.stats();
@@ -262,6 +298,27 @@ public final class Listener implements AutoCloseable {
             log.info("StatsD receiver on {}, flushed every {} ms", statsd.socketPath() != null
                     ? "unix datagram socket " + statsd.socketPath() : "udp " + settings.statsdListen() + " (port "
                     + statsd.port() + ")", settings.flushInterval().toMillis());
+        }
+    }
+
+    /** The docker source: its collector thread, and in plugin mode the plugin endpoints (the only use of Jetty). */
+    private void startDocker() throws IOException {
+        DockerConfig settings = config.docker();
+        if (!settings.enabled()) {
+            return;
+        }
+        docker = new DockerCollector(settings, identity::current, snapshot -> spoolReady(Topics.DOCKER,
+                snapshot.server(), snapshot.observedAt(),
+                JsonSerde.of(DockerSnapshot.class).serialize(Topics.DOCKER, snapshot)), clock);
+        docker.start();
+        if (settings.plugin()) {
+            dockerPlugin = DockerPluginServer.start(settings.pluginSocket(), docker);
+            log.info("docker metrics plugin on {}: scrapes {} every {} ms between the engine's StartMetrics and"
+                    + " StopMetrics", settings.pluginSocket(), settings.endpoint().display(),
+                    settings.interval().toMillis());
+        } else {
+            log.info("docker metrics scraped from {} every {} ms", settings.endpoint().display(),
+                    settings.interval().toMillis());
         }
     }
 
@@ -350,6 +407,13 @@ public final class Listener implements AutoCloseable {
                 return;
             }
             closed = true;
+            lifecycle.notifyAll();
+        }
+        if (dockerPlugin != null) {
+            dockerPlugin.close();
+        }
+        if (docker != null) {
+            docker.close();
         }
         if (waker != null) {
             waker.close();

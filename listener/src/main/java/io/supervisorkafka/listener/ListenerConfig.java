@@ -1,5 +1,6 @@
 package io.supervisorkafka.listener;
 
+import io.supervisorkafka.listener.docker.DockerConfig;
 import io.supervisorkafka.listener.gunicorn.GunicornConfig;
 import io.supervisorkafka.listener.spool.SpoolConfig;
 import io.supervisorkafka.listener.supervisor.SupervisorSourceConfig;
@@ -23,11 +24,21 @@ import java.util.Objects;
  *                                   turns it off
  * @param notices                    warnings found while resolving, logged once the listener is READY
  * @param gunicorn                   the gunicorn source: process-table snapshots and the StatsD receiver
+ * @param docker                     the docker source: the engine's Prometheus metrics, scraped or as a plugin
  */
 public record ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                              Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
                              Duration shutdownGrace, Duration wakeInterval, List<String> notices,
-                             GunicornConfig gunicorn) {
+                             GunicornConfig gunicorn, DockerConfig docker) {
+
+    /** Without the docker source. */
+    public ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
+                          Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
+                          Duration shutdownGrace, Duration wakeInterval, List<String> notices,
+                          GunicornConfig gunicorn) {
+        this(serverId, serverIdFromIdentification, spool, producerProperties, supervisor, shutdownGrace,
+                wakeInterval, notices, gunicorn, DockerConfig.OFF);
+    }
 
     /** Without the gunicorn source. */
     public ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
@@ -49,12 +60,13 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
         producerProperties = Map.copyOf(producerProperties);
         notices = List.copyOf(notices);
         gunicorn = gunicorn == null ? GunicornConfig.OFF : gunicorn;
+        docker = docker == null ? DockerConfig.OFF : docker;
     }
 
     /** The same config with other producer properties (tests point the listener at their broker). */
     public ListenerConfig withProducerProperties(Map<String, Object> properties) {
         return new ListenerConfig(serverId, serverIdFromIdentification, spool, properties, supervisor, shutdownGrace,
-                wakeInterval, notices, gunicorn);
+                wakeInterval, notices, gunicorn, docker);
     }
 
     /** The configuration without secrets: the producer properties are named, not shown. */
@@ -62,6 +74,7 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
     public String toString() {
         return "ListenerConfig[serverId=" + serverId + ", serverIdFromIdentification=" + serverIdFromIdentification
                 + ", spool=" + spool + ", producerProperties=" + producerProperties.keySet() + ", supervisor="
-                + supervisor + ", shutdownGrace=" + shutdownGrace + ", wakeInterval=" + wakeInterval + ", gunicorn=" + gunicorn + "]";
+                + supervisor + ", shutdownGrace=" + shutdownGrace + ", wakeInterval=" + wakeInterval + ", gunicorn=" + gunicorn
+                + ", docker=" + docker + "]";
     }
 }

@@ -97,6 +97,25 @@ public final class ListenerMain implements Callable<Integer> {
             description = "StatsD aggregation interval (default: 10s).")
     String statsdFlushInterval;
 
+    @Option(names = "--docker-url", paramLabel = "URL", description = "Scrape the Docker engine's Prometheus metrics"
+            + " from unix:///PATH/metrics.sock or http://HOST:PORT/metrics and publish them to supervisor.docker"
+            + " (default: off; unix:///run/docker/metrics.sock with --docker-plugin).")
+    String dockerUrl;
+
+    @Option(names = "--docker-interval", paramLabel = "DURATION",
+            description = "Time between docker metrics scrapes (default: 15s).")
+    String dockerInterval;
+
+    @Option(names = "--docker-plugin", description = "Serve the Docker MetricsCollector plugin endpoints on"
+            + " listener.docker.plugin.socket (default /run/docker/plugins/supervisor-kafka.sock) and scrape between"
+            + " the engine's StartMetrics and StopMetrics.")
+    boolean dockerPlugin;
+
+    @Option(names = "--no-eventlistener", description = "Run without supervisord's eventlistener protocol (stdin and"
+            + " stdout unused): the spool, the shipper and the sources until SIGTERM. For the docker plugin, which"
+            + " runs in its own container.")
+    boolean noEventListener;
+
     private final InputStream protocolIn;
     private final OutputStream protocolOut;
 
@@ -129,7 +148,8 @@ public final class ListenerMain implements Callable<Integer> {
             config = ConfigLoader.load(new ConfigLoader.Flags(bootstrapServers, configFile, serverId,
                     serverIdFromIdentification, supervisorUrl, snapshotInterval, xmlrpcTimeout, spoolDir,
                     spoolMaxBytes, spoolFullPolicy, fsyncInterval, gunicorn, gunicornApps, gunicornInterval,
-                    statsdListen, statsdFlushInterval), System.getenv(), ConfigLoader.hostName());
+                    statsdListen, statsdFlushInterval, dockerUrl, dockerInterval, dockerPlugin), System.getenv(),
+                    ConfigLoader.hostName());
         } catch (IllegalArgumentException e) {
             System.err.println("supervisor-kafka-listener: " + e.getMessage());
             return 2;
@@ -137,7 +157,7 @@ public final class ListenerMain implements Callable<Integer> {
         Listener listener = Listener.create(config);
         // supervisord stops the listener with SIGTERM: let the spool be fsynced and the shipper drain briefly.
         Runtime.getRuntime().addShutdownHook(new Thread(listener::close, "listener-shutdown"));
-        int exitCode = listener.run(protocolIn, protocolOut);
+        int exitCode = noEventListener ? listener.runWithoutEventListener() : listener.run(protocolIn, protocolOut);
         listener.close();
         return exitCode;
     }
@@ -149,6 +169,8 @@ public final class ListenerMain implements Callable<Integer> {
         setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
         // Logs every reconnect attempt while the broker is down; the shipper reports failed deliveries itself.
         setDefault("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
+        // Jetty (the docker plugin endpoints) announces its version and every start and stop at INFO.
+        setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
         setDefault("org.slf4j.simpleLogger.showThreadName", "true");

@@ -1,0 +1,192 @@
+package io.supervisorkafka.listener.docker;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.supervisorkafka.listener.BackgroundThreads;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpMethod;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Docker MetricsCollector plugin endpoints, served on a unix socket with Jetty (loaded only in plugin mode):
+ *
+ * <ul>
+ *   <li>{@code POST /Plugin.Activate}: {@code {"Implements": ["MetricsCollector"]}}</li>
+ *   <li>{@code POST /MetricsCollector.StartMetrics}: the engine mounted its metrics socket; scraping starts</li>
+ *   <li>{@code POST /MetricsCollector.StopMetrics}: the socket is going away; scraping stops</li>
+ * </ul>
+ *
+ * <p>The engine's plugin client sends these as HTTP/1.1 POSTs with {@code Accept:
+ * application/vnd.docker.plugins.v1.2+json} and no body, and reads {@code Err} from the JSON answer. Anything else
+ * gets 404 (or 405 for another method) with a JSON {@code Err}.
+ *
+ * <p>The socket: its directory is created if missing, a stale socket file (nobody accepts on it) is replaced, the
+ * socket is made owner-only ({@code 0600}; the engine connects as root), and it is deleted on close.
+ */
+public final class DockerPluginServer implements AutoCloseable {
+    /** Name prefix of the server's threads, lowered like the listener's other background threads. */
+    public static final String THREADS = "docker-plugin";
+    static final String ACTIVATE = "/Plugin.Activate";
+    static final String START_METRICS = "/MetricsCollector.StartMetrics";
+    static final String STOP_METRICS = "/MetricsCollector.StopMetrics";
+    /** What the engine sends in Accept; plugin answers carry it as their Content-Type. */
+    static final String PLUGIN_MEDIA_TYPE = "application/vnd.docker.plugins.v1.2+json";
+    private static final Logger LOG = LoggerFactory.getLogger(DockerPluginServer.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Server server;
+    private final Path socket;
+
+    private DockerPluginServer(Server server, Path socket) {
+        this.server = server;
+        this.socket = socket;
+    }
+
+    /** Binds {@code socket} and serves the plugin endpoints, driving {@code collector}. */
+    public static DockerPluginServer start(Path socket, DockerCollector collector) throws IOException {
+        prepare(socket);
+        QueuedThreadPool threads = new QueuedThreadPool(8, 1);
+        threads.setName(THREADS);
+        threads.setDaemon(true);
+        Server server = new Server(threads);
+        UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 1, 1,
+                new HttpConnectionFactory());
+        connector.setUnixDomainPath(socket);
+        server.addConnector(connector);
+        server.setHandler(new PluginHandler(collector));
+        server.setStopTimeout(1000);
+        try {
+            server.start();
+        } catch (Exception e) {
+            try {
+                server.stop();
+            } catch (Exception ignored) {
+                // already failing
+            }
+            throw new IOException("cannot serve the docker plugin on " + socket + ": " + e.getMessage(), e);
+        }
+        try {
+            Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
+        } catch (IOException | UnsupportedOperationException e) {
+            LOG.warn("cannot make {} owner-only: {}", socket, e.toString());
+        }
+        BackgroundThreads.lower(THREADS);
+        LOG.info("docker MetricsCollector plugin listening on {}", socket);
+        return new DockerPluginServer(server, socket);
+    }
+
+    /** Creates the directory, and removes a socket file nobody listens on (left by a killed process). */
+    private static void prepare(Path socket) throws IOException {
+        Path parent = socket.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        if (Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IOException("docker plugin socket " + socket + " is a directory");
+        }
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            probe.connect(UnixDomainSocketAddress.of(socket));
+            throw new IOException("docker plugin socket " + socket + " is served by another process");
+        } catch (IOException refused) {
+            if (refused.getMessage() != null && refused.getMessage().contains("another process")) {
+                throw refused;
+            }
+            Files.deleteIfExists(socket);
+            LOG.info("removed the stale socket {}", socket);
+        }
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the docker plugin server: {}", e.toString());
+        }
+        try {
+            Files.deleteIfExists(socket);
+        } catch (IOException e) {
+            LOG.warn("cannot delete {}: {}", socket, e.toString());
+        }
+    }
+
+    /** The three endpoints; nothing here blocks, so it runs on Jetty's selector thread. */
+    private static final class PluginHandler extends Handler.Abstract.NonBlocking {
+        private final DockerCollector collector;
+
+        PluginHandler(DockerCollector collector) {
+            this.collector = collector;
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) {
+            String path = Request.getPathInContext(request);
+            boolean known = path.equals(ACTIVATE) || path.equals(START_METRICS) || path.equals(STOP_METRICS);
+            if (!known) {
+                answer(response, callback, HttpStatus.NOT_FOUND_404, Map.of("Err", "unknown plugin endpoint " + path
+                        + ": this plugin implements MetricsCollector (" + ACTIVATE + ", " + START_METRICS + ", "
+                        + STOP_METRICS + ")"));
+                return true;
+            }
+            if (!HttpMethod.POST.is(request.getMethod())) {
+                answer(response, callback, HttpStatus.METHOD_NOT_ALLOWED_405, Map.of("Err", path
+                        + " takes POST, not " + request.getMethod()));
+                return true;
+            }
+            switch (path) {
+                case ACTIVATE -> answer(response, callback, HttpStatus.OK_200,
+                        Map.of("Implements", List.of("MetricsCollector")));
+                case START_METRICS -> {
+                    collector.startMetrics();
+                    answer(response, callback, HttpStatus.OK_200, Map.of("Err", ""));
+                }
+                default -> {
+                    collector.stopMetrics();
+                    answer(response, callback, HttpStatus.OK_200, Map.of("Err", ""));
+                }
+            }
+            return true;
+        }
+
+        private static void answer(Response response, Callback callback, int status, Map<String, ?> body) {
+            byte[] bytes;
+            try {
+                bytes = JSON.writeValueAsBytes(body);
+            } catch (IOException e) {
+                callback.failed(e);
+                return;
+            }
+            response.setStatus(status);
+            response.getHeaders().put(HttpHeader.CONTENT_TYPE, PLUGIN_MEDIA_TYPE);
+            response.getHeaders().put(HttpHeader.CONTENT_LENGTH, bytes.length);
+            response.write(true, ByteBuffer.wrap(bytes), callback);
+        }
+    }
+}
