@@ -11,6 +11,15 @@ public final class PrometheusTextParser {
     private PrometheusTextParser() {
     }
 
+    private static Map<String, String> labels(String name) {
+        Map<String, String> labels = new LinkedHashMap<>();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\w+)=\"([^\"]*)\"").matcher(name);
+        while (m.find()) {
+            labels.put(m.group(1), m.group(2));
+        }
+        return labels;
+    }
+
     public static List<DockerSnapshot.Family> parse(String page, FamilyFilter filter) throws PrometheusFormatException {
         Map<String, String> types = new LinkedHashMap<>();
         Map<String, List<DockerSnapshot.Sample>> samples = new LinkedHashMap<>();
@@ -44,7 +53,7 @@ public final class PrometheusTextParser {
                 family = sampleName;
             }
             samples.computeIfAbsent(family, k -> new ArrayList<>())
-                    .add(new DockerSnapshot.Sample(sampleName, Map.of(), value, null));
+                    .add(new DockerSnapshot.Sample(sampleName, labels(name), value, null));
         }
         List<DockerSnapshot.Family> families = new ArrayList<>();
         samples.forEach((name, list) -> {
