@@ -13,16 +13,25 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
+import org.eclipse.jetty.http.HostPortHttpField;
+import org.eclipse.jetty.http.HttpField;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.http.HttpMethod;
 import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.http.HttpVersion;
+import org.eclipse.jetty.io.Connection;
+import org.eclipse.jetty.io.EndPoint;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.internal.HttpConnection;
 import org.eclipse.jetty.unixdomain.server.UnixDomainServerConnector;
 import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.StringUtil;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -70,7 +79,7 @@ public final class DockerPluginServer implements AutoCloseable {
         threads.setDaemon(true);
         Server server = new Server(threads);
         UnixDomainServerConnector connector = new UnixDomainServerConnector(server, 1, 1,
-                new HttpConnectionFactory());
+                new BlankHostTolerantConnectionFactory());
         connector.setUnixDomainPath(socket);
         server.addConnector(connector);
         server.setHandler(new PluginHandler(collector));
@@ -134,6 +143,47 @@ public final class DockerPluginServer implements AutoCloseable {
             Files.deleteIfExists(socket);
         } catch (IOException e) {
             LOG.warn("cannot delete {}: {}", socket, e.toString());
+        }
+    }
+
+    /**
+     * Jetty answers 400 "Blank Host" to an HTTP/1.1 request whose Host header is empty, and that is what older engines
+     * send to a plugin's unix socket: their plugin client puts the socket path in the URL's host, and Go's HTTP
+     * client writes an empty Host for it (newer engines send a dummy host name instead). This factory's connections
+     * read an empty Host as {@code localhost} (the socket has no authority; the handler ignores it); everything else
+     * is Jetty's own HTTP/1.1.
+     */
+    private static final class BlankHostTolerantConnectionFactory extends HttpConnectionFactory {
+        @Override
+        public Connection newConnection(Connector connector, EndPoint endPoint) {
+            HttpConnection connection = new BlankHostTolerantConnection(getHttpConfiguration(), connector, endPoint);
+            connection.setTransferEncodingChunkMaxLength(getTransferEncodingChunkMaxLength());
+            return configure(connection, connector, endPoint);
+        }
+    }
+
+    private static final class BlankHostTolerantConnection extends HttpConnection {
+        private static final HttpField LOCALHOST = new HostPortHttpField("localhost");
+
+        BlankHostTolerantConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
+            super(configuration, connector, endPoint);
+        }
+
+        @Override
+        protected HttpStreamOverHTTP1 newHttpStream(String method, String uri, HttpVersion version) {
+            return new BlankHostTolerantStream(method, uri, version);
+        }
+
+        private final class BlankHostTolerantStream extends HttpStreamOverHTTP1 {
+            BlankHostTolerantStream(String method, String uri, HttpVersion version) {
+                super(method, uri, version);
+            }
+
+            @Override
+            public void parsedHeader(HttpField field) {
+                boolean blankHost = field.getHeader() == HttpHeader.HOST && StringUtil.isBlank(field.getValue());
+                super.parsedHeader(blankHost ? LOCALHOST : field);
+            }
         }
     }
 
