@@ -61,7 +61,15 @@ public final class ListenerProcess implements AutoCloseable {
     }
 
     public static ListenerProcess start(Path stderrFile, List<String> args) throws IOException {
-        ProcessBuilder builder = new ProcessBuilder(command(args)).redirectError(stderrFile.toFile());
+        return start(stderrFile, List.of(), args);
+    }
+
+    /** With JVM flags of the test's own after the production ones (e.g. {@code -Xlog:class+load}). */
+    public static ListenerProcess start(Path stderrFile, List<String> extraJvmFlags, List<String> args)
+            throws IOException {
+        List<String> command = command(args);
+        command.addAll(1 + jvmFlags().size(), extraJvmFlags);
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(stderrFile.toFile());
         builder.environment().remove("SUPERVISOR_SERVER_URL");
         long started = System.nanoTime();
         return new ListenerProcess(builder.start(), started, stderrFile);
