@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +26,31 @@ public final class BackgroundThreads {
     private static final Logger LOG = LoggerFactory.getLogger(BackgroundThreads.class);
 
     private BackgroundThreads() {
+    }
+
+    /** One daemon thread of that name for scheduled work (a collector's). */
+    public static ScheduledExecutorService scheduler(String threadName) {
+        return Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, threadName);
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /**
+     * Stops a collector's scheduler without interrupting its thread, which may be appending to the spool (an interrupt
+     * closes a FileChannel under it): work under way ends by its own deadline; waits for it up to {@code wait}, then
+     * leaves the daemon thread to finish alone.
+     */
+    public static void stopWithoutInterrupt(ScheduledExecutorService scheduler, Duration wait) {
+        scheduler.shutdown();
+        try {
+            if (!scheduler.awaitTermination(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                LOG.debug("work in progress left to its deadline");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Renices every thread of this JVM whose kernel name starts with one of the prefixes; best effort. */

@@ -120,15 +120,9 @@ public final class Listener implements AutoCloseable {
             logger().error("cannot write to stdout (the supervisord pipe): {}", e.toString());
             return EXIT_FAILURE;
         }
-        logger();
-        config.notices().forEach(log::warn);
-        try {
-            if (!startServices()) {
-                return EXIT_OK;
-            }
-        } catch (IOException | RuntimeException e) {
-            log.error("cannot start: {}", e.toString());
-            return EXIT_FAILURE;
+        int started = start();
+        if (started != CONTINUE) {
+            return started;
         }
         while (true) {
             int exit = handleNextEvent(protocol);
@@ -144,15 +138,9 @@ public final class Listener implements AutoCloseable {
      * calls. Returns the exit code.
      */
     public int runWithoutEventListener() {
-        logger();
-        config.notices().forEach(log::warn);
-        try {
-            if (!startServices()) {
-                return EXIT_OK;
-            }
-        } catch (IOException | RuntimeException e) {
-            log.error("cannot start: {}", e.toString());
-            return EXIT_FAILURE;
+        int started = start();
+        if (started != CONTINUE) {
+            return started;
         }
         synchronized (lifecycle) {
             while (!closed) {
@@ -165,6 +153,18 @@ public final class Listener implements AutoCloseable {
             }
         }
         return EXIT_OK;
+    }
+
+    /** Logs the configuration's notices and starts the services: CONTINUE, or the exit code. */
+    private int start() {
+        logger();
+        config.notices().forEach(log::warn);
+        try {
+            return startServices() ? CONTINUE : EXIT_OK;
+        } catch (IOException | RuntimeException e) {
+            log.error("cannot start: {}", e.toString());
+            return EXIT_FAILURE;
+        }
     }
 
     private int handleNextEvent(EventListenerProtocol protocol) {

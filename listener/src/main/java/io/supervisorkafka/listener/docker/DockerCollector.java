@@ -7,10 +7,10 @@ import io.supervisorkafka.schemas.DockerSnapshot;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -79,11 +79,7 @@ public final class DockerCollector implements AutoCloseable {
         if (executor != null) {
             return;
         }
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, THREAD);
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = BackgroundThreads.scheduler(THREAD);
         executor.scheduleAtFixedRate(this::tick, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
@@ -178,14 +174,8 @@ public final class DockerCollector implements AutoCloseable {
             return;
         }
         closing = true;
-        // No interrupt: the thread may be appending to the spool. A scrape under way ends by its own deadline and is
-        // not published (closing is set).
-        executor.shutdown();
-        try {
-            executor.awaitTermination(1, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // A scrape under way ends by its own deadline and is not published (closing is set).
+        BackgroundThreads.stopWithoutInterrupt(executor, Duration.ofSeconds(1));
         executor = null;
     }
 }

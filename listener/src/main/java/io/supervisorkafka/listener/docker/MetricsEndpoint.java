@@ -1,10 +1,9 @@
 package io.supervisorkafka.listener.docker;
 
 import io.supervisorkafka.listener.http.HttpEndpoint;
+import io.supervisorkafka.listener.http.HttpUrl;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -51,8 +50,7 @@ public sealed interface MetricsEndpoint extends HttpEndpoint {
 
         @Override
         public String hostHeader() {
-            String bracketed = host.contains(":") ? "[" + host + "]" : host;
-            return port == 80 ? bracketed : bracketed + ":" + port;
+            return HttpUrl.hostHeader(host, port);
         }
 
         @Override
@@ -78,31 +76,18 @@ public sealed interface MetricsEndpoint extends HttpEndpoint {
             return new Unix(Path.of(path));
         }
         if (!lower.startsWith("http://")) {
-            throw new IllegalArgumentException("unsupported docker metrics URL " + trimmed + ": use"
+            int colon = trimmed.indexOf(':');
+            String scheme = colon > 0 ? trimmed.substring(0, colon) : "(none)";
+            throw new IllegalArgumentException("unsupported docker metrics URL scheme '" + scheme + "': use"
                     + " unix:///PATH/metrics.sock or http://HOST:PORT/metrics (dockerd's metrics-addr serves plain"
                     + " HTTP)");
         }
-        URI uri;
-        try {
-            uri = new URI(trimmed);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("docker metrics URL " + trimmed + " is not a valid URL: "
-                    + e.getReason());
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("docker metrics URL " + trimmed + " has no host");
-        }
-        if (uri.getRawUserInfo() != null) {
+        HttpUrl uri = HttpUrl.parse(trimmed, "docker metrics URL");
+        if (uri.rawUserInfo() != null) {
             throw new IllegalArgumentException("docker metrics URL has credentials: dockerd's metrics endpoint takes"
                     + " none");
         }
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")
-                ? METRICS_PATH : uri.getRawPath();
-        if (uri.getRawQuery() != null) {
-            path = path + "?" + uri.getRawQuery();
-        }
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
-        return new Http(host, uri.getPort() < 0 ? 80 : uri.getPort(), path);
+        String path = uri.pathOr(METRICS_PATH);
+        return new Http(uri.host(), uri.port(), uri.rawQuery() == null ? path : path + "?" + uri.rawQuery());
     }
 }

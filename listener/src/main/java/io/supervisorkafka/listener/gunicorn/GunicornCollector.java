@@ -4,7 +4,6 @@ import io.supervisorkafka.listener.BackgroundThreads;
 import io.supervisorkafka.schemas.GunicornSnapshot;
 import java.time.Clock;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -43,11 +42,7 @@ public final class GunicornCollector implements AutoCloseable {
     }
 
     public synchronized void start() {
-        executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, THREAD);
-            thread.setDaemon(true);
-            return thread;
-        });
+        executor = BackgroundThreads.scheduler(THREAD);
         executor.scheduleAtFixedRate(this::beginSample, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 

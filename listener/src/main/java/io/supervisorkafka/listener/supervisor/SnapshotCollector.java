@@ -1,14 +1,15 @@
 package io.supervisorkafka.listener.supervisor;
 
+import io.supervisorkafka.listener.BackgroundThreads;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.SupervisorSnapshot.ProcessInfo;
 import io.supervisorkafka.schemas.SupervisorSnapshot.SupervisorInfo;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -60,11 +61,7 @@ public final class SnapshotCollector implements AutoCloseable {
         if (scheduler != null) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "snapshot-collector");
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = BackgroundThreads.scheduler("snapshot-collector");
         scheduler.scheduleAtFixedRate(this::collectAndPublish, 0, config.snapshotInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
@@ -214,18 +211,9 @@ public final class SnapshotCollector implements AutoCloseable {
             return;
         }
         closing = true;
-        // No interrupt (shutdownNow): the collector thread may be appending to the spool, and interrupting a
-        // FileChannel write closes the spool's channel. A snapshot in progress ends by its own deadline.
-        scheduler.shutdown();
-        try {
-            // Do not hold up the shutdown for a stalled supervisord: the thread is a daemon, and a snapshot that
-            // finishes after this is not published (closing is set).
-            if (!scheduler.awaitTermination(1, TimeUnit.SECONDS)) {
-                log.debug("snapshot in progress left to its deadline");
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        // A snapshot in progress ends by its own deadline and is not published (closing is set): a stalled supervisord
+        // does not hold up the shutdown.
+        BackgroundThreads.stopWithoutInterrupt(scheduler, Duration.ofSeconds(1));
         scheduler = null;
     }
 }

@@ -1,14 +1,13 @@
 package io.supervisorkafka.listener.supervisor;
 
 import io.supervisorkafka.listener.http.HttpEndpoint;
+import io.supervisorkafka.listener.http.HttpUrl;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -67,8 +66,7 @@ public sealed interface SupervisorEndpoint extends HttpEndpoint {
 
         @Override
         public String hostHeader() {
-            String h = host.contains(":") ? "[" + host + "]" : host;
-            return port == 80 ? h : h + ":" + port;
+            return HttpUrl.hostHeader(host, port);
         }
 
         @Override
@@ -98,21 +96,10 @@ public sealed interface SupervisorEndpoint extends HttpEndpoint {
             throw new IllegalArgumentException("unsupported supervisor URL scheme '" + scheme
                     + "': use unix:///path/to/supervisor.sock or http://host:port");
         }
-        URI uri;
-        try {
-            uri = new URI(trimmed);
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException("supervisor URL is not a valid http:// URL");
-        }
-        if (uri.getHost() == null) {
-            throw new IllegalArgumentException("supervisor URL has no host");
-        }
-        String path = uri.getRawPath() == null || uri.getRawPath().isEmpty() || uri.getRawPath().equals("/")
-                ? RPC_PATH : uri.getRawPath();
-        String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1)
-                : uri.getHost();
+        HttpUrl uri = HttpUrl.parse(trimmed, "supervisor URL");
+        String path = uri.pathOr(RPC_PATH);
         Credentials credentials = null;
-        String userInfo = uri.getRawUserInfo();
+        String userInfo = uri.rawUserInfo();
         if (userInfo != null) {
             int colon = userInfo.indexOf(':');
             String user = colon < 0 ? userInfo : userInfo.substring(0, colon);
@@ -120,6 +107,6 @@ public sealed interface SupervisorEndpoint extends HttpEndpoint {
             credentials = new Credentials(URLDecoder.decode(user, StandardCharsets.UTF_8),
                     URLDecoder.decode(password, StandardCharsets.UTF_8));
         }
-        return new Parsed(new Http(host, uri.getPort() < 0 ? 80 : uri.getPort(), path), credentials);
+        return new Parsed(new Http(uri.host(), uri.port(), path), credentials);
     }
 }

@@ -93,10 +93,11 @@ class DockerConfigTest {
     void badSettingsAreClearErrorsAtStart() throws Exception {
         assertThatThrownBy(() -> load(null, "tcp://127.0.0.1:9323", null, false))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("unsupported docker metrics URL tcp://127.0.0.1:9323")
+                .hasMessageContaining("unsupported docker metrics URL scheme 'tcp'")
                 .hasMessageContaining("unix:///PATH/metrics.sock or http://HOST:PORT/metrics");
-        assertThatThrownBy(() -> load(null, "https://127.0.0.1:9323/metrics", null, false))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plain HTTP");
+        assertThatThrownBy(() -> load(null, "https://u:secret@127.0.0.1:9323/metrics", null, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("plain HTTP")
+                .hasMessageNotContaining("secret");
         assertThatThrownBy(() -> load(null, "unix://run/docker/metrics.sock", null, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("absolute socket path");
         assertThatThrownBy(() -> load(null, "http://:9323/metrics", null, false))

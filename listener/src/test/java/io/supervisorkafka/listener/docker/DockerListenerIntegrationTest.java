@@ -8,13 +8,13 @@ import static org.awaitility.Awaitility.await;
 import io.supervisorkafka.listener.ConfigLoader;
 import io.supervisorkafka.listener.Listener;
 import io.supervisorkafka.listener.ListenerConfig;
+import io.supervisorkafka.listener.testing.ProtocolOutput;
 import io.supervisorkafka.listener.testing.TopicRecords;
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.SingleNodeKafka;
 import io.supervisorkafka.schemas.Topics;
-import java.io.ByteArrayOutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -44,12 +44,6 @@ class DockerListenerIntegrationTest {
     @TempDir
     Path dir;
 
-    /** stdout of the in-process loop, readable while it runs. */
-    private static final class ProtocolOutput extends ByteArrayOutputStream {
-        synchronized String text() {
-            return toString(StandardCharsets.UTF_8);
-        }
-    }
 
     private static List<DockerSnapshot> snapshots(String bootstrap, String server) {
         List<ConsumerRecord<byte[], byte[]>> records = TopicRecords.read(bootstrap, Topics.DOCKER);

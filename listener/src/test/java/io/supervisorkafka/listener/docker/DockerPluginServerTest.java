@@ -70,6 +70,11 @@ class DockerPluginServerTest {
         }
     }
 
+    private static DockerConfig plugin(Path metricsSocket, Path pluginSocket, Duration interval) {
+        return new DockerConfig(MetricsEndpoint.parse("unix://" + metricsSocket), interval, Duration.ofSeconds(2),
+                DockerConfig.DEFAULT_INCLUDE, List.of(), true, pluginSocket);
+    }
+
     static Answer post(Path socket, String path) throws IOException {
         return call(socket, "POST", path, "plugin.moby.localhost");
     }
@@ -79,9 +84,7 @@ class DockerPluginServerTest {
         Path metricsSocket = dir.resolve("metrics.sock");
         Path pluginSocket = dir.resolve("plugins/supervisor-kafka.sock");
         List<DockerSnapshot> published = new CopyOnWriteArrayList<>();
-        DockerConfig config = new DockerConfig(MetricsEndpoint.parse("unix://" + metricsSocket),
-                Duration.ofMillis(100), Duration.ofSeconds(2), DockerConfig.DEFAULT_INCLUDE, List.of(), true,
-                pluginSocket);
+        DockerConfig config = plugin(metricsSocket, pluginSocket, Duration.ofMillis(100));
         DockerCollector collector = new DockerCollector(config, () -> "docker-host", published::add,
                 Clock.systemUTC());
         collector.start();
@@ -136,9 +139,7 @@ class DockerPluginServerTest {
     @Test
     void unknownEndpointsAndMethodsGetAJsonErr() throws Exception {
         Path pluginSocket = dir.resolve("p.sock");
-        DockerConfig config = new DockerConfig(MetricsEndpoint.parse("unix://" + dir.resolve("metrics.sock")),
-                Duration.ofSeconds(15), Duration.ofSeconds(2), DockerConfig.DEFAULT_INCLUDE, List.of(), true,
-                pluginSocket);
+        DockerConfig config = plugin(dir.resolve("metrics.sock"), pluginSocket, Duration.ofSeconds(15));
         DockerCollector collector = new DockerCollector(config, () -> "h", s -> { }, Clock.systemUTC());
         try (DockerPluginServer server = DockerPluginServer.start(pluginSocket, collector)) {
             Answer unknown = post(pluginSocket, "/VolumeDriver.Create");
@@ -155,9 +156,7 @@ class DockerPluginServerTest {
     @Test
     void aStaleSocketIsReplacedAndALiveOneIsNot() throws Exception {
         Path pluginSocket = dir.resolve("missing-dir/p.sock");
-        DockerConfig config = new DockerConfig(MetricsEndpoint.parse("unix://" + dir.resolve("metrics.sock")),
-                Duration.ofSeconds(15), Duration.ofSeconds(2), DockerConfig.DEFAULT_INCLUDE, List.of(), true,
-                pluginSocket);
+        DockerConfig config = plugin(dir.resolve("metrics.sock"), pluginSocket, Duration.ofSeconds(15));
         DockerCollector collector = new DockerCollector(config, () -> "h", s -> { }, Clock.systemUTC());
         // A socket file left behind by a killed process: bound, then closed without unlinking.
         Files.createDirectories(pluginSocket.getParent());

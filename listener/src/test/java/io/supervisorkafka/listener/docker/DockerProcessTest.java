@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.supervisorkafka.listener.testing.ListenerProcess;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,11 +36,7 @@ class DockerProcessTest {
     }
 
     private ListenerProcess start(String... extra) throws IOException {
-        String broker;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            broker = "127.0.0.1:" + probe.getLocalPort(); // closed again: nothing listens there
-        }
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", broker, "--server-id", "proc-1",
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", ListenerProcess.unreachableBroker(), "--server-id", "proc-1",
                 "--spool-dir", dir.resolve("spool").toString(), "--snapshot-interval", "0s"));
         args.addAll(List.of(extra));
         listener = ListenerProcess.start(dir.resolve("stderr.txt"),

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.supervisorkafka.listener.ConfigLoader;
 import io.supervisorkafka.listener.Listener;
 import io.supervisorkafka.listener.ListenerConfig;
+import io.supervisorkafka.listener.testing.ProtocolOutput;
 import io.supervisorkafka.listener.testing.TopicRecords;
 import io.supervisorkafka.schemas.GunicornSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
@@ -15,7 +16,6 @@ import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.SingleNodeKafka;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.Topics;
-import java.io.ByteArrayOutputStream;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
 import java.net.DatagramPacket;
@@ -48,12 +48,6 @@ class GunicornListenerIntegrationTest {
     @TempDir
     Path dir;
 
-    /** stdout of the in-process loop, readable while it runs. */
-    private static final class ProtocolOutput extends ByteArrayOutputStream {
-        synchronized String text() {
-            return toString(StandardCharsets.UTF_8);
-        }
-    }
 
     @Test
     void statsdFloodNeitherStallsTheProtocolNorLosesValidLines() throws Exception {

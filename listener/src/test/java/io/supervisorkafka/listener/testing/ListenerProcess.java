@@ -32,6 +32,13 @@ public final class ListenerProcess implements AutoCloseable {
         this.pump.start();
     }
 
+    /** A broker address where nothing listens (a port bound and released again). */
+    public static String unreachableBroker() throws IOException {
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
+            return "127.0.0.1:" + probe.getLocalPort();
+        }
+    }
+
     /** The JVM flags recommended for the listener in production. */
     public static List<String> jvmFlags() {
         return List.of("-Xmx64m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
