@@ -153,8 +153,8 @@ public final class DockerCollector implements AutoCloseable {
         } catch (IOException e) {
             error = "cannot scrape " + endpoint.display() + ": " + e.getMessage();
         } catch (PrometheusFormatException e) {
-            error = "malformed metrics page from " + endpoint.display() + " at line " + e.line() + ": "
-                    + e.getMessage();
+            // The parser's message starts with the line number: "line 3: ...".
+            error = "malformed metrics page from " + endpoint.display() + ": " + e.getMessage();
         }
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         return new DockerSnapshot(server.get(), observedAt, endpoint.display(), mode, durationMs, error, families);

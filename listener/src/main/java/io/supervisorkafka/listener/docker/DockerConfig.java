@@ -48,6 +48,9 @@ public record DockerConfig(MetricsEndpoint endpoint, Duration interval, Duration
             if (include.isEmpty()) {
                 throw new IllegalArgumentException("the docker include patterns are empty: nothing would be kept");
             }
+            // A bad pattern is a configuration error at start, not a failure once running; only a source that is on
+            // loads the filter.
+            FamilyFilter.of(include, exclude);
         }
     }
 

@@ -191,7 +191,7 @@ class DockerScrapeTest {
         try (StandInDockerd dockerd = StandInDockerd.tcp(request -> answer)) {
             DockerSnapshot snapshot = valid(scrapeOnce("http://127.0.0.1:" + dockerd.port(), Duration.ofSeconds(5)));
             assertThat(snapshot.error()).startsWith("malformed metrics page from http://127.0.0.1:" + dockerd.port()
-                    + "/metrics at line 3: ");
+                    + "/metrics: line 3: ");
             assertThat(snapshot.families()).isEmpty();
         }
     }
