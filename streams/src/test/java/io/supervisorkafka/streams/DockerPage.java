@@ -21,7 +21,10 @@ final class DockerPage {
     /** The buckets of {@code engine_daemon_container_actions_seconds}, as the page gives their {@code le}. */
     static final List<String> BOUNDS = List.of("0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5",
             "5", "10", "+Inf");
-    static final Map<String, String> ENGINE_INFO = engineInfo();
+    static final Map<String, String> ENGINE_INFO = Map.of("architecture", "x86_64", "commit", "5d6db84",
+            "daemon_id", "H34V:Y5JP:PBHX:4S2B:45FD:ARUB:3BYR:LDT2:M4UL:NQA6:N7Y4:ME52", "graphdriver", "overlay2",
+            "kernel", "6.18.44-fc-v657", "os", "Debian GNU/Linux 12 (bookworm)", "os_type", "linux", "os_version", "12",
+            "version", "20.10.24+dfsg1");
 
     private final Map<String, Double> states = new LinkedHashMap<>();
     private final Map<String, double[]> actionBuckets = new LinkedHashMap<>();
@@ -128,19 +131,5 @@ final class DockerPage {
             map.put(labels[i], labels[i + 1]);
         }
         return new Sample(name, map, value, null);
-    }
-
-    private static Map<String, String> engineInfo() {
-        Map<String, String> labels = new LinkedHashMap<>();
-        labels.put("architecture", "x86_64");
-        labels.put("commit", "5d6db84");
-        labels.put("daemon_id", "H34V:Y5JP:PBHX:4S2B:45FD:ARUB:3BYR:LDT2:M4UL:NQA6:N7Y4:ME52");
-        labels.put("graphdriver", "overlay2");
-        labels.put("kernel", "6.18.44-fc-v657");
-        labels.put("os", "Debian GNU/Linux 12 (bookworm)");
-        labels.put("os_type", "linux");
-        labels.put("os_version", "12");
-        labels.put("version", "20.10.24+dfsg1");
-        return labels;
     }
 }

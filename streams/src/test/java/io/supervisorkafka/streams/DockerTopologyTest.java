@@ -18,10 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -41,11 +39,7 @@ class DockerTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties properties = StreamsMain.defaultProperties();
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(TopologyFactory.build(PipelineConfig.defaults()), properties,
-                Instant.ofEpochMilli(T0));
+        driver = TopologyDrivers.start(stateDir, T0);
         scrapes = driver.createInputTopic(Topics.DOCKER, new StringSerializer(), JsonSerde.of(DockerSnapshot.class));
         listenerMetrics = driver.createInputTopic(Topics.LISTENER_METRICS, new StringSerializer(),
                 JsonSerde.of(ListenerMetrics.class));
