@@ -26,7 +26,7 @@ import org.apache.kafka.streams.state.Stores;
  * previous scrape in place, so the next rates span the gap. A scrape older than the stored one is ignored.
  */
 public final class DockerMetricsDeriver implements Processor<String, DockerSnapshot, String, MetricPoint> {
-    public static final String STORE = "docker-scrapes";
+    public static final String STORE = "docker-previous-scrapes";
 
     private ProcessorContext<String, MetricPoint> context;
     private KeyValueStore<String, DockerScrapeState> store;

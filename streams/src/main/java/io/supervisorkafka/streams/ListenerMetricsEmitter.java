@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The listener's own counters as metric points (key server id, tag {@code server}), so that operators can alert on
+ * The listener's own counters as metric points (tag {@code server}, the record key when published), so that operators can alert on
  * spool drops, refusals and a shipping backlog: {@code supervisor_kafka.listener.*}. The counters count since the
  * listener started and are sent as they are, as gauges of the totals (an increase is the alert; {@code uptime}
  * going down tells a restart, which resets them).
@@ -49,7 +49,7 @@ public final class ListenerMetricsEmitter {
         }
         totals.forEach((name, value) -> points.add(MetricPoint.gauge(PREFIX + name, value, at, tags)));
         new TreeMap<>(metrics.sources()).forEach((counter, value) -> {
-            if (SOURCE_COUNTER.matcher(counter).matches() && value != null) {
+            if (SOURCE_COUNTER.matcher(counter).matches()) {
                 points.add(MetricPoint.gauge(SOURCE_PREFIX + counter, value, at, tags));
             } else {
                 log.warn("listener of {}: source counter {} is not a metric name, not sent", metrics.server(),

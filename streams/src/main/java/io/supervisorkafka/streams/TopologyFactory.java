@@ -57,7 +57,7 @@ import org.apache.kafka.streams.kstream.Produced;
  *                      └─ by app ─ repartition ─ fleet window (sketches merged) ─ fleet-metrics ─▶ supervisor.metrics
  *
  * supervisor.docker ─┬─ docker-check-deriver (store docker-connectivity) ─▶ supervisor.service-checks
- *                    ├─ docker-metrics-deriver (store docker-scrapes) ─▶ supervisor.metrics
+ *                    ├─ docker-metrics-deriver (store docker-previous-scrapes) ─▶ supervisor.metrics
  *                    └─ container-counts-deriver (store container-counts) ─▶ supervisor.container-counts
  * supervisor.listener-metrics ─ listener-metrics-emitter ─▶ supervisor.metrics
  * </pre>
@@ -200,7 +200,9 @@ public final class TopologyFactory {
         builder.stream(Topics.LISTENER_METRICS, Consumed.with(KEYS, JsonSerde.of(ListenerMetrics.class))
                         .withName("listener-metrics"))
                 .filter((server, metrics) -> metrics != null, Named.as("listener-metrics-present"))
-                .flatMapValues(ListenerMetricsEmitter::points, Named.as("listener-metrics-emitter"))
+                .flatMap((key, metrics) -> ListenerMetricsEmitter.points(metrics).stream()
+                        .map(point -> KeyValue.pair(metrics.server(), point)).toList(),
+                        Named.as("listener-metrics-emitter"))
                 .to(Topics.METRICS, Produced.with(KEYS, JsonSerde.of(MetricPoint.class))
                         .withName("listener-metrics-sink"));
     }

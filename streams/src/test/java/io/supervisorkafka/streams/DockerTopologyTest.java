@@ -96,6 +96,11 @@ class DockerTopologyTest {
         assertThat(outputs.metricsNamed("supervisor_kafka.listener.source.docker.failed")).hasSize(1);
         assertThat(outputs.checks).isEmpty();
         assertThat(outputs.containerCounts).isEmpty();
+
+        // Keyed by the record's server whatever the input key (the outputs check that the key is the server tag).
+        ListenerMetrics other = ListenerMetricsEmitterTest.metrics(T0, 0, Map.of());
+        listenerMetrics.pipeInput("web-1-renamed", other);
+        assertThat(outputs.drain().metrics).isNotEmpty().allSatisfy(kv -> assertThat(kv.key).isEqualTo(SERVER));
     }
 
     @Test
