@@ -1,7 +1,6 @@
 package io.supervisorkafka.streams;
 
 import io.supervisorkafka.schemas.CheckStatus;
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.streams.ConnectivityUpdate.CanConnectChanged;
@@ -10,14 +9,12 @@ import io.supervisorkafka.streams.SupervisorInput.SnapshotTaken;
 import io.supervisorkafka.streams.SupervisorInput.SupervisorStateObserved;
 import java.time.Duration;
 import java.util.Objects;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Derives {@code supervisord.can_connect} per server from its snapshots: OK when one succeeded, CRITICAL with the error
@@ -40,8 +37,7 @@ public final class ConnectivityChecker implements Processor<String, SupervisorIn
     }
 
     public static StoreBuilder<KeyValueStore<String, ServerConnectivity>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                JsonSerde.of(ServerConnectivity.class));
+        return JsonStores.persistent(STORE, ServerConnectivity.class);
     }
 
     @Override

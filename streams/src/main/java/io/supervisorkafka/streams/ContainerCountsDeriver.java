@@ -2,15 +2,12 @@ package io.supervisorkafka.streams;
 
 import io.supervisorkafka.schemas.ContainerCounts;
 import io.supervisorkafka.schemas.DockerSnapshot;
-import io.supervisorkafka.schemas.JsonSerde;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Derives a server's {@link ContainerCounts} (key server id) from the Docker engine's container states and forwards
@@ -25,8 +22,7 @@ public final class ContainerCountsDeriver implements Processor<String, DockerSna
     private KeyValueStore<String, ContainerCounts> lastCounts;
 
     public static StoreBuilder<KeyValueStore<String, ContainerCounts>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                JsonSerde.of(ContainerCounts.class));
+        return JsonStores.persistent(STORE, ContainerCounts.class);
     }
 
     @Override

@@ -2,17 +2,14 @@ package io.supervisorkafka.streams;
 
 import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.DockerSnapshot;
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ServiceCheck;
 import java.time.Duration;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Derives {@code docker.can_connect} per server from the Docker engine's scrapes: OK when one succeeded, CRITICAL
@@ -34,8 +31,7 @@ public final class DockerCheckDeriver implements Processor<String, DockerSnapsho
     }
 
     public static StoreBuilder<KeyValueStore<String, DockerConnectivity>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                JsonSerde.of(DockerConnectivity.class));
+        return JsonStores.persistent(STORE, DockerConnectivity.class);
     }
 
     @Override

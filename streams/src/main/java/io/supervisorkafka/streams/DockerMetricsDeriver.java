@@ -1,7 +1,6 @@
 package io.supervisorkafka.streams;
 
 import io.supervisorkafka.schemas.DockerSnapshot;
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.MetricPoint;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -10,13 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Stream;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Derives the Docker engine's metric points (key server id) from its scrapes: containers by state and the scrape's
@@ -32,8 +29,7 @@ public final class DockerMetricsDeriver implements Processor<String, DockerSnaps
     private KeyValueStore<String, DockerScrapeState> store;
 
     public static StoreBuilder<KeyValueStore<String, DockerScrapeState>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                JsonSerde.of(DockerScrapeState.class));
+        return JsonStores.persistent(STORE, DockerScrapeState.class);
     }
 
     @Override
