@@ -23,10 +23,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -54,12 +52,8 @@ class PipelineTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties properties = StreamsMain.defaultProperties();
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         wallClock = ReferenceCapture.RUN_STARTS[0];
-        driver = new TopologyTestDriver(TopologyFactory.build(PipelineConfig.defaults()), properties,
-                Instant.ofEpochMilli(wallClock));
+        driver = TopologyDrivers.start(stateDir, wallClock);
         events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), JsonSerde.of(SupervisorEvent.class));
         snapshots = driver.createInputTopic(Topics.SNAPSHOTS, new StringSerializer(),
                 JsonSerde.of(SupervisorSnapshot.class));
