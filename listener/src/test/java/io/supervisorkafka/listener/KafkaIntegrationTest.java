@@ -63,6 +63,8 @@ class KafkaIntegrationTest {
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    /** For {@link #listenerWithOutage}: when the outage ends. */
+    private final AtomicBoolean kafkaReachable = new AtomicBoolean(false);
 
     @BeforeAll
     static void startKafka() throws Exception {
@@ -308,17 +310,22 @@ class KafkaIntegrationTest {
         return input;
     }
 
-    private static final String TINY_SPOOL = "16k";
-    /** Four segments in the tiny spool; a short producer block so that an attempt during the outage fails fast. */
-    private static final String TINY_SEGMENTS = "listener.spool.segment.bytes=4k\nmax.block.ms=500\n";
+    /**
+     * A listener with a 16 KiB spool of four segments whose Kafka is down until {@link #kafkaReachable} is set; a short
+     * producer block, so that an attempt during the outage fails fast.
+     */
+    private Listener listenerWithTinySpool(String serverId, String fullPolicy, String metricsInterval)
+            throws IOException {
+        return listenerWithOutage(config(serverId, cluster.bootstrapServers(), dir.resolve("spool"), null, "0s", "16k",
+                fullPolicy, "listener.spool.segment.bytes=4k\nmax.block.ms=500\nlistener.metrics.interval="
+                        + metricsInterval + "\n"), kafkaReachable);
+    }
 
     @Test
     void dropOldestKeepsAcknowledgingAndTheMetricsRecordCountsExactlyWhatWasDropped() throws Exception {
         int count = 400;
-        AtomicBoolean reachable = new AtomicBoolean(false);
         // Only the last record, on close: periodic ones would take spool space and blur the count.
-        Listener listener = listenerWithOutage(config("full-drop", cluster.bootstrapServers(), dir.resolve("spool"),
-                null, "0s", TINY_SPOOL, "drop-oldest", TINY_SEGMENTS + "listener.metrics.interval=1h\n"), reachable);
+        Listener listener = listenerWithTinySpool("full-drop", "drop-oldest", "1h");
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         assertThat(listener.run(new ByteArrayInputStream(TestEvents.concat(numberedEvents(count))), out))
@@ -328,7 +335,7 @@ class KafkaIntegrationTest {
         long dropped = listener.stats().spool().droppedRecords();
         assertThat(dropped).isPositive().isLessThan(count);
 
-        reachable.set(true);
+        kafkaReachable.set(true);
         await().atMost(Duration.ofSeconds(20)).until(listener::caughtUp);
         listener.close();
         assertThat(listener.stats().spool().droppedRecords()).isEqualTo(dropped);
@@ -353,9 +360,7 @@ class KafkaIntegrationTest {
     @Test
     void blockStopsAcknowledgingRefusesReadyRecordsAndLosesNoEvent() throws Exception {
         int count = 200;
-        AtomicBoolean reachable = new AtomicBoolean(false);
-        Listener listener = listenerWithOutage(config("full-block", cluster.bootstrapServers(), dir.resolve("spool"),
-                null, "0s", TINY_SPOOL, "block", TINY_SEGMENTS + "listener.metrics.interval=100ms\n"), reachable);
+        Listener listener = listenerWithTinySpool("full-block", "block", "100ms");
         PipedOutputStream stdinWriter = new PipedOutputStream();
         PipedInputStream stdin = new PipedInputStream(stdinWriter, 1 << 20);
         ProtocolOutput stdout = new ProtocolOutput();
@@ -371,7 +376,7 @@ class KafkaIntegrationTest {
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
                 .until(() -> stdout.text().equals(acknowledgements((int) stored)));
 
-        reachable.set(true);
+        kafkaReachable.set(true);
         await().atMost(Duration.ofSeconds(20)).until(() -> stdout.text().equals(acknowledgements(count)));
         stdinWriter.close();
         assertThat(run.get(10, TimeUnit.SECONDS)).isEqualTo(Listener.EXIT_OK);
