@@ -55,7 +55,8 @@ public final class ConfigLoader {
         GUNICORN_INTERVAL("listener.gunicorn.interval"),
         GUNICORN_SAMPLE_WINDOW("listener.gunicorn.sample.window"),
         STATSD_LISTEN("listener.statsd.listen"),
-        STATSD_FLUSH_INTERVAL("listener.statsd.flush.interval");
+        STATSD_FLUSH_INTERVAL("listener.statsd.flush.interval"),
+        METRICS_INTERVAL("listener.metrics.interval");
 
         private final String key;
 
@@ -144,8 +145,9 @@ public final class ConfigLoader {
                 "supervisor-kafka-listener-" + serverId);
         Duration grace = duration(null, null, Key.SHUTDOWN_GRACE, own, ListenerConfig.DEFAULT_SHUTDOWN_GRACE);
         Duration wake = duration(null, null, Key.WAKE_INTERVAL, own, ListenerConfig.DEFAULT_WAKE_INTERVAL);
+        Duration metrics = duration(null, null, Key.METRICS_INTERVAL, own, ListenerConfig.DEFAULT_METRICS_INTERVAL);
         return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, wake,
-                notices, gunicorn(flags, own));
+                notices, gunicorn(flags, own), metrics);
     }
 
     private static GunicornConfig gunicorn(Flags flags, Map<String, String> own) {

@@ -23,22 +23,24 @@ import java.util.Objects;
  *                                   turns it off
  * @param notices                    warnings found while resolving, logged once the listener is READY
  * @param gunicorn                   the gunicorn source: process-table snapshots and the StatsD receiver
+ * @param metricsInterval            time between the listener's own metrics records; zero turns them off
  */
 public record ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                              Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
                              Duration shutdownGrace, Duration wakeInterval, List<String> notices,
-                             GunicornConfig gunicorn) {
+                             GunicornConfig gunicorn, Duration metricsInterval) {
 
     /** Without the gunicorn source. */
     public ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                           Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
                           Duration shutdownGrace, Duration wakeInterval, List<String> notices) {
         this(serverId, serverIdFromIdentification, spool, producerProperties, supervisor, shutdownGrace,
-                wakeInterval, notices, GunicornConfig.OFF);
+                wakeInterval, notices, GunicornConfig.OFF, DEFAULT_METRICS_INTERVAL);
     }
 
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_WAKE_INTERVAL = Duration.ofMillis(20);
+    public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(15);
 
     public ListenerConfig {
         Objects.requireNonNull(serverId, "serverId");
@@ -49,12 +51,13 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
         producerProperties = Map.copyOf(producerProperties);
         notices = List.copyOf(notices);
         gunicorn = gunicorn == null ? GunicornConfig.OFF : gunicorn;
+        metricsInterval = metricsInterval == null ? DEFAULT_METRICS_INTERVAL : metricsInterval;
     }
 
     /** The same config with other producer properties (tests point the listener at their broker). */
     public ListenerConfig withProducerProperties(Map<String, Object> properties) {
         return new ListenerConfig(serverId, serverIdFromIdentification, spool, properties, supervisor, shutdownGrace,
-                wakeInterval, notices, gunicorn);
+                wakeInterval, notices, gunicorn, metricsInterval);
     }
 
     /** The configuration without secrets: the producer properties are named, not shown. */
@@ -62,6 +65,7 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
     public String toString() {
         return "ListenerConfig[serverId=" + serverId + ", serverIdFromIdentification=" + serverIdFromIdentification
                 + ", spool=" + spool + ", producerProperties=" + producerProperties.keySet() + ", supervisor="
-                + supervisor + ", shutdownGrace=" + shutdownGrace + ", wakeInterval=" + wakeInterval + ", gunicorn=" + gunicorn + "]";
+                + supervisor + ", shutdownGrace=" + shutdownGrace + ", wakeInterval=" + wakeInterval + ", gunicorn=" + gunicorn
+                + ", metricsInterval=" + metricsInterval + "]";
     }
 }

@@ -1,6 +1,7 @@
 package io.supervisorkafka.streams;
 
 import static io.supervisorkafka.streams.Fixtures.SERVER;
+import static io.supervisorkafka.streams.Fixtures.T0;
 import static io.supervisorkafka.streams.Fixtures.failedSnapshot;
 import static io.supervisorkafka.streams.Fixtures.info;
 import static io.supervisorkafka.streams.Fixtures.running;
@@ -303,5 +304,31 @@ class PipelineTopologyTest {
         send(runs.get(0).stream().filter(event -> event.eventName().startsWith("TICK_")).toList());
 
         assertThat(outputs.drain().isEmpty()).isTrue();
+    }
+
+    @Test
+    void theDroppedDuplicatesMetricCountsEveryRedeliveryAndNothingElse() {
+        for (long serial = 0; serial < 10; serial++) {
+            send(probeRunning(serial, T0 + serial));
+        }
+        assertThat(droppedDuplicates()).isZero();
+
+        // The listener's spool replays serials 3 to 5 after a crash, and supervisord resends 5 once more.
+        for (long serial = 3; serial <= 5; serial++) {
+            send(probeRunning(serial, T0 + 20_000 + serial));
+        }
+        send(probeRunning(5, T0 + 30_000));
+        send(probeRunning(10, T0 + 30_001));
+
+        assertThat(droppedDuplicates()).isEqualTo(4);
+    }
+
+    private static SupervisorEvent probeRunning(long serial, long observedAt) {
+        return Fixtures.processEvent(serial, "probe", "probe", "RUNNING", 3564L, observedAt);
+    }
+
+    private long droppedDuplicates() {
+        return ((Number) EventDeduplicator.droppedDuplicates(driver.metrics()).orElseThrow().metricValue())
+                .longValue();
     }
 }
