@@ -3,6 +3,7 @@ package io.supervisorkafka.listener.docker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.code_intelligence.jazzer.junit.DictionaryEntries;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.supervisorkafka.schemas.DockerSnapshot.Family;
 import io.supervisorkafka.schemas.DockerSnapshot.Sample;
@@ -26,6 +27,12 @@ class PrometheusTextParserFuzzTest {
     static final FamilyFilter SOME = FamilyFilter.of(List.of("*a*", "?"), List.of("*b*"));
 
     @FuzzTest(maxDuration = "15s")
+    // The format's tokens, so that 15 s reach past names into types, suffixes and escapes. Entries are in libFuzzer's
+    // dictionary syntax: \\ \" \xNN.
+    @DictionaryEntries({"# HELP ", "# TYPE ", " counter\\x0A", " gauge\\x0A", " histogram\\x0A", " summary\\x0A",
+            " untyped\\x0A", "_bucket", "_sum", "_count", "le=\\\"", "quantile=\\\"", "\\\\\\\"", "\\\\n",
+            "\\\\\\\\", "\\\",", "} ", "+Inf", "-Inf", "NaN", "1e-3", "0x1p-2", "1_0", " 1700000000000\\x0A",
+            "\\x0D\\x0A", "__name__"})
     void anyPageIsWellFormedFamiliesOrAFormatErrorOnOneOfItsLines(byte[] input) {
         String page = new String(input, StandardCharsets.UTF_8);
         List<Family> families;
