@@ -18,8 +18,9 @@ import java.util.Map;
  * histogram sample without {@code _bucket}, {@code _sum} or {@code _count}, and a label name given twice are errors.
  * A malformed page fails as a whole, whatever the filter keeps: half a page is not passed on as if it were the page.
  *
- * <p>The page is read line by line in place (no copy, no regular expressions); names and label strings are cut out
- * only for the families the filter keeps, and reused from one sample to the next when they repeat.
+ * <p>The page is read line by line in place (no copy, no regular expressions). Labels and samples are made only for
+ * the families the filter keeps; sample names, label names and label values that repeat from line to line are reused,
+ * not cut out again.
  */
 public final class PrometheusTextParser {
     private static final int NONE = 0;
