@@ -11,19 +11,29 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults injected into the real components: the broker goes away, the listener is killed mid-burst. Each test states
- * the events it sends and checks that every one of them reaches {@code supervisor.events}, in supervisord's order.
+ * the events it sends and checks that every one of them reaches {@code supervisor.events}, in supervisord's order,
+ * and the kill test that the Streams app drops exactly the duplicates the kills put there.
  * The broker is the real KRaft broker of {@code tools}, which can be stopped and started again on its data.
  */
 class FaultToleranceEndToEndTest {
@@ -109,11 +119,64 @@ class FaultToleranceEndToEndTest {
                 Set<String> firstOccurrences = new LinkedHashSet<>(received);
                 // In supervisord's order, counting each event where it first arrived; replays after a kill come again.
                 assertThat(new ArrayList<>(firstOccurrences)).containsExactlyElementsOf(expected(sent));
-                System.err.printf("listener kill -9 x%d: %d events sent, %d records received, %d duplicates "
-                        + "(replayed from the spool or redelivered by supervisord)%n", kills, sent, received.size(),
-                        received.size() - sent);
+
+                // Stopped by supervisord (SIGTERM), the listener ships what its spool still holds: replays that
+                // came after the last first delivery too. Then the topic holds every duplicate the kills made.
+                supervisord.close();
+                try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        broker.bootstrapServers()))) {
+                    Map<TopicPartition, Long> end = endOffsets(admin, Topics.EVENTS);
+                    long records = end.values().stream().mapToLong(Long::longValue).sum();
+                    await("every record on " + Topics.EVENTS).atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                            .until(() -> collector.all(Topics.EVENTS).size() == records);
+                    List<SupervisorEvent> all = collector.values(Topics.EVENTS, "kill-host", SupervisorEvent.class);
+                    long duplicates = all.size() - all.stream().map(SupervisorEvent::eventId).distinct().count();
+
+                    // The Streams app drops exactly those redeliveries, and says how many.
+                    long dropped = redeliveriesDroppedByStreams(broker.bootstrapServers(), admin, end,
+                            Files.createDirectories(dir.resolve("streams")), "fault-kill");
+                    System.err.printf("listener kill -9 x%d: %d events sent, %d records on %s, %d duplicates"
+                            + " (replayed from the spool or redelivered by supervisord); %d redeliveries dropped by"
+                            + " the Streams app's event-deduplicator%n", kills, sent, all.size(), Topics.EVENTS,
+                            duplicates, dropped);
+                    assertThat(duplicates).isPositive();
+                    assertThat(dropped).isEqualTo(duplicates);
+                }
             }
         }
+    }
+
+    private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions()
+                .forEach(p -> latest.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+        Map<TopicPartition, Long> end = new HashMap<>();
+        admin.listOffsets(latest).all().get().forEach((partition, info) -> end.put(partition, info.offset()));
+        return end;
+    }
+
+    /**
+     * Runs the Streams app until it has committed every record up to {@code end}, stops it (SIGTERM), and returns
+     * the number of redeliveries it logged having dropped.
+     */
+    private static long redeliveriesDroppedByStreams(String bootstrap, Admin admin, Map<TopicPartition, Long> end,
+                                                     Path dir, String applicationId) throws Exception {
+        try (ChildProcess streams = Pipeline.startStreams(bootstrap, dir, applicationId)) {
+            await("the Streams app through " + Topics.EVENTS).atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
+                    .until(() -> {
+                        Map<TopicPartition, OffsetAndMetadata> committed = admin
+                                .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
+                        // An empty partition never gets a committed offset.
+                        return end.entrySet().stream().allMatch(e -> e.getValue() == 0
+                                || committed.get(e.getKey()) != null
+                                && committed.get(e.getKey()).offset() >= e.getValue());
+                    });
+        }
+        Path log = dir.resolve("streams.log");
+        Matcher line = Pattern.compile("event-deduplicator dropped (\\d+) redelivered events since start")
+                .matcher(Files.readString(log));
+        assertThat(line.find()).as("the Streams app's total in " + log).isTrue();
+        return Long.parseLong(line.group(1));
     }
 
     private static void awaitRunning(Supervisord supervisord) {

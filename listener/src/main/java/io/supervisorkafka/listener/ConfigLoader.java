@@ -58,6 +58,7 @@ public final class ConfigLoader {
         GUNICORN_SAMPLE_WINDOW("listener.gunicorn.sample.window"),
         STATSD_LISTEN("listener.statsd.listen"),
         STATSD_FLUSH_INTERVAL("listener.statsd.flush.interval"),
+        METRICS_INTERVAL("listener.metrics.interval"),
         DOCKER_URL("listener.docker.url"),
         DOCKER_INTERVAL("listener.docker.interval"),
         DOCKER_TIMEOUT("listener.docker.timeout"),
@@ -163,8 +164,9 @@ public final class ConfigLoader {
                 "supervisor-kafka-listener-" + serverId);
         Duration grace = duration(null, null, Key.SHUTDOWN_GRACE, own, ListenerConfig.DEFAULT_SHUTDOWN_GRACE);
         Duration wake = duration(null, null, Key.WAKE_INTERVAL, own, ListenerConfig.DEFAULT_WAKE_INTERVAL);
+        Duration metrics = duration(null, null, Key.METRICS_INTERVAL, own, ListenerConfig.DEFAULT_METRICS_INTERVAL);
         return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, wake,
-                notices, gunicorn(flags, own), docker(flags, own));
+                notices, gunicorn(flags, own), metrics, docker(flags, own));
     }
 
     /** Off unless a metrics URL or plugin mode is given; only then is anything of the docker package beyond its config

@@ -21,6 +21,7 @@ import io.supervisorkafka.listener.supervisor.SupervisordWaker;
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.GunicornSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
@@ -72,6 +73,8 @@ public final class Listener implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong oversized = new AtomicLong();
+    /** The periodic sources' counters, published in the listener's metrics record. */
+    private final SourceCounters sources = new SourceCounters();
     private final Object lifecycle = new Object();
 
     private Logger log;
@@ -84,6 +87,8 @@ public final class Listener implements AutoCloseable {
     private StatsdReceiver statsd;
     private DockerCollector docker;
     private DockerPluginServer dockerPlugin;
+    private MetricsPublisher metrics;
+    private long startedAt;
     private volatile Map<Long, GunicornScan.Program> programs = Map.of();
     private boolean closed;
 
@@ -250,6 +255,7 @@ public final class Listener implements AutoCloseable {
             if (closed) {
                 return false;
             }
+            startedAt = clock.millis();
             spool = Spool.open(config.spool());
             fsync = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "spool-fsync");
@@ -264,9 +270,15 @@ public final class Listener implements AutoCloseable {
             if (config.supervisor().snapshotsEnabled()) {
                 collector = new SnapshotCollector(config.supervisor(), identity, this::spoolSnapshot, clock);
                 collector.start();
+                sources.register("snapshots.ok", collector::succeeded);
+                sources.register("snapshots.failed", collector::failed);
             }
             startGunicorn();
             startDocker();
+            metrics = new MetricsPublisher(config.metricsInterval(), this::metrics, record -> spoolReady(
+                    Topics.LISTENER_METRICS, record.server(), record.observedAt(),
+                    JsonSerde.of(ListenerMetrics.class).serialize(Topics.LISTENER_METRICS, record)));
+            metrics.start();
             waker = SupervisordWaker.startForParent(config.supervisor().endpoint(), config.wakeInterval())
                     .orElse(null);
             Spool.Stats stats = spool.stats();
@@ -295,6 +307,8 @@ public final class Listener implements AutoCloseable {
                     identity::current, metrics -> spoolReady(Topics.STATSD, metrics.server(), metrics.end(),
                             JsonSerde.of(StatsdMetrics.class).serialize(Topics.STATSD, metrics)), clock);
             statsd.start();
+            sources.register("statsd.datagrams", statsd::datagrams);
+            sources.register("statsd.malformed", statsd::malformed);
             log.info("StatsD receiver on {}, flushed every {} ms", statsd.socketPath() != null
                     ? "unix datagram socket " + statsd.socketPath() : "udp " + settings.statsdListen() + " (port "
                     + statsd.port() + ")", settings.flushInterval().toMillis());
@@ -311,6 +325,8 @@ public final class Listener implements AutoCloseable {
                 snapshot.server(), snapshot.observedAt(),
                 JsonSerde.of(DockerSnapshot.class).serialize(Topics.DOCKER, snapshot)), clock);
         docker.start();
+        sources.register("docker.ok", docker::succeeded);
+        sources.register("docker.failed", docker::failed);
         if (settings.plugin()) {
             dockerPlugin = DockerPluginServer.start(settings.pluginSocket(), docker);
             log.info("docker metrics plugin on {}: scrapes {} every {} ms between the engine's StartMetrics and"
@@ -326,7 +342,8 @@ public final class Listener implements AutoCloseable {
         try {
             spool.offer(new SpoolEntry.ReadyRecord(topic, server.getBytes(StandardCharsets.UTF_8), value, timestamp));
         } catch (Spool.FullException e) {
-            log.warn("{}: {} record dropped", e.getMessage(), topic);
+            log.warn("{}: {} record refused (policy block; counted as refusedRecords in {})", e.getMessage(), topic,
+                    Topics.LISTENER_METRICS);
         } catch (Spool.ClosedException e) {
             // stopping
         } catch (IOException e) {
@@ -352,17 +369,8 @@ public final class Listener implements AutoCloseable {
             });
             programs = Map.copyOf(running);
         }
-        byte[] value = JsonSerde.of(SupervisorSnapshot.class).serialize(Topics.SNAPSHOTS, snapshot);
-        try {
-            spool.offer(new SpoolEntry.ReadyRecord(Topics.SNAPSHOTS,
-                    snapshot.server().getBytes(StandardCharsets.UTF_8), value, snapshot.observedAt()));
-        } catch (Spool.FullException e) {
-            log.warn("{}: snapshot dropped", e.getMessage());
-        } catch (Spool.ClosedException e) {
-            // stopping
-        } catch (IOException e) {
-            log.error("cannot append a snapshot to the spool: {}", e.toString());
-        }
+        spoolReady(Topics.SNAPSHOTS, snapshot.server(), snapshot.observedAt(),
+                JsonSerde.of(SupervisorSnapshot.class).serialize(Topics.SNAPSHOTS, snapshot));
     }
 
     private boolean isClosed() {
@@ -387,6 +395,17 @@ public final class Listener implements AutoCloseable {
                     collector == null ? 0 : collector.succeeded(), collector == null ? 0 : collector.failed(),
                     spool == null ? null : spool.stats());
         }
+    }
+
+    /** The listener's own metrics record: {@link #stats()} and the sources' counters, read now. */
+    ListenerMetrics metrics() {
+        Stats stats = stats();
+        Spool.Stats spooled = stats.spool();
+        return new ListenerMetrics(identity.current(), instance, startedAt, clock.millis(), stats.acknowledged(),
+                stats.malformed(), stats.oversized(), stats.shipped(), stats.skipped(),
+                new ListenerMetrics.Spool(config.spool().fullPolicy().optionValue(), spooled.bytes(),
+                        config.spool().maxBytes(), spooled.unshipped(), spooled.droppedRecords(),
+                        spooled.refusedRecords()), sources.read());
     }
 
     /** Whether the shipper has sent everything in the spool and Kafka acknowledged it. */
@@ -427,6 +446,9 @@ public final class Listener implements AutoCloseable {
         if (statsd != null) {
             statsd.close();
         }
+        if (metrics != null) {
+            metrics.close(); // the last record, before the shipper drains
+        }
         if (shipper != null) {
             shipper.close(config.shutdownGrace());
         }
@@ -448,8 +470,9 @@ public final class Listener implements AutoCloseable {
             Stats stats = stats();
             logger().info("stopped: {} events acknowledged, {} records shipped, {} skipped, {} malformed, {}"
                     + " oversized; {} records left in the spool for the next start; {} dropped when the spool was"
-                    + " full", stats.acknowledged(), stats.shipped(), stats.skipped(), stats.malformed(),
-                    stats.oversized(), stats.spool().unshipped(), stats.spool().droppedRecords());
+                    + " full (drop-oldest), {} refused (block)", stats.acknowledged(), stats.shipped(), stats.skipped(),
+                    stats.malformed(), stats.oversized(), stats.spool().unshipped(), stats.spool().droppedRecords(),
+                    stats.spool().refusedRecords());
         }
     }
 }

@@ -24,20 +24,21 @@ import java.util.Objects;
  *                                   turns it off
  * @param notices                    warnings found while resolving, logged once the listener is READY
  * @param gunicorn                   the gunicorn source: process-table snapshots and the StatsD receiver
+ * @param metricsInterval            time between the listener's own metrics records; zero turns them off
  * @param docker                     the docker source: the engine's Prometheus metrics, scraped or as a plugin
  */
 public record ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                              Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
                              Duration shutdownGrace, Duration wakeInterval, List<String> notices,
-                             GunicornConfig gunicorn, DockerConfig docker) {
+                             GunicornConfig gunicorn, Duration metricsInterval, DockerConfig docker) {
 
     /** Without the docker source. */
     public ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                           Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
                           Duration shutdownGrace, Duration wakeInterval, List<String> notices,
-                          GunicornConfig gunicorn) {
+                          GunicornConfig gunicorn, Duration metricsInterval) {
         this(serverId, serverIdFromIdentification, spool, producerProperties, supervisor, shutdownGrace,
-                wakeInterval, notices, gunicorn, DockerConfig.OFF);
+                wakeInterval, notices, gunicorn, metricsInterval, DockerConfig.OFF);
     }
 
     /** Without the gunicorn source. */
@@ -45,11 +46,12 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
                           Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
                           Duration shutdownGrace, Duration wakeInterval, List<String> notices) {
         this(serverId, serverIdFromIdentification, spool, producerProperties, supervisor, shutdownGrace,
-                wakeInterval, notices, GunicornConfig.OFF);
+                wakeInterval, notices, GunicornConfig.OFF, DEFAULT_METRICS_INTERVAL);
     }
 
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
     public static final Duration DEFAULT_WAKE_INTERVAL = Duration.ofMillis(20);
+    public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(15);
 
     public ListenerConfig {
         Objects.requireNonNull(serverId, "serverId");
@@ -60,13 +62,14 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
         producerProperties = Map.copyOf(producerProperties);
         notices = List.copyOf(notices);
         gunicorn = gunicorn == null ? GunicornConfig.OFF : gunicorn;
+        metricsInterval = metricsInterval == null ? DEFAULT_METRICS_INTERVAL : metricsInterval;
         docker = docker == null ? DockerConfig.OFF : docker;
     }
 
     /** The same config with other producer properties (tests point the listener at their broker). */
     public ListenerConfig withProducerProperties(Map<String, Object> properties) {
         return new ListenerConfig(serverId, serverIdFromIdentification, spool, properties, supervisor, shutdownGrace,
-                wakeInterval, notices, gunicorn, docker);
+                wakeInterval, notices, gunicorn, metricsInterval, docker);
     }
 
     /** The configuration without secrets: the producer properties are named, not shown. */
@@ -75,6 +78,6 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
         return "ListenerConfig[serverId=" + serverId + ", serverIdFromIdentification=" + serverIdFromIdentification
                 + ", spool=" + spool + ", producerProperties=" + producerProperties.keySet() + ", supervisor="
                 + supervisor + ", shutdownGrace=" + shutdownGrace + ", wakeInterval=" + wakeInterval + ", gunicorn=" + gunicorn
-                + ", docker=" + docker + "]";
+                + ", metricsInterval=" + metricsInterval + ", docker=" + docker + "]";
     }
 }

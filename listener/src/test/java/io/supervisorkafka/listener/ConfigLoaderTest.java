@@ -54,6 +54,7 @@ class ConfigLoaderTest {
         assertThat(config.supervisor().snapshotInterval()).isEqualTo(Duration.ofSeconds(30));
         assertThat(config.supervisor().rpcTimeout()).isEqualTo(Duration.ofSeconds(10));
         assertThat(config.supervisor().snapshotsEnabled()).isFalse();
+        assertThat(config.metricsInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(config.notices()).anySatisfy(n -> assertThat(n).contains("snapshots are off"));
         assertThat(config.producerProperties()).containsEntry("bootstrap.servers", "kafka:9092")
                 .containsEntry("enable.idempotence", "true").containsEntry("acks", "all")
@@ -75,6 +76,7 @@ class ConfigLoaderTest {
                 listener.spool.full.policy=block
                 listener.snapshot.interval=15s
                 listener.server.id=from-file
+                listener.metrics.interval=0s
                 """);
         ListenerConfig fromFile = load(flags(null, config));
         assertThat(fromFile.producerProperties()).containsEntry("bootstrap.servers", "file-broker:9093")
@@ -86,6 +88,7 @@ class ConfigLoaderTest {
         assertThat(fromFile.spool().fullPolicy()).isEqualTo(SpoolFullPolicy.BLOCK);
         assertThat(fromFile.supervisor().snapshotInterval()).isEqualTo(Duration.ofSeconds(15));
         assertThat(fromFile.serverId()).isEqualTo("from-file");
+        assertThat(fromFile.metricsInterval()).isZero();
         assertThat(fromFile.toString()).doesNotContain("password=").doesNotContain("\"p\"");
 
         ListenerConfig flagged = load(new ConfigLoader.Flags("flag-broker:9092", config, "from-flag", true,

@@ -9,6 +9,7 @@ import io.supervisorkafka.listener.testing.ListenerProcess;
 import io.supervisorkafka.listener.testing.Supervisord;
 import io.supervisorkafka.listener.testing.TestEvents;
 import io.supervisorkafka.schemas.Json;
+import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
@@ -33,7 +34,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
+import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,13 +63,16 @@ class KafkaIntegrationTest {
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
+    /** For {@link #listenerWithOutage}: when the outage ends. */
+    private final AtomicBoolean kafkaReachable = new AtomicBoolean(false);
 
     @BeforeAll
     static void startKafka() throws Exception {
         cluster = SingleNodeKafka.start(Map.of("auto.create.topics.enable", "false"));
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 1, (short) 1),
-                    new NewTopic(Topics.SNAPSHOTS, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
+                    new NewTopic(Topics.SNAPSHOTS, 1, (short) 1), new NewTopic(Topics.LISTENER_METRICS, 1, (short) 1)))
+                    .all().get(60, TimeUnit.SECONDS);
         }
     }
 
@@ -88,11 +94,39 @@ class KafkaIntegrationTest {
 
     private ListenerConfig config(String serverId, String bootstrap, Path spoolDir, String supervisorUrl,
                                   String snapshotInterval) throws IOException {
+        return config(serverId, bootstrap, spoolDir, supervisorUrl, snapshotInterval, "64m", null, "");
+    }
+
+    private ListenerConfig config(String serverId, String bootstrap, Path spoolDir, String supervisorUrl,
+                                  String snapshotInterval, String spoolMaxBytes, String fullPolicy,
+                                  String moreProperties) throws IOException {
         Path file = dir.resolve(serverId + ".properties");
-        Files.writeString(file, "listener.shutdown.grace=2s\nlinger.ms=1\n");
+        Files.writeString(file, "listener.shutdown.grace=2s\nlinger.ms=1\n" + moreProperties);
         Map<String, String> env = new HashMap<>();
         return ConfigLoader.load(new ConfigLoader.Flags(bootstrap, file, serverId, false, supervisorUrl,
-                snapshotInterval, "5s", spoolDir, "64m", null, "50ms"), env, "unused-host");
+                snapshotInterval, "5s", spoolDir, spoolMaxBytes, fullPolicy, "50ms"), env, "unused-host");
+    }
+
+    /**
+     * A listener whose Kafka is down until {@code reachable} is set: each producer the shipper creates (it makes a
+     * new one after every failure) points at a port nobody listens on, then at the broker. Stopping and restarting
+     * the shared broker would cost more time than the whole test.
+     */
+    private Listener listenerWithOutage(ListenerConfig config, AtomicBoolean reachable) throws IOException {
+        String down = unreachableAddress();
+        Listener listener = new Listener(config, INSTANCE, Clock.systemUTC(), () -> {
+            Map<String, Object> properties = new HashMap<>(config.producerProperties());
+            properties.put("bootstrap.servers", reachable.get() ? cluster.bootstrapServers() : down);
+            return new KafkaProducer<>(properties);
+        });
+        toClose.add(listener);
+        return listener;
+    }
+
+    private static String unreachableAddress() throws IOException {
+        try (ServerSocket probe = new ServerSocket(0)) {
+            return "127.0.0.1:" + probe.getLocalPort();
+        }
     }
 
     private Listener listener(ListenerConfig config) {
@@ -140,6 +174,13 @@ class KafkaIntegrationTest {
             SupervisorSnapshot snapshot = read(record.value(), SupervisorSnapshot.class);
             assertThat(record.timestamp()).isEqualTo(snapshot.observedAt());
             return snapshot;
+        }).toList();
+    }
+
+    private static List<ListenerMetrics> listenerMetrics(String key) {
+        return records(Topics.LISTENER_METRICS, key).stream().map(record -> {
+            SchemaValidator.assertValid(Topics.LISTENER_METRICS, record.value());
+            return read(record.value(), ListenerMetrics.class);
         }).toList();
     }
 
@@ -226,10 +267,7 @@ class KafkaIntegrationTest {
 
     @Test
     void eventsAreAcknowledgedWhileKafkaIsUnreachableAndDeliveredOnceItIsThere() throws Exception {
-        String unreachable;
-        try (ServerSocket probe = new ServerSocket(0)) {
-            unreachable = "127.0.0.1:" + probe.getLocalPort();
-        }
+        String unreachable = unreachableAddress();
         Path spool = dir.resolve("spool");
         int count = 40;
         List<byte[]> input = new ArrayList<>();
@@ -246,7 +284,8 @@ class KafkaIntegrationTest {
         assertThat(offlineOut.toString(StandardCharsets.UTF_8)).isEqualTo(acknowledgements(count));
         offline.close();
         assertThat(offline.stats().shipped()).isZero();
-        assertThat(offline.stats().spool().unshipped()).isEqualTo(count);
+        assertThat(offline.stats().spool().unshipped()).as("the events and the metrics record of the stop")
+                .isEqualTo(count + 1);
         assertThat(events("outage-1")).isEmpty();
 
         // The next start, with the broker there, replays the spool: nothing was lost.
@@ -260,6 +299,101 @@ class KafkaIntegrationTest {
                 .containsExactlyElementsOf(java.util.stream.LongStream.range(0, count).boxed().toList());
         await().atMost(Duration.ofSeconds(30)).until(() -> online.caughtUp()
                 && online.stats().spool().unshipped() == 0);
+    }
+
+    /** Events of about 200 bytes: a 16 KiB spool holds some 70 of them. */
+    private static List<byte[]> numberedEvents(int count) {
+        List<byte[]> input = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            input.add(event("web-1", i, "PROCESS_LOG_STDOUT", "processname:w groupname:w pid:1\n" + "x".repeat(100)));
+        }
+        return input;
+    }
+
+    /**
+     * A listener with a 16 KiB spool of four segments whose Kafka is down until {@link #kafkaReachable} is set; a short
+     * producer block, so that an attempt during the outage fails fast.
+     */
+    private Listener listenerWithTinySpool(String serverId, String fullPolicy, String metricsInterval)
+            throws IOException {
+        return listenerWithOutage(config(serverId, cluster.bootstrapServers(), dir.resolve("spool"), null, "0s", "16k",
+                fullPolicy, "listener.spool.segment.bytes=4k\nmax.block.ms=500\nlistener.metrics.interval="
+                        + metricsInterval + "\n"), kafkaReachable);
+    }
+
+    @Test
+    void dropOldestKeepsAcknowledgingAndTheMetricsRecordCountsExactlyWhatWasDropped() throws Exception {
+        int count = 400;
+        // Only the last record, on close: periodic ones would take spool space and blur the count.
+        Listener listener = listenerWithTinySpool("full-drop", "drop-oldest", "1h");
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        assertThat(listener.run(new ByteArrayInputStream(TestEvents.concat(numberedEvents(count))), out))
+                .isEqualTo(Listener.EXIT_OK);
+        assertThat(out.toString(StandardCharsets.UTF_8)).as("every event acknowledged though the spool overflowed")
+                .isEqualTo(acknowledgements(count));
+        long dropped = listener.stats().spool().droppedRecords();
+        assertThat(dropped).isPositive().isLessThan(count);
+
+        kafkaReachable.set(true);
+        await().atMost(Duration.ofSeconds(20)).until(listener::caughtUp);
+        listener.close();
+        assertThat(listener.stats().spool().droppedRecords()).isEqualTo(dropped);
+
+        // The oldest events went, the rest arrived, in order.
+        assertThat(events("full-drop")).extracting(SupervisorEvent::serial)
+                .containsExactlyElementsOf(LongStream.range(dropped, count).boxed().toList());
+        List<ListenerMetrics> records = await().atMost(Duration.ofSeconds(20))
+                .until(() -> listenerMetrics("full-drop"), list -> !list.isEmpty());
+        assertThat(records).as("the record published on close").hasSize(1);
+        ListenerMetrics last = records.get(0);
+        assertThat(last.spool().fullPolicy()).isEqualTo("drop-oldest");
+        assertThat(last.spool().droppedRecords()).isEqualTo(dropped);
+        assertThat(last.spool().refusedRecords()).isZero();
+        assertThat(last.spool().maxBytes()).isEqualTo(16 * 1024);
+        assertThat(last.eventsAcknowledged()).isEqualTo(count);
+        assertThat(last.recordsShipped()).isEqualTo(count - dropped);
+        assertThat(last.instance()).isEqualTo(INSTANCE);
+        assertThat(last.observedAt()).isGreaterThanOrEqualTo(last.startedAt());
+    }
+
+    @Test
+    void blockStopsAcknowledgingRefusesReadyRecordsAndLosesNoEvent() throws Exception {
+        int count = 200;
+        Listener listener = listenerWithTinySpool("full-block", "block", "100ms");
+        PipedOutputStream stdinWriter = new PipedOutputStream();
+        PipedInputStream stdin = new PipedInputStream(stdinWriter, 1 << 20);
+        ProtocolOutput stdout = new ProtocolOutput();
+        stdinWriter.write(TestEvents.concat(numberedEvents(count)));
+        stdinWriter.flush();
+        Future<Integer> run = executor.submit(() -> listener.run(stdin, stdout));
+
+        // The periodic metrics records meet the full spool: refused, not waited for.
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.stats().spool().refusedRecords() > 0);
+        long stored = listener.stats().acknowledged();
+        assertThat(stored).isPositive().isLessThan(count);
+        await().atMost(Duration.ofSeconds(5)).until(() -> stdout.text().equals(acknowledgements((int) stored)));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .until(() -> stdout.text().equals(acknowledgements((int) stored)));
+
+        kafkaReachable.set(true);
+        await().atMost(Duration.ofSeconds(20)).until(() -> stdout.text().equals(acknowledgements(count)));
+        stdinWriter.close();
+        assertThat(run.get(10, TimeUnit.SECONDS)).isEqualTo(Listener.EXIT_OK);
+        await().atMost(Duration.ofSeconds(20)).until(listener::caughtUp);
+        listener.close();
+
+        assertThat(events("full-block")).extracting(SupervisorEvent::serial)
+                .containsExactlyElementsOf(LongStream.range(0, count).boxed().toList());
+        long refused = listener.stats().spool().refusedRecords();
+        List<ListenerMetrics> records = await().atMost(Duration.ofSeconds(20))
+                .until(() -> listenerMetrics("full-block"), list -> list.size() >= 2);
+        ListenerMetrics last = records.get(records.size() - 1);
+        assertThat(last.spool().fullPolicy()).isEqualTo("block");
+        assertThat(last.spool().refusedRecords()).isEqualTo(refused).isPositive();
+        assertThat(last.spool().droppedRecords()).isZero();
+        assertThat(last.eventsAcknowledged()).isEqualTo(count);
+        assertThat(records).extracting(ListenerMetrics::observedAt).isSorted();
     }
 
     @Test

@@ -8,6 +8,8 @@ import java.time.temporal.ChronoUnit;
 
 /** The human readable messages of the service checks: what, where, since when, and why when known. */
 final class CheckMessages {
+    static final String SUPERVISORD = "supervisord";
+    static final String DOCKER_ENGINE = "docker engine";
 
     private CheckMessages() {
     }
@@ -56,16 +58,35 @@ final class CheckMessages {
         return message.toString();
     }
 
-    /** E.g. {@code supervisord on web-1 is unreachable at http://127.0.0.1:9001/RPC2 since ...: Connection refused}. */
-    static String unreachable(String server, String endpoint, long since, String error) {
-        StringBuilder message = new StringBuilder("supervisord on ").append(server).append(" is unreachable");
+    /**
+     * E.g. {@code supervisord on web-1 is unreachable at http://127.0.0.1:9001/RPC2 since ...: Connection refused}.
+     *
+     * @param component what could not be reached: {@link #SUPERVISORD} or {@link #DOCKER_ENGINE}
+     */
+    static String unreachable(String component, String server, String endpoint, long since, String error) {
+        StringBuilder message = new StringBuilder(component).append(" on ").append(server).append(" is unreachable");
         appendEndpoint(message, endpoint);
         return message.append(" since ").append(iso(since)).append(": ").append(error).toString();
     }
 
-    /** E.g. {@code no snapshot of supervisord on web-1 since ...: none arrived within 90s}. */
-    static String stale(String server, long lastSnapshotAt, Duration staleAfter) {
-        return "no snapshot of supervisord on " + server + " since " + iso(lastSnapshotAt) + ": none arrived within "
+    /** E.g. {@code docker engine on web-1 is reachable at unix:///run/docker/metrics.sock since ... (docker 20.10)}. */
+    static String dockerReachable(String server, String source, long since, String version) {
+        StringBuilder message = new StringBuilder(DOCKER_ENGINE).append(" on ").append(server).append(" is reachable");
+        appendEndpoint(message, source);
+        message.append(" since ").append(iso(since));
+        if (version != null) {
+            message.append(" (docker ").append(version).append(')');
+        }
+        return message.toString();
+    }
+
+    /**
+     * E.g. {@code no snapshot of supervisord on web-1 since ...: none arrived within 90s}.
+     *
+     * @param what what stopped arriving: {@code snapshot of supervisord}, {@code scrape of the docker engine}
+     */
+    static String stale(String what, String server, long lastArrivedAt, Duration staleAfter) {
+        return "no " + what + " on " + server + " since " + iso(lastArrivedAt) + ": none arrived within "
                 + staleAfter.toSeconds() + "s, its listener may be down";
     }
 

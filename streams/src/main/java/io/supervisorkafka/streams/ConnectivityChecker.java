@@ -1,7 +1,6 @@
 package io.supervisorkafka.streams;
 
 import io.supervisorkafka.schemas.CheckStatus;
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.streams.ConnectivityUpdate.CanConnectChanged;
@@ -9,18 +8,13 @@ import io.supervisorkafka.streams.ConnectivityUpdate.SupervisorStateChanged;
 import io.supervisorkafka.streams.SupervisorInput.SnapshotTaken;
 import io.supervisorkafka.streams.SupervisorInput.SupervisorStateObserved;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Derives {@code supervisord.can_connect} per server from its snapshots: OK when one succeeded, CRITICAL with the error
@@ -43,8 +37,7 @@ public final class ConnectivityChecker implements Processor<String, SupervisorIn
     }
 
     public static StoreBuilder<KeyValueStore<String, ServerConnectivity>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                JsonSerde.of(ServerConnectivity.class));
+        return JsonStores.persistent(STORE, ServerConnectivity.class);
     }
 
     @Override
@@ -88,7 +81,8 @@ public final class ConnectivityChecker implements Processor<String, SupervisorIn
             String message = snapshot.ok()
                     ? CheckMessages.reachable(server, snapshot.endpoint(), since, version,
                     supervisor == null ? null : supervisor.state())
-                    : CheckMessages.unreachable(server, snapshot.endpoint(), since, snapshot.error());
+                    : CheckMessages.unreachable(CheckMessages.SUPERVISORD, server, snapshot.endpoint(), since,
+                    snapshot.error());
             forwardCheck(server, status, current == null ? null : current.status(), message, snapshot.observedAt(),
                     record.timestamp());
         }
@@ -111,20 +105,11 @@ public final class ConnectivityChecker implements Processor<String, SupervisorIn
     }
 
     private void markStaleServers(long now) {
-        List<ServerConnectivity> stale = new ArrayList<>();
-        try (KeyValueIterator<String, ServerConnectivity> all = servers.all()) {
-            all.forEachRemaining(entry -> {
-                ServerConnectivity server = entry.value;
-                if (server != null && server.status() != null && server.status() != CheckStatus.UNKNOWN
-                        && now - server.lastArrivalAt() > staleAfter.toMillis()) {
-                    stale.add(server);
-                }
-            });
-        }
-        for (ServerConnectivity server : stale) {
+        for (ServerConnectivity server : StaleEntries.of(servers, server -> server.status() != null
+                && server.status() != CheckStatus.UNKNOWN && now - server.lastArrivalAt() > staleAfter.toMillis())) {
             servers.put(server.server(), server.withStatus(CheckStatus.UNKNOWN, now));
-            forwardCheck(server.server(), CheckStatus.UNKNOWN, server.status(),
-                    CheckMessages.stale(server.server(), server.lastSnapshotAt(), staleAfter), now, now);
+            forwardCheck(server.server(), CheckStatus.UNKNOWN, server.status(), CheckMessages.stale(
+                    "snapshot of supervisord", server.server(), server.lastSnapshotAt(), staleAfter), now, now);
         }
     }
 

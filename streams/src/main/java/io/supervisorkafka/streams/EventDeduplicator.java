@@ -2,6 +2,12 @@ package io.supervisorkafka.streams;
 
 import io.supervisorkafka.schemas.SupervisorEvent;
 import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,15 +25,23 @@ import org.apache.kafka.streams.state.WindowStoreIterator;
  *
  * <p>As Confluent's EventDeduplication example: ids are kept in a window store for the retention, looked up around the
  * record's timestamp (the observation time), so a redelivery up to half the retention earlier or later is caught.
+ *
+ * <p>The redeliveries dropped are counted in the application's metrics: {@value #DROPPED_METRIC} in group
+ * {@value #METRICS_GROUP}, one total for all tasks and threads of the instance, since it started.
  */
 public final class EventDeduplicator implements Processor<String, SupervisorEvent, String, SupervisorEvent> {
 
     public static final String STORE = "event-ids";
+    public static final String METRICS_GROUP = "supervisor-kafka";
+    public static final String DROPPED_METRIC = "dropped-duplicates-total";
+    /** One sensor by name per KafkaStreams instance: every task's deduplicator records into it. */
+    private static final String SENSOR = METRICS_GROUP + "." + DROPPED_METRIC;
 
     private final long lookBackMs;
     private final long lookAheadMs;
     private ProcessorContext<String, SupervisorEvent> context;
     private WindowStore<String, Long> seen;
+    private Sensor dropped;
 
     public EventDeduplicator(Duration retention) {
         this.lookBackMs = retention.toMillis() / 2;
@@ -43,6 +57,17 @@ public final class EventDeduplicator implements Processor<String, SupervisorEven
     public void init(ProcessorContext<String, SupervisorEvent> context) {
         this.context = context;
         this.seen = context.getStateStore(STORE);
+        this.dropped = context.metrics().addSensor(SENSOR, Sensor.RecordingLevel.INFO);
+        // A no-op when another task added it already: the total stays one.
+        dropped.add(new MetricName(DROPPED_METRIC, METRICS_GROUP, "redelivered events dropped since the start",
+                Map.of()), new CumulativeSum());
+    }
+
+    /** The dropped-redeliveries total among an application's metrics ({@code KafkaStreams#metrics()}), once a task ran. */
+    public static Optional<Metric> droppedDuplicates(Map<MetricName, ? extends Metric> metrics) {
+        return metrics.entrySet().stream()
+                .filter(e -> e.getKey().name().equals(DROPPED_METRIC) && e.getKey().group().equals(METRICS_GROUP))
+                .<Metric>map(Map.Entry::getValue).findFirst();
     }
 
     @Override
@@ -64,7 +89,9 @@ public final class EventDeduplicator implements Processor<String, SupervisorEven
         }
         // Refreshing on a duplicate too keeps an id that keeps coming back from expiring.
         seen.put(eventId, at, at);
-        if (!duplicate) {
+        if (duplicate) {
+            dropped.record();
+        } else {
             context.forward(record);
         }
     }

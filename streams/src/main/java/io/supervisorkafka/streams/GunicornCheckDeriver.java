@@ -2,17 +2,14 @@ package io.supervisorkafka.streams;
 
 import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.GunicornSnapshot;
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ServiceCheck;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Derives {@code gunicorn.is_running} from gunicorn snapshots: CRITICAL when an app has no master (a configured app
@@ -27,8 +24,7 @@ public final class GunicornCheckDeriver implements Processor<String, GunicornSna
     private KeyValueStore<String, GunicornAppsState> store;
 
     public static StoreBuilder<KeyValueStore<String, GunicornAppsState>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                JsonSerde.of(GunicornAppsState.class));
+        return JsonStores.persistent(STORE, GunicornAppsState.class);
     }
 
     @Override

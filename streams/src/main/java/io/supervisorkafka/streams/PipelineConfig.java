@@ -7,7 +7,8 @@ import java.util.Objects;
  * The pipeline's own settings, as opposed to Kafka Streams properties, which pass through untouched.
  *
  * @param punctuateInterval how often metrics are re-emitted and connectivity staleness is checked (wall clock)
- * @param staleAfter        how long without any snapshot before {@code supervisord.can_connect} turns UNKNOWN
+ * @param staleAfter        how long without any snapshot (docker scrape) before {@code supervisord.can_connect}
+ *                          ({@code docker.can_connect}) turns UNKNOWN
  * @param dedupRetention    how long an event id is remembered to drop redeliveries
  * @param partitions        partitions of the topics the provisioner creates
  * @param replicationFactor replication of the topics the provisioner creates; {@link #BROKER_DEFAULT_REPLICATION}

@@ -1,13 +1,11 @@
 package io.supervisorkafka.streams;
 
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -15,7 +13,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * After every status change, recounts the server's processes by a prefix scan of the {@value
@@ -33,8 +30,7 @@ public final class ProcessCountsDeriver implements Processor<String, StatusChang
     private KeyValueStore<String, ProcessCounts> lastCounts;
 
     public static StoreBuilder<KeyValueStore<String, ProcessCounts>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                JsonSerde.of(ProcessCounts.class));
+        return JsonStores.persistent(STORE, ProcessCounts.class);
     }
 
     @Override

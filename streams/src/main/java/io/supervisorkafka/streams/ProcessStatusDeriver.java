@@ -1,6 +1,5 @@
 package io.supervisorkafka.streams;
 
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.SupervisorSnapshot.ProcessInfo;
@@ -12,7 +11,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Predicate;
-import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,7 +19,6 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * Keeps the current status of every process in the {@value #STORE} store (key {@code server/group:name}) from events
@@ -36,8 +33,7 @@ public final class ProcessStatusDeriver implements Processor<String, SupervisorI
     private KeyValueStore<String, ProcessStatus> statuses;
 
     public static StoreBuilder<KeyValueStore<String, ProcessStatus>> storeBuilder() {
-        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(STORE), Serdes.String(),
-                JsonSerde.of(ProcessStatus.class));
+        return JsonStores.persistent(STORE, ProcessStatus.class);
     }
 
     @Override

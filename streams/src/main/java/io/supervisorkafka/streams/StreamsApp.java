@@ -2,10 +2,12 @@ package io.supervisorkafka.streams;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -98,12 +100,21 @@ public final class StreamsApp implements AutoCloseable {
     /** Stops processing, committing what was processed; waits at most {@code timeout}. Idempotent. */
     public void close(Duration timeout) {
         KafkaStreams toClose;
+        boolean first;
         synchronized (lifecycle) {
+            first = !closed;
             closed = true;
             toClose = streams;
         }
+        // Kafka Streams drops its metrics when it closes; the metric object itself keeps its total.
+        Optional<Metric> dropped = toClose == null ? Optional.empty()
+                : EventDeduplicator.droppedDuplicates(toClose.metrics());
         if (toClose != null && !toClose.close(timeout)) {
             log.warn("Kafka Streams did not close within {}", timeout);
+        }
+        if (toClose != null && first) {
+            log.info("event-deduplicator dropped {} redelivered events since start",
+                    dropped.map(metric -> ((Number) metric.metricValue()).longValue()).orElse(0L));
         }
         terminated.countDown();
     }

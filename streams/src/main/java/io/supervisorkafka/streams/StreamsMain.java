@@ -76,8 +76,8 @@ public final class StreamsMain implements Callable<Integer> {
 
     @Option(names = "--stale-after", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "90s",
-            description = "supervisord.can_connect turns UNKNOWN when no snapshot arrived for this long. "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "supervisord.can_connect (docker.can_connect) turns UNKNOWN when no snapshot (docker "
+                    + "scrape) arrived for this long. Default: ${DEFAULT-VALUE}.")
     Duration staleAfter;
 
     @Option(names = "--dedup-retention", paramLabel = "DURATION", converter = DurationConverter.class,

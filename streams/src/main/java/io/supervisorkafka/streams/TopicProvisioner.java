@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -21,8 +22,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Creates the topics the pipeline reads and writes when they are missing, and leaves existing ones alone. The status
- * and counts topics are compacted: each holds the latest value per key. Also checks that the two inputs are
- * co-partitioned, which the per-server state relies on.
+ * and counts topics are compacted: each holds the latest value per key. Also checks that the inputs read together
+ * (events and snapshots; gunicorn snapshots and StatsD) are co-partitioned, which their shared per-server state relies
+ * on. The docker and listener-metrics inputs are each read on their own, sharing no state, so their partition counts
+ * are free.
  */
 public final class TopicProvisioner {
 
@@ -43,8 +46,8 @@ public final class TopicProvisioner {
         Optional<Short> replication = config.replicationFactor() == PipelineConfig.BROKER_DEFAULT_REPLICATION
                 ? Optional.empty() : Optional.of(config.replicationFactor());
         List<NewTopic> topics = new ArrayList<>();
-        for (String name : java.util.stream.Stream.concat(Topics.INPUTS.stream(), Topics.GUNICORN_INPUTS.stream())
-                .toList()) {
+        for (String name : Stream.of(Topics.INPUTS, Topics.GUNICORN_INPUTS, Topics.HOST_INPUTS)
+                .flatMap(List::stream).toList()) {
             topics.add(new NewTopic(name, partitions, replication));
         }
         for (String name : Topics.OUTPUTS) {

@@ -1,6 +1,9 @@
 package io.supervisorkafka.streams;
 
+import io.supervisorkafka.schemas.ContainerCounts;
+import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessStatus;
@@ -52,6 +55,11 @@ import org.apache.kafka.streams.kstream.Produced;
  *                      └─ gunicorn-worker-metrics ─▶ supervisor.metrics
  * supervisor.statsd ───┬─ statsd-metrics-deriver (reads gunicorn-apps) ─▶ supervisor.metrics
  *                      └─ by app ─ repartition ─ fleet window (sketches merged) ─ fleet-metrics ─▶ supervisor.metrics
+ *
+ * supervisor.docker ─┬─ docker-check-deriver (store docker-connectivity) ─▶ supervisor.service-checks
+ *                    ├─ docker-metrics-deriver (store docker-previous-scrapes) ─▶ supervisor.metrics
+ *                    └─ container-counts-deriver (store container-counts) ─▶ supervisor.container-counts
+ * supervisor.listener-metrics ─ listener-metrics-emitter ─▶ supervisor.metrics
  * </pre>
  *
  * <p>Both inputs are keyed by server and co-partitioned, so everything is one sub-topology: the processors share the
@@ -126,6 +134,8 @@ public final class TopologyFactory {
                 .to(Topics.METRICS, Produced.with(KEYS, JsonSerde.of(MetricPoint.class)).withName("metrics-sink"));
 
         addGunicorn(builder, config);
+        addDocker(builder, config);
+        addListenerMetrics(builder);
         return builder.build();
     }
 
@@ -163,5 +173,37 @@ public final class TopologyFactory {
                         Named.as("fleet-metrics"))
                 .to(Topics.METRICS, Produced.with(KEYS, JsonSerde.of(MetricPoint.class))
                         .withName("fleet-metrics-sink"));
+    }
+
+    /** The docker source: docker.can_connect, the engine's metric points, and container counts per server. */
+    private static void addDocker(StreamsBuilder builder, PipelineConfig config) {
+        builder.addStateStore(DockerCheckDeriver.storeBuilder());
+        builder.addStateStore(DockerMetricsDeriver.storeBuilder());
+        builder.addStateStore(ContainerCountsDeriver.storeBuilder());
+        KStream<String, DockerSnapshot> scrapes = builder.stream(Topics.DOCKER,
+                Consumed.with(KEYS, JsonSerde.of(DockerSnapshot.class)).withName("docker-scrapes"));
+        scrapes.process(() -> new DockerCheckDeriver(config.punctuateInterval(), config.staleAfter()),
+                        Named.as("docker-check-deriver"), DockerCheckDeriver.STORE)
+                .to(Topics.SERVICE_CHECKS, Produced.with(KEYS, JsonSerde.of(ServiceCheck.class))
+                        .withName("docker-checks-sink"));
+        scrapes.process(DockerMetricsDeriver::new, Named.as("docker-metrics-deriver"), DockerMetricsDeriver.STORE)
+                .to(Topics.METRICS, Produced.with(KEYS, JsonSerde.of(MetricPoint.class))
+                        .withName("docker-metrics-sink"));
+        scrapes.process(ContainerCountsDeriver::new, Named.as("container-counts-deriver"),
+                        ContainerCountsDeriver.STORE)
+                .to(Topics.CONTAINER_COUNTS, Produced.with(KEYS, JsonSerde.of(ContainerCounts.class))
+                        .withName("container-counts-sink"));
+    }
+
+    /** The listener's own counters, as metric points. */
+    private static void addListenerMetrics(StreamsBuilder builder) {
+        builder.stream(Topics.LISTENER_METRICS, Consumed.with(KEYS, JsonSerde.of(ListenerMetrics.class))
+                        .withName("listener-metrics"))
+                .filter((server, metrics) -> metrics != null, Named.as("listener-metrics-present"))
+                .flatMap((key, metrics) -> ListenerMetricsEmitter.points(metrics).stream()
+                        .map(point -> KeyValue.pair(metrics.server(), point)).toList(),
+                        Named.as("listener-metrics-emitter"))
+                .to(Topics.METRICS, Produced.with(KEYS, JsonSerde.of(MetricPoint.class))
+                        .withName("listener-metrics-sink"));
     }
 }

@@ -15,9 +15,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -40,11 +38,7 @@ class GunicornTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties properties = StreamsMain.defaultProperties();
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        driver = new TopologyTestDriver(TopologyFactory.build(PipelineConfig.defaults()), properties,
-                Instant.ofEpochMilli(T0));
+        driver = TopologyDrivers.start(stateDir, T0);
         snapshots = driver.createInputTopic(Topics.GUNICORN, new StringSerializer(),
                 JsonSerde.of(GunicornSnapshot.class));
         statsd = driver.createInputTopic(Topics.STATSD, new StringSerializer(), JsonSerde.of(StatsdMetrics.class));

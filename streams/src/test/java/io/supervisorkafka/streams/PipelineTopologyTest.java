@@ -1,6 +1,7 @@
 package io.supervisorkafka.streams;
 
 import static io.supervisorkafka.streams.Fixtures.SERVER;
+import static io.supervisorkafka.streams.Fixtures.T0;
 import static io.supervisorkafka.streams.Fixtures.failedSnapshot;
 import static io.supervisorkafka.streams.Fixtures.info;
 import static io.supervisorkafka.streams.Fixtures.running;
@@ -23,10 +24,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -54,12 +53,8 @@ class PipelineTopologyTest {
 
     @BeforeEach
     void start() {
-        Properties properties = StreamsMain.defaultProperties();
-        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
         wallClock = ReferenceCapture.RUN_STARTS[0];
-        driver = new TopologyTestDriver(TopologyFactory.build(PipelineConfig.defaults()), properties,
-                Instant.ofEpochMilli(wallClock));
+        driver = TopologyDrivers.start(stateDir, wallClock);
         events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), JsonSerde.of(SupervisorEvent.class));
         snapshots = driver.createInputTopic(Topics.SNAPSHOTS, new StringSerializer(),
                 JsonSerde.of(SupervisorSnapshot.class));
@@ -309,5 +304,31 @@ class PipelineTopologyTest {
         send(runs.get(0).stream().filter(event -> event.eventName().startsWith("TICK_")).toList());
 
         assertThat(outputs.drain().isEmpty()).isTrue();
+    }
+
+    @Test
+    void theDroppedDuplicatesMetricCountsEveryRedeliveryAndNothingElse() {
+        for (long serial = 0; serial < 10; serial++) {
+            send(probeRunning(serial, T0 + serial));
+        }
+        assertThat(droppedDuplicates()).isZero();
+
+        // The listener's spool replays serials 3 to 5 after a crash, and supervisord resends 5 once more.
+        for (long serial = 3; serial <= 5; serial++) {
+            send(probeRunning(serial, T0 + 20_000 + serial));
+        }
+        send(probeRunning(5, T0 + 30_000));
+        send(probeRunning(10, T0 + 30_001));
+
+        assertThat(droppedDuplicates()).isEqualTo(4);
+    }
+
+    private static SupervisorEvent probeRunning(long serial, long observedAt) {
+        return Fixtures.processEvent(serial, "probe", "probe", "RUNNING", 3564L, observedAt);
+    }
+
+    private long droppedDuplicates() {
+        return ((Number) EventDeduplicator.droppedDuplicates(driver.metrics()).orElseThrow().metricValue())
+                .longValue();
     }
 }

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import io.supervisorkafka.schemas.CheckStatus;
+import io.supervisorkafka.schemas.ContainerCounts;
+import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
@@ -110,6 +112,11 @@ class StreamsAppTest {
                         JsonSerde.of(SupervisorEvent.class).serialize(Topics.EVENTS, event)));
             }
             producer.send(new ProducerRecord<>(Topics.EVENTS, SERVER, "not json".getBytes(StandardCharsets.UTF_8)));
+            String truncated = "{\"families\":";
+            producer.send(new ProducerRecord<>(Topics.DOCKER, SERVER, truncated.getBytes(StandardCharsets.UTF_8)));
+            DockerSnapshot scrape = DockerPage.captured().containers(1, 0, 2).snapshot(t);
+            producer.send(new ProducerRecord<>(Topics.DOCKER, null, scrape.observedAt(), SERVER,
+                    JsonSerde.of(DockerSnapshot.class).serialize(Topics.DOCKER, scrape)));
             SupervisorSnapshot snapshot = snapshot(t + 3_500, running("probe", 3564, t, t + 3_500),
                     running("sleeper", 4026, t + 2_010, t + 3_500),
                     info("retired", "retired", "STOPPED", 0, 0, 0, t + 3_500, 0, "", "Not started"));
@@ -127,18 +134,22 @@ class StreamsAppTest {
                 assertThat(statuses.get("web-1/probe:probe").source()).isEqualTo("snapshot");
                 assertThat(outputs.checks).extracting(ServiceCheck::key, ServiceCheck::status).contains(
                         tuple("supervisord.can_connect|web-1", CheckStatus.OK),
-                        tuple("supervisord.can_connect|web-1", CheckStatus.UNKNOWN));
+                        tuple("supervisord.can_connect|web-1", CheckStatus.UNKNOWN),
+                        tuple("docker.can_connect|web-1", CheckStatus.OK),
+                        tuple("docker.can_connect|web-1", CheckStatus.UNKNOWN));
+                assertThat(outputs.containerCounts).containsEntry(SERVER, new ContainerCounts(SERVER, 1, 0, 2, 3, t));
                 assertThat(outputs.counts.get(SERVER)).isNotNull().satisfies(counts -> {
                     assertThat(counts.up()).isEqualTo(2);
                     assertThat(counts.down()).isEqualTo(1);
                 });
                 assertThat(outputs.metrics).extracting(MetricPoint::name).contains(MetricsEmitter.PROCESS_UPTIME,
-                        MetricsEmitter.PROCESS_COUNT, MetricsEmitter.INSTANCE_STATE);
-                assertThat(outputs.deadLetters).singleElement().satisfies(record -> {
-                    assertThat(new String(record.value(), StandardCharsets.UTF_8)).isEqualTo("not json");
-                    assertThat(new String(record.headers().lastHeader("__streams.errors.topic").value(),
-                            StandardCharsets.UTF_8)).isEqualTo(Topics.EVENTS);
-                });
+                        MetricsEmitter.PROCESS_COUNT, MetricsEmitter.INSTANCE_STATE, "docker.containers.running");
+                assertThat(outputs.deadLetters).extracting(
+                                record -> new String(record.value(), StandardCharsets.UTF_8),
+                                record -> new String(record.headers().lastHeader("__streams.errors.topic").value(),
+                                        StandardCharsets.UTF_8))
+                        .containsExactlyInAnyOrder(tuple("not json", Topics.EVENTS),
+                                tuple(truncated, Topics.DOCKER));
             });
 
             List<ServiceCheck> sleeper = outputs.checks.stream()
@@ -157,6 +168,8 @@ class StreamsAppTest {
 
     private static void assertProvisioned(Admin admin, PipelineConfig config) throws Exception {
         List<String> names = new ArrayList<>(Topics.INPUTS);
+        names.addAll(Topics.GUNICORN_INPUTS);
+        names.addAll(Topics.HOST_INPUTS);
         names.addAll(Topics.OUTPUTS);
         names.add(TopicProvisioner.DEAD_LETTERS);
         Map<String, TopicDescription> topics = admin.describeTopics(names).allTopicNames().get();
@@ -195,6 +208,7 @@ class StreamsAppTest {
         final Map<String, ProcessCounts> counts = new LinkedHashMap<>();
         final List<ServiceCheck> checks = new ArrayList<>();
         final List<MetricPoint> metrics = new ArrayList<>();
+        final Map<String, ContainerCounts> containerCounts = new LinkedHashMap<>();
         final List<ConsumerRecord<String, byte[]>> deadLetters = new ArrayList<>();
 
         void poll(KafkaConsumer<String, byte[]> consumer) {
@@ -216,6 +230,8 @@ class StreamsAppTest {
                             .deserialize(topic, record.value()));
                     case Topics.METRICS -> metrics.add(JsonSerde.of(MetricPoint.class)
                             .deserialize(topic, record.value()));
+                    case Topics.CONTAINER_COUNTS -> containerCounts.put(record.key(),
+                            JsonSerde.of(ContainerCounts.class).deserialize(topic, record.value()));
                     default -> throw new AssertionError("unexpected topic " + topic);
                 }
             }

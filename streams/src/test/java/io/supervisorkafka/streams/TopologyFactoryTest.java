@@ -16,7 +16,7 @@ class TopologyFactoryTest {
     void theSupervisordPartIsOneSubTopologyWithoutRepartitioning() {
         TopologyDescription description = TopologyFactory.build(PipelineConfig.defaults()).describe();
 
-        assertThat(description.subtopologies()).hasSize(3);
+        assertThat(description.subtopologies()).hasSize(5);
         assertThat(description.subtopologies()).filteredOn(s -> names(s).contains("events")).singleElement()
                 .satisfies(subtopology -> {
                     Set<String> names = names(subtopology);
@@ -40,6 +40,23 @@ class TopologyFactoryTest {
                         "statsd-by-app-repartition-source", "fleet-metrics", "fleet-metrics-sink"));
     }
 
+    @Test
+    void dockerScrapesAndListenerMetricsAreEachReadOnTheirOwn() {
+        TopologyDescription description = TopologyFactory.build(PipelineConfig.defaults()).describe();
+        assertThat(description.subtopologies()).filteredOn(s -> names(s).contains("docker-scrapes"))
+                .singleElement().satisfies(subtopology -> {
+                    assertThat(names(subtopology)).contains("docker-check-deriver", "docker-metrics-deriver",
+                            "container-counts-deriver", "docker-checks-sink", "docker-metrics-sink",
+                            "container-counts-sink");
+                    assertThat(names(subtopology)).noneMatch(name -> name.contains("repartition")
+                            || name.contains("listener"));
+                });
+        assertThat(description.subtopologies()).filteredOn(s -> names(s).contains("listener-metrics"))
+                .singleElement().satisfies(subtopology -> assertThat(names(subtopology)).containsExactlyInAnyOrder(
+                        "listener-metrics", "listener-metrics-present", "listener-metrics-emitter",
+                        "listener-metrics-sink"));
+    }
+
     private static Set<String> names(TopologyDescription.Subtopology subtopology) {
         return subtopology.nodes().stream().map(Node::name).collect(Collectors.toSet());
     }
@@ -56,14 +73,16 @@ class TopologyFactoryTest {
 
         assertThat(topics).extracting(NewTopic::name).containsExactlyInAnyOrder(Topics.EVENTS, Topics.SNAPSHOTS,
                 Topics.PROCESS_STATUS, Topics.PROCESS_COUNTS, Topics.SERVICE_CHECKS, Topics.METRICS,
-                TopicProvisioner.DEAD_LETTERS, Topics.GUNICORN, Topics.STATSD);
+                TopicProvisioner.DEAD_LETTERS, Topics.GUNICORN, Topics.STATSD, Topics.DOCKER, Topics.LISTENER_METRICS,
+                Topics.CONTAINER_COUNTS);
         assertThat(topics).allSatisfy(topic -> {
             assertThat(topic.numPartitions()).isEqualTo(6);
             assertThat(topic.replicationFactor()).isEqualTo((short) 3);
         });
         assertThat(topics).filteredOn(topic -> topic.configs() != null
                         && "compact".equals(topic.configs().get("cleanup.policy")))
-                .extracting(NewTopic::name).containsExactlyInAnyOrder(Topics.PROCESS_STATUS, Topics.PROCESS_COUNTS);
+                .extracting(NewTopic::name).containsExactlyInAnyOrder(Topics.PROCESS_STATUS, Topics.PROCESS_COUNTS,
+                        Topics.CONTAINER_COUNTS);
         assertThat(TopicProvisioner.requiredTopics(PipelineConfig.defaults()))
                 .as("the broker's default replication").allSatisfy(topic ->
                         assertThat(topic.replicationFactor()).isEqualTo((short) -1));

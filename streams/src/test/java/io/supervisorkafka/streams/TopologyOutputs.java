@@ -2,6 +2,7 @@ package io.supervisorkafka.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.supervisorkafka.schemas.ContainerCounts;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
@@ -31,6 +32,7 @@ final class TopologyOutputs {
     final List<KeyValue<String, ProcessCounts>> counts = new ArrayList<>();
     final List<KeyValue<String, ServiceCheck>> checks = new ArrayList<>();
     final List<KeyValue<String, MetricPoint>> metrics = new ArrayList<>();
+    final List<KeyValue<String, ContainerCounts>> containerCounts = new ArrayList<>();
 
     TopologyOutputs(TopologyTestDriver driver) {
         for (String topic : Topics.OUTPUTS) {
@@ -44,21 +46,25 @@ final class TopologyOutputs {
         counts.clear();
         checks.clear();
         metrics.clear();
+        containerCounts.clear();
         read(Topics.PROCESS_STATUS, ProcessStatus.class, statuses);
         read(Topics.PROCESS_COUNTS, ProcessCounts.class, counts);
         read(Topics.SERVICE_CHECKS, ServiceCheck.class, checks);
         read(Topics.METRICS, MetricPoint.class, metrics);
+        read(Topics.CONTAINER_COUNTS, ContainerCounts.class, containerCounts);
         statuses.stream().filter(record -> record.value != null)
                 .forEach(record -> assertThat(record.key).isEqualTo(record.value.key()));
         counts.stream().filter(record -> record.value != null)
                 .forEach(record -> assertThat(record.key).isEqualTo(record.value.server()));
         checks.forEach(record -> assertThat(record.key).isEqualTo(record.value.key()));
         metrics.forEach(record -> assertThat(record.key).isEqualTo(record.value.tags().get("server")));
+        containerCounts.forEach(record -> assertThat(record.key).isEqualTo(record.value.server()));
         return this;
     }
 
     boolean isEmpty() {
-        return statuses.isEmpty() && counts.isEmpty() && checks.isEmpty() && metrics.isEmpty();
+        return statuses.isEmpty() && counts.isEmpty() && checks.isEmpty() && metrics.isEmpty()
+                && containerCounts.isEmpty();
     }
 
     /** The last status per key, as a compacted topic would keep it; removed processes absent. */

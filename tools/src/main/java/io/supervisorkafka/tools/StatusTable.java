@@ -1,5 +1,6 @@
 package io.supervisorkafka.tools;
 
+import io.supervisorkafka.schemas.ContainerCounts;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessState;
@@ -16,7 +17,9 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -30,16 +33,19 @@ final class StatusTable implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final Map<String, ProcessStatus> processes = new TreeMap<>();
     private final Map<String, ProcessCounts> counts = new TreeMap<>();
+    private final Map<String, ContainerCounts> containers = new TreeMap<>();
     private final Deque<ServiceCheck> recentChecks = new ArrayDeque<>();
     private final JsonSerde<ProcessStatus> statusSerde = JsonSerde.of(ProcessStatus.class);
     private final JsonSerde<ProcessCounts> countsSerde = JsonSerde.of(ProcessCounts.class);
+    private final JsonSerde<ContainerCounts> containerCountsSerde = JsonSerde.of(ContainerCounts.class);
     private final JsonSerde<ServiceCheck> checkSerde = JsonSerde.of(ServiceCheck.class);
 
     StatusTable(String bootstrap, boolean terminal) throws IOException {
         this.bootstrap = bootstrap;
         this.terminal = terminal;
         this.consumer = TopicReader.open(bootstrap, null,
-                List.of(Topics.PROCESS_STATUS, Topics.PROCESS_COUNTS, Topics.SERVICE_CHECKS), true);
+                List.of(Topics.PROCESS_STATUS, Topics.PROCESS_COUNTS, Topics.CONTAINER_COUNTS, Topics.SERVICE_CHECKS),
+                true);
     }
 
     void poll(Duration timeout) {
@@ -60,6 +66,14 @@ final class StatusTable implements AutoCloseable {
                         counts.remove(key);
                     } else {
                         counts.put(key, c);
+                    }
+                }
+                case Topics.CONTAINER_COUNTS -> {
+                    ContainerCounts c = containerCountsSerde.deserialize(record.topic(), record.value());
+                    if (c == null) {
+                        containers.remove(key);
+                    } else {
+                        containers.put(key, c);
                     }
                 }
                 case Topics.SERVICE_CHECKS -> {
@@ -95,9 +109,10 @@ final class StatusTable implements AutoCloseable {
             sb.append("(waiting for the first records from the Streams app)\n");
         }
         sb.append('\n');
-        for (ProcessCounts c : counts.values()) {
-            sb.append(String.format("%s: %d up, %d down, %d unknown of %d%n", c.server(), c.up(), c.down(), c.unknown(),
-                    c.total()));
+        Set<String> servers = new TreeSet<>(counts.keySet());
+        servers.addAll(containers.keySet());
+        for (String server : servers) {
+            sb.append(countsLine(server, counts.get(server), containers.get(server))).append('\n');
         }
         sb.append("\nrecent service checks (the alerting feed):\n");
         for (ServiceCheck check : recentChecks) {
@@ -112,6 +127,21 @@ final class StatusTable implements AutoCloseable {
         }
         out.print(sb);
         out.flush();
+    }
+
+    /** E.g. {@code web-1: 2 up, 1 down, 0 unknown of 3; containers 1 running, 0 paused, 2 stopped}. */
+    static String countsLine(String server, ProcessCounts processes, ContainerCounts containers) {
+        StringBuilder line = new StringBuilder(server).append(':');
+        if (processes != null) {
+            line.append(String.format(" %d up, %d down, %d unknown of %d", processes.up(), processes.down(),
+                    processes.unknown(), processes.total()));
+        }
+        if (containers != null) {
+            line.append(processes != null ? ";" : "").append(String.format(
+                    " containers %d running, %d paused, %d stopped", containers.running(), containers.paused(),
+                    containers.stopped()));
+        }
+        return line.toString();
     }
 
     static String formatUptime(long seconds) {

@@ -2,8 +2,11 @@ package io.supervisorkafka.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.supervisorkafka.schemas.ContainerCounts;
+import io.supervisorkafka.schemas.ProcessCounts;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +32,17 @@ class ToolsTest {
         assertThat(props.getProperty("controller.quorum.voters")).isEqualTo("1@127.0.0.1:9093");
         assertThat(props.getProperty("transaction.state.log.replication.factor")).isEqualTo("1");
         assertThat(props.getProperty("log.dirs")).isEqualTo("/data/logs");
+    }
+
+    @Test
+    void aServerLineShowsItsProcessCountsAndItsContainersWhenKnown() {
+        ProcessCounts processes = new ProcessCounts("web-1", 2, 1, 0, 3, Map.of(), 0);
+        ContainerCounts containers = new ContainerCounts("web-1", 1, 0, 2, 3, 0);
+        assertThat(StatusTable.countsLine("web-1", processes, containers))
+                .isEqualTo("web-1: 2 up, 1 down, 0 unknown of 3; containers 1 running, 0 paused, 2 stopped");
+        assertThat(StatusTable.countsLine("web-1", processes, null)).isEqualTo("web-1: 2 up, 1 down, 0 unknown of 3");
+        assertThat(StatusTable.countsLine("db-1", null, containers))
+                .isEqualTo("db-1: containers 1 running, 0 paused, 2 stopped");
     }
 
     @Test

@@ -91,9 +91,15 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Counters and sizes, for logs and tests. */
+    /**
+     * Counters and sizes, for logs, tests and the listener's own metrics.
+     *
+     * @param droppedRecords records deleted unshipped by {@link SpoolFullPolicy#DROP_OLDEST}
+     * @param refusedRecords records {@link #offer} refused (FullException) because the spool was full under
+     *                       {@link SpoolFullPolicy#BLOCK}
+     */
     public record Stats(int segments, long bytes, long nextSeq, long checkpointSeq, long droppedSegments,
-                        long droppedRecords, long droppedBytes) {
+                        long droppedRecords, long droppedBytes, long refusedRecords) {
         /** Records appended but not yet acknowledged by Kafka. */
         public long unshipped() {
             return nextSeq - checkpointSeq;
@@ -142,6 +148,7 @@ public final class Spool implements AutoCloseable {
     private long droppedSegments;
     private long droppedRecords;
     private long droppedBytes;
+    private long refusedRecords;
 
     private Spool(SpoolConfig config, FileChannel lockChannel, FileLock dirLock) {
         this.config = config;
@@ -417,6 +424,7 @@ public final class Spool implements AutoCloseable {
                 continue;
             }
             if (!mayWait) {
+                refusedRecords++;
                 throw new FullException("spool full (" + totalBytes + " of " + config.maxBytes() + " bytes)");
             }
             if (!warnedBlocking) {
@@ -744,7 +752,7 @@ public final class Spool implements AutoCloseable {
         lock.lock();
         try {
             return new Stats(segments.size(), totalBytes, nextSeq, checkpoint.seq(), droppedSegments,
-                    droppedRecords, droppedBytes);
+                    droppedRecords, droppedBytes, refusedRecords);
         } finally {
             lock.unlock();
         }

@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
 public final class SnapshotCollector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SnapshotCollector.class);
 
+    /** supervisord's own states and their codes (supervisor/states.py): any other answer is not supervisord's. */
+    private static final Map<String, Integer> SUPERVISOR_STATES = Map.of("FATAL", 2, "RUNNING", 1, "RESTARTING", 0,
+            "SHUTDOWN", -1);
+
     private final SupervisorSourceConfig config;
     private final ServerIdentity identity;
     private final Consumer<SupervisorSnapshot> sink;
@@ -46,6 +50,12 @@ public final class SnapshotCollector implements AutoCloseable {
      */
     public SnapshotCollector(SupervisorSourceConfig config, ServerIdentity identity, Consumer<SupervisorSnapshot> sink,
                              Clock clock) {
+        this(config, identity, sink, clock, null);
+    }
+
+    /** With this XML-RPC client (tests: one that answers without a socket); null: a client of the endpoint. */
+    SnapshotCollector(SupervisorSourceConfig config, ServerIdentity identity, Consumer<SupervisorSnapshot> sink,
+                      Clock clock, SupervisorRpcClient rpc) {
         this.config = Objects.requireNonNull(config, "config");
         this.identity = Objects.requireNonNull(identity, "identity");
         this.sink = Objects.requireNonNull(sink, "sink");
@@ -53,7 +63,8 @@ public final class SnapshotCollector implements AutoCloseable {
         if (config.endpoint() == null) {
             throw new IllegalArgumentException("no supervisor endpoint to take snapshots from");
         }
-        this.rpc = new SupervisorRpcClient(config.endpoint(), config.credentials(), config.rpcTimeout().toMillis());
+        this.rpc = rpc != null ? rpc
+                : new SupervisorRpcClient(config.endpoint(), config.credentials(), config.rpcTimeout().toMillis());
     }
 
     /** Takes snapshots now and then every interval, until {@link #close()}. */
@@ -87,28 +98,7 @@ public final class SnapshotCollector implements AutoCloseable {
         long deadline = started + config.rpcTimeout().toNanos();
         String endpoint = config.endpoint().display();
         try {
-            Map<?, ?> state = (Map<?, ?>) expect(call("supervisor.getState", deadline), Map.class, "getState");
-            String identification = (String) expect(call("supervisor.getIdentification", deadline), String.class,
-                    "getIdentification");
-            String version = (String) expect(call("supervisor.getSupervisorVersion", deadline), String.class,
-                    "getSupervisorVersion");
-            Object pid = expect(call("supervisor.getPID", deadline), Integer.class, "getPID");
-            Object[] infos = (Object[]) expect(call("supervisor.getAllProcessInfo", deadline), Object[].class,
-                    "getAllProcessInfo");
-            List<ProcessInfo> processes = new ArrayList<>(infos.length);
-            for (Object info : infos) {
-                processes.add(processInfo((Map<?, ?>) expect(info, Map.class, "getAllProcessInfo entry")));
-            }
-            SupervisorInfo supervisor = new SupervisorInfo(string(state, "statename"), integer(state, "statecode"),
-                    identification, version, ((Integer) pid).longValue());
-            long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
-            succeeded.incrementAndGet();
-            if (lastFailed) {
-                log.info("supervisord at {} answers again", endpoint);
-                lastFailed = false;
-            }
-            return new SupervisorSnapshot(identity.serverIdForSnapshot(identification), identification, endpoint,
-                    observedAt, durationMs, null, supervisor, processes);
+            return query(observedAt, started, deadline);
         } catch (XmlRpcException | RuntimeException e) {
             long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
             String error = describe(e);
@@ -125,6 +115,42 @@ public final class SnapshotCollector implements AutoCloseable {
         }
     }
 
+    /**
+     * The calls of one snapshot and their mapping. An answer that is not what supervisord sends fails with an
+     * XmlRpcException (the transport, the parser, a fault) or an {@link IllegalStateException} (the mapping); any other
+     * exception is a bug, which {@link #collect()} still records as a failed snapshot.
+     */
+    SupervisorSnapshot query(long observedAt, long started, long deadline) throws XmlRpcException {
+        Map<?, ?> state = (Map<?, ?>) expect(call("supervisor.getState", deadline), Map.class, "getState");
+        String identification = (String) expect(call("supervisor.getIdentification", deadline), String.class,
+                "getIdentification");
+        String version = (String) expect(call("supervisor.getSupervisorVersion", deadline), String.class,
+                "getSupervisorVersion");
+        Object pid = expect(call("supervisor.getPID", deadline), Integer.class, "getPID");
+        Object[] infos = (Object[]) expect(call("supervisor.getAllProcessInfo", deadline), Object[].class,
+                "getAllProcessInfo");
+        List<ProcessInfo> processes = new ArrayList<>(infos.length);
+        for (Object info : infos) {
+            processes.add(processInfo((Map<?, ?>) expect(info, Map.class, "getAllProcessInfo entry")));
+        }
+        String stateName = string(state, "statename");
+        int stateCode = integer(state, "statecode");
+        if (!Integer.valueOf(stateCode).equals(SUPERVISOR_STATES.get(stateName))) {
+            throw new IllegalStateException("answer has an unknown supervisord state " + stateName + " ("
+                    + stateCode + ")");
+        }
+        SupervisorInfo supervisor = new SupervisorInfo(stateName, stateCode, identification, version,
+                ((Integer) pid).longValue());
+        long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+        succeeded.incrementAndGet();
+        if (lastFailed) {
+            log.info("supervisord at {} answers again", config.endpoint().display());
+            lastFailed = false;
+        }
+        return new SupervisorSnapshot(identity.serverIdForSnapshot(identification), identification,
+                config.endpoint().display(), observedAt, durationMs, null, supervisor, processes);
+    }
+
     private Object call(String method, long deadline) throws XmlRpcException {
         try {
             return rpc.call(method, deadline);
@@ -134,11 +160,15 @@ public final class SnapshotCollector implements AutoCloseable {
     }
 
     private static ProcessInfo processInfo(Map<?, ?> info) {
-        String spawnErr = (String) info.get("spawnerr");
+        String spawnErr = optionalString(info, "spawnerr");
+        long pid = number(info, "pid");
+        if (pid < 0) {
+            throw new IllegalStateException("answer has a negative pid");
+        }
         return new ProcessInfo(string(info, "group"), string(info, "name"), string(info, "statename"),
-                integer(info, "state"), number(info, "pid"), number(info, "start"), number(info, "stop"),
+                integer(info, "state"), pid, number(info, "start"), number(info, "stop"),
                 number(info, "now"), integer(info, "exitstatus"),
-                spawnErr == null || spawnErr.isEmpty() ? null : spawnErr, (String) info.get("description"));
+                spawnErr == null || spawnErr.isEmpty() ? null : spawnErr, optionalString(info, "description"));
     }
 
     private static Object expect(Object value, Class<?> type, String what) {
@@ -155,6 +185,14 @@ public final class SnapshotCollector implements AutoCloseable {
             throw new IllegalStateException("answer lacks the string '" + key + "'");
         }
         return s;
+    }
+
+    private static String optionalString(Map<?, ?> map, String key) {
+        Object value = map.get(key);
+        if (value != null && !(value instanceof String)) {
+            throw new IllegalStateException("answer has a non-string '" + key + "'");
+        }
+        return (String) value;
     }
 
     private static int integer(Map<?, ?> map, String key) {

@@ -2,9 +2,11 @@ package io.supervisorkafka.listener.supervisor;
 
 import java.net.MalformedURLException;
 import java.net.URI;
+import java.util.function.Function;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.client.XmlRpcClient;
 import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
+import org.apache.xmlrpc.client.XmlRpcTransport;
 
 /**
  * Calls supervisord's XML-RPC interface through {@link ChannelHttpTransport}, each call bounded by a deadline.
@@ -16,6 +18,15 @@ final class SupervisorRpcClient {
     private long deadlineNanos;
 
     SupervisorRpcClient(SupervisorEndpoint endpoint, Credentials credentials, long timeoutMillis) {
+        this(endpoint, credentials, timeoutMillis, null);
+    }
+
+    /**
+     * With another transport than the socket one: the fuzz test feeds this client's parser and type handling
+     * answers without a socket per input. {@code transport} null: {@link ChannelHttpTransport}.
+     */
+    SupervisorRpcClient(SupervisorEndpoint endpoint, Credentials credentials, long timeoutMillis,
+                        Function<XmlRpcClient, XmlRpcTransport> transport) {
         this.endpoint = endpoint;
         XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
         try {
@@ -37,7 +48,8 @@ final class SupervisorRpcClient {
         }
         client = new XmlRpcClient();
         client.setConfig(config);
-        client.setTransportFactory(() -> new ChannelHttpTransport(client, endpoint, deadlineNanos, timeoutMillis));
+        client.setTransportFactory(transport != null ? () -> transport.apply(client)
+                : () -> new ChannelHttpTransport(client, endpoint, deadlineNanos, timeoutMillis));
     }
 
     /** Calls {@code method}; connect, request and the whole response must be done by {@code deadlineNanos}. */

@@ -283,6 +283,8 @@ class SpoolTest {
             }
         }
         assertThat(appended).isGreaterThan(50);
+        assertThatThrownBy(() -> spool.offer(record(-1))).isInstanceOf(Spool.FullException.class);
+        assertThat(spool.stats().refusedRecords()).as("the refused offers, counted").isEqualTo(2);
         int blockedIndex = appended;
         CompletableFuture<Long> blocked = CompletableFuture.supplyAsync(() -> {
             try {

@@ -1,0 +1,21 @@
+package io.supervisorkafka.streams;
+
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+
+/** The whole topology of the default config on a TopologyTestDriver, with the app's own default properties. */
+final class TopologyDrivers {
+    private TopologyDrivers() {
+    }
+
+    static TopologyTestDriver start(Path stateDir, long wallClock) {
+        Properties properties = StreamsMain.defaultProperties();
+        properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        return new TopologyTestDriver(TopologyFactory.build(PipelineConfig.defaults()), properties,
+                Instant.ofEpochMilli(wallClock));
+    }
+}
