@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.Topics;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
@@ -240,7 +241,8 @@ class DockerScrapeTest {
             double median = nanos[runs / 2] / 1e6;
             double p99 = nanos[runs * 99 / 100] / 1e6;
             System.err.printf("docker scrape + parse of the %d-byte reference page over a unix socket: median %.2f ms,"
-                    + " p99 %.2f ms (%d runs)%n", Files.size(StandInDockerd.REFERENCE_PAGE), median, p99, runs);
+                    + " p99 %.2f ms (%d runs; JVM flags %s)%n", Files.size(StandInDockerd.REFERENCE_PAGE), median, p99,
+                    runs, ManagementFactory.getRuntimeMXBean().getInputArguments());
             assertThat(median).isLessThan(50.0);
         }
     }
