@@ -2,9 +2,6 @@ package io.supervisorkafka.listener.docker;
 
 import io.supervisorkafka.listener.http.HttpEndpoint;
 import io.supervisorkafka.listener.http.HttpUrl;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;
 
@@ -17,46 +14,15 @@ public sealed interface MetricsEndpoint extends HttpEndpoint {
     /** The path dockerd serves the page on, on both listeners. */
     String METRICS_PATH = "/metrics";
 
-    /** The HTTP request path (with the query, if any). */
-    String requestPath();
-
-    record Unix(Path socket) implements MetricsEndpoint {
-        @Override
-        public String display() {
-            return "unix://" + socket;
-        }
-
-        @Override
-        public String hostHeader() {
-            return "localhost";
-        }
-
-        @Override
-        public SocketAddress socketAddress() {
-            return UnixDomainSocketAddress.of(socket);
-        }
-
+    record Unix(Path socket) implements MetricsEndpoint, HttpEndpoint.OnUnixSocket {
         @Override
         public String requestPath() {
             return METRICS_PATH;
         }
     }
 
-    record Http(String host, int port, String requestPath) implements MetricsEndpoint {
-        @Override
-        public String display() {
-            return "http://" + hostHeader() + requestPath;
-        }
-
-        @Override
-        public String hostHeader() {
-            return HttpUrl.hostHeader(host, port);
-        }
-
-        @Override
-        public SocketAddress socketAddress() {
-            return new InetSocketAddress(host, port);
-        }
+    /** @param requestPath the path, with the query if any */
+    record Http(String host, int port, String requestPath) implements MetricsEndpoint, HttpEndpoint.OnTcp {
     }
 
     /**

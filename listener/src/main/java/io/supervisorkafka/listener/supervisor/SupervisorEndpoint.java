@@ -3,10 +3,7 @@ package io.supervisorkafka.listener.supervisor;
 import io.supervisorkafka.listener.http.HttpEndpoint;
 import io.supervisorkafka.listener.http.HttpUrl;
 import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
 import java.nio.channels.SocketChannel;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -23,55 +20,22 @@ public sealed interface SupervisorEndpoint extends HttpEndpoint {
     /** The default request path, as supervisorctl uses it. */
     String RPC_PATH = "/RPC2";
 
-    /** The HTTP request path. */
-    String requestPath();
-
     /** A new, unconnected channel of the right protocol family for {@link #socketAddress()}. */
     default SocketChannel openChannel() throws IOException {
         return this instanceof Unix ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
     }
 
-    record Unix(Path socket) implements SupervisorEndpoint {
-        @Override
-        public String display() {
-            return "unix://" + socket;
-        }
-
+    record Unix(Path socket) implements SupervisorEndpoint, HttpEndpoint.OnUnixSocket {
         @Override
         public String requestPath() {
             return RPC_PATH;
         }
-
-        @Override
-        public String hostHeader() {
-            return "localhost";
-        }
-
-        @Override
-        public SocketAddress socketAddress() {
-            return UnixDomainSocketAddress.of(socket);
-        }
     }
 
-    record Http(String host, int port, String path) implements SupervisorEndpoint {
-        @Override
-        public String display() {
-            return "http://" + hostHeader() + path;
-        }
-
+    record Http(String host, int port, String path) implements SupervisorEndpoint, HttpEndpoint.OnTcp {
         @Override
         public String requestPath() {
             return path;
-        }
-
-        @Override
-        public String hostHeader() {
-            return HttpUrl.hostHeader(host, port);
-        }
-
-        @Override
-        public SocketAddress socketAddress() {
-            return new InetSocketAddress(host, port);
         }
     }
 
