@@ -46,7 +46,8 @@ public record DockerConfig(MetricsEndpoint endpoint, Duration interval, Duration
                 throw new IllegalArgumentException("the docker timeout must be positive, not " + timeout);
             }
             if (include.isEmpty()) {
-                throw new IllegalArgumentException("the docker include patterns are empty: nothing would be kept");
+                throw new IllegalArgumentException("the docker include patterns are empty: give patterns, * for every"
+                        + " family");
             }
             // A bad pattern is a configuration error at start, not a failure once running; only a source that is on
             // loads the filter.

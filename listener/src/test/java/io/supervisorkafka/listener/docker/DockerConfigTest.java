@@ -113,6 +113,8 @@ class DockerConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("docker timeout must be positive");
         assertThatThrownBy(() -> load(file("listener.docker.include= , \n"), "unix:///m.sock", null, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("include patterns are empty");
+        assertThatThrownBy(() -> load(file("listener.docker.exclude=engine-daemon_*\n"), "unix:///m.sock", null, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("bad metric family pattern");
         assertThatThrownBy(() -> load(file("listener.docker.urls=unix:///m.sock\n"), null, null, false))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("unknown key listener.docker.urls");
     }
