@@ -92,6 +92,11 @@ public final class Dockerd implements AutoCloseable {
         return dir.resolve("docker.sock");
     }
 
+    /** The engine's own metrics socket, the one it bind-mounts into a MetricsCollector plugin as /run/docker. */
+    public Path metricsSocket() {
+        return dir.resolve("exec").resolve("metrics.sock");
+    }
+
     /** The engine's Prometheus page on {@code --metrics-addr}. */
     public String metricsUrl() {
         return "http://127.0.0.1:" + metricsPort + "/metrics";

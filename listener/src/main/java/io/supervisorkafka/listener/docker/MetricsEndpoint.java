@@ -30,7 +30,7 @@ public sealed interface MetricsEndpoint extends HttpEndpoint {
      *
      * @throws IllegalArgumentException naming what is wrong
      */
-    static MetricsEndpoint parse(String url) {
+    public static MetricsEndpoint parse(String url) {
         String trimmed = url.trim();
         String lower = trimmed.toLowerCase(Locale.ROOT);
         if (lower.startsWith("unix://")) {
