@@ -186,7 +186,9 @@ class PipelineEndToEndTest {
     @Test
     @Order(4)
     void everyRecordOnEveryTopicMatchesItsSchema() {
-        for (String topic : Stream.concat(Topics.INPUTS.stream(), Topics.OUTPUTS.stream()).toList()) {
+        // Container counts come from the docker source, which DockerEndToEndTest covers.
+        for (String topic : Stream.concat(Topics.INPUTS.stream(), Topics.OUTPUTS.stream())
+                .filter(topic -> !topic.equals(Topics.CONTAINER_COUNTS)).toList()) {
             List<TopicCollector.Received> records = collector.all(topic);
             assertThat(records).as("records on " + topic).isNotEmpty();
             records.stream().filter(r -> r.value() != null).forEach(r -> SchemaValidator.assertValid(topic, r.value()));
