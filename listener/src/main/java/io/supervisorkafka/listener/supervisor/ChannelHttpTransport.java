@@ -21,8 +21,10 @@ import org.xml.sax.SAXException;
  * is read whole into memory (bounded) before the XML parser sees it.
  *
  * <p>Error messages name the endpoint's {@link SupervisorEndpoint#display()} only: no credentials.
+ *
+ * <p>Not final: the fuzz test replaces {@link #exchange(byte[])}, the socket, and keeps the rest.
  */
-final class ChannelHttpTransport extends XmlRpcHttpTransport {
+class ChannelHttpTransport extends XmlRpcHttpTransport {
     static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
     private static final String USER_AGENT = "supervisor-kafka-listener";
 
@@ -87,7 +89,23 @@ final class ChannelHttpTransport extends XmlRpcHttpTransport {
         responseBody = exchange(request);
     }
 
-    private byte[] exchange(byte[] request) throws CallFailedException {
+    /**
+     * The library's response parser lets some malformed answers escape as a RuntimeException instead of its
+     * XmlRpcException: a fault whose value is not a struct, or whose faultCode or faultString has another type, is a
+     * ClassCastException. Such an answer is as malformed as the ones it reports, and fails the call the same way.
+     */
+    @Override
+    protected Object readResponse(XmlRpcStreamRequestConfig config, InputStream body) throws XmlRpcException {
+        try {
+            return super.readResponse(config, body);
+        } catch (RuntimeException e) {
+            String message = "malformed XML-RPC answer from " + endpoint.display() + ": " + e;
+            throw new XmlRpcException(message, new CallFailedException(message, e));
+        }
+    }
+
+    /** Sends {@code request} (a whole HTTP request) and returns the response body. */
+    byte[] exchange(byte[] request) throws CallFailedException {
         try {
             return new ChannelHttpExchange(endpoint, deadlineNanos, "snapshot deadline " + timeoutMillis + " ms",
                     MAX_RESPONSE_BYTES).send(request);

@@ -23,11 +23,14 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * A hostile XML-RPC server in place of supervisord: serialized Java objects in a fault (the CVE-2019-17570 shape) and
- * in an {@code ex:serializable} value, and a response of tens of megabytes. The snapshot must fail cleanly with a
- * message, deserialize nothing and stay within its deadline. Stalling servers are covered in SnapshotCollectorTest.
+ * in an {@code ex:serializable} value, faults of the wrong shape, and a response of tens of megabytes. The snapshot
+ * must fail cleanly with a message, deserialize nothing and stay within its deadline. Stalling servers are covered in
+ * SnapshotCollectorTest.
  */
 class HostileXmlRpcServerTest {
 
@@ -88,6 +91,28 @@ class HostileXmlRpcServerTest {
 
         assertThat(snapshot.ok()).isFalse();
         assertThat(snapshot.error()).isNotBlank();
+        assertThat(DeserializationCanary.DESERIALIZED).hasValue(0);
+        SchemaValidator.assertValid(Topics.SNAPSHOTS, snapshot);
+    }
+
+    /** Faults the library's parser let escape as a ClassCastException (the first one found by the fuzz test). */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "<base64>%s</base64>",
+            "<string>boom</string>",
+            "<struct><member><name>faultCode</name><value><string>1</string></value></member></struct>",
+            "<struct><member><name>faultCode</name><value><int>1</int></value></member>"
+                    + "<member><name>faultString</name><value><int>2</int></value></member></struct>"})
+    void aFaultOfTheWrongShapeIsAMalformedAnswer(String faultValue) throws Exception {
+        String fault = """
+                <?xml version="1.0"?>
+                <methodResponse><fault><value>%s</value></fault></methodResponse>
+                """.formatted(faultValue.formatted(serializedCanary()));
+        SupervisorSnapshot snapshot = snapshotFrom(fault.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(snapshot.ok()).isFalse();
+        assertThat(snapshot.error()).startsWith("supervisor.getState: malformed XML-RPC answer from http://127.0.0.1:"
+                + server.getLocalPort() + "/RPC2: java.lang.ClassCastException");
         assertThat(DeserializationCanary.DESERIALIZED).hasValue(0);
         SchemaValidator.assertValid(Topics.SNAPSHOTS, snapshot);
     }

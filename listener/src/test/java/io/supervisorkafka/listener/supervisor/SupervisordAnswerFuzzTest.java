@@ -7,7 +7,6 @@ import com.code_intelligence.jazzer.junit.FuzzTest;
 import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
@@ -25,8 +24,6 @@ import java.util.function.Function;
 import org.apache.xmlrpc.XmlRpcException;
 import org.apache.xmlrpc.XmlRpcRequest;
 import org.apache.xmlrpc.client.XmlRpcClient;
-import org.apache.xmlrpc.client.XmlRpcStreamTransport;
-import org.apache.xmlrpc.common.XmlRpcStreamRequestConfig;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -39,11 +36,11 @@ import org.junit.jupiter.api.Test;
  *
  * <p>The first input byte picks which of the five calls of a snapshot gets the rest of the input as its response
  * body; the other calls get supervisord 4.2.5's recorded answers (test resources {@code supervisord-4.2.5-xmlrpc}).
- * The bodies reach the parser through a transport that hands it bytes instead of reading them from a socket, as
- * {@link ChannelHttpTransport} hands it the body it read; its HTTP head handling is tested against hostile servers in
- * {@link HostileXmlRpcServerTest} and {@link SnapshotCollectorTest}. Seeds: the recorded answers, a fault, and
- * hostile answers (a serialized fault cause, an {@code ex:serializable} value, external and nested entities); crashing
- * inputs found are kept beside them and replayed on every run.
+ * The bodies reach the parser through {@link ChannelHttpTransport} itself, its socket exchange replaced by one that
+ * hands back bytes; its HTTP head handling is tested against hostile servers in {@link HostileXmlRpcServerTest} and
+ * {@link SnapshotCollectorTest}. Seeds: the recorded answers, a fault, and hostile answers (a serialized fault cause,
+ * an {@code ex:serializable} value, external and nested entities); crashing inputs found are kept beside them and
+ * replayed on every run.
  */
 class SupervisordAnswerFuzzTest {
     private static final List<String> CALLS = List.of("supervisor.getState", "supervisor.getIdentification",
@@ -120,13 +117,14 @@ class SupervisordAnswerFuzzTest {
         return collector.query(0, started, started + TimeUnit.SECONDS.toNanos(5));
     }
 
-    /** Hands the parser a response body per call, where {@link ChannelHttpTransport} hands it the body it read. */
-    private static final class AnswerTransport extends XmlRpcStreamTransport {
+    /** {@link ChannelHttpTransport} with its socket exchange replaced: each call's response body is handed back. */
+    private static final class AnswerTransport extends ChannelHttpTransport {
         private final Function<String, byte[]> answers;
         private byte[] answer;
 
         AnswerTransport(XmlRpcClient client, Function<String, byte[]> answers) {
-            super(client);
+            // No socket, so no deadline to keep.
+            super(client, ENDPOINT, Long.MAX_VALUE, 5_000);
             this.answers = answers;
         }
 
@@ -137,22 +135,8 @@ class SupervisordAnswerFuzzTest {
         }
 
         @Override
-        protected void writeRequest(ReqWriter writer) {
-            // Nothing is sent: only the answer matters here.
-        }
-
-        @Override
-        protected InputStream getInputStream() {
-            return new ByteArrayInputStream(answer);
-        }
-
-        @Override
-        protected boolean isResponseGzipCompressed(XmlRpcStreamRequestConfig config) {
-            return false;
-        }
-
-        @Override
-        protected void close() {
+        byte[] exchange(byte[] request) {
+            return answer;
         }
     }
 
