@@ -64,8 +64,20 @@ public final class Dockerd implements AutoCloseable {
                 throw new IllegalStateException(binary + " is missing: apt-get install docker.io busybox-static");
             }
         }
-        if (!Files.isExecutable(BUSYBOX)) {
-            throw new IllegalStateException(BUSYBOX + " is missing: apt-get install busybox-static");
+        // Debian's dynamically linked busybox cannot run alone in an image.
+        if (!Files.isExecutable(BUSYBOX) || !busyboxStaticInstalled()) {
+            throw new IllegalStateException(BUSYBOX + " is missing or not statically linked: apt-get install"
+                    + " busybox-static");
+        }
+    }
+
+    /** Whether Debian's busybox-static is installed (Debian's other busybox is dynamically linked). */
+    static boolean busyboxStaticInstalled() {
+        try {
+            Result status = exec(new ProcessBuilder("dpkg-query", "-W", "-f=${Status}", "busybox-static"));
+            return status.exitCode() == 0 && status.output().contains("install ok installed");
+        } catch (IOException | RuntimeException e) {
+            return false;
         }
     }
 
@@ -143,18 +155,24 @@ public final class Dockerd implements AutoCloseable {
     }
 
     private static Result exec(ProcessBuilder builder) throws IOException {
-        Process child = builder.redirectErrorStream(true).start();
+        // Output to a file, so that the wait below bounds a command that never exits (a wedged dockerd).
+        Path output = Files.createTempFile("docker-cli", ".out");
         try {
-            String output = new String(child.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!child.waitFor(60, TimeUnit.SECONDS)) {
+            Process child = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            try {
+                if (!child.waitFor(60, TimeUnit.SECONDS)) {
+                    child.destroyForcibly();
+                    throw new IllegalStateException(String.join(" ", builder.command()) + " (pid " + child.pid()
+                            + ") did not exit within 60 s; killed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
                 child.destroyForcibly();
-                throw new IllegalStateException(String.join(" ", builder.command()) + " hung");
+                throw new IllegalStateException(e);
             }
-            return new Result(child.exitValue(), output);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            child.destroyForcibly();
-            throw new IllegalStateException(e);
+            return new Result(child.exitValue(), Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
         }
     }
 
@@ -164,14 +182,25 @@ public final class Dockerd implements AutoCloseable {
      */
     @Override
     public void close() {
+        List<Long> containerPids = new ArrayList<>();
         if (process.isAlive()) {
             try {
+                String containers = run(List.of("ps", "-q")).output().trim();
+                if (!containers.isEmpty()) {
+                    List<String> inspect = new ArrayList<>(List.of("inspect", "-f", "{{.State.Pid}}"));
+                    inspect.addAll(List.of(containers.split("\\s+")));
+                    for (String pid : run(inspect).output().trim().split("\\s+")) {
+                        if (pid.matches("[1-9][0-9]*")) {
+                            containerPids.add(Long.parseLong(pid));
+                        }
+                    }
+                }
                 // A container's pid 1 (sleep) ignores SIGTERM, so dockerd would wait 10 s per container before
                 // killing it; removing them first keeps the shutdown short.
-                String containers = run(List.of("ps", "-aq")).output().trim();
-                if (!containers.isEmpty()) {
+                String all = run(List.of("ps", "-aq")).output().trim();
+                if (!all.isEmpty()) {
                     List<String> remove = new ArrayList<>(List.of("rm", "-f"));
-                    remove.addAll(List.of(containers.split("\\s+")));
+                    remove.addAll(List.of(all.split("\\s+")));
                     run(remove);
                 }
             } catch (IOException | RuntimeException e) {
@@ -179,10 +208,32 @@ public final class Dockerd implements AutoCloseable {
             }
         }
         process.close();
+        killLeftovers(containerPids);
         try (Stream<Path> tree = Files.walk(dir)) {
             tree.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
         } catch (IOException e) {
             System.err.println("cannot remove " + dir + ": " + e);
+        }
+    }
+
+    /**
+     * containerd's shims detach from dockerd (their parent becomes init), so they and the containers under them are
+     * not among dockerd's descendants: whatever of them outlived dockerd (it crashed, or a CLI call failed) is killed
+     * here by pid: the containers' pids recorded before, and every process whose command line names our directory.
+     */
+    private void killLeftovers(List<Long> containerPids) {
+        List<ProcessHandle> leftovers = new ArrayList<>();
+        containerPids.forEach(pid -> ProcessHandle.of(pid).ifPresent(leftovers::add));
+        String marker = dir.toString();
+        ProcessHandle.allProcesses().filter(handle -> handle.pid() != ProcessHandle.current().pid())
+                .filter(handle -> handle.info().commandLine().map(line -> line.contains(marker)).orElse(false))
+                .forEach(leftovers::add);
+        for (ProcessHandle leftover : leftovers) {
+            if (leftover.isAlive()) {
+                System.err.println("dockerd left pid " + leftover.pid() + " behind; killing it");
+                leftover.destroyForcibly();
+                leftover.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(failure -> null).join();
+            }
         }
     }
 

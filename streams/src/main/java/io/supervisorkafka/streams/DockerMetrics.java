@@ -29,7 +29,6 @@ public final class DockerMetrics {
     /** The states of {@value #CONTAINER_STATES_FAMILY}, each always sent: a gauge that stops being sent is not 0. */
     public static final List<String> CONTAINER_STATES = List.of("running", "paused", "stopped");
 
-    private static final String INF = "+Inf";
 
     private DockerMetrics() {
     }
@@ -91,6 +90,9 @@ public final class DockerMetrics {
         double quantile(double q) {
             List<Map.Entry<Double, Double>> sorted = new ArrayList<>();
             buckets.forEach((le, cumulative) -> sorted.add(Map.entry(upperBound(le), cumulative)));
+            if (sorted.stream().anyMatch(bound -> Double.isNaN(bound.getKey()))) {
+                return Double.NaN;
+            }
             sorted.sort(Comparator.comparing(Map.Entry::getKey));
             if (sorted.size() < 2 || sorted.get(sorted.size() - 1).getKey() != Double.POSITIVE_INFINITY) {
                 return Double.NaN;
@@ -121,8 +123,24 @@ public final class DockerMetrics {
             return bucketStart + (bucketEnd - bucketStart) * (rank / inBucket);
         }
 
+        /**
+         * The bucket's bound; the listener accepts every float Go's ParseFloat does ({@code inf}, {@code +Inf},
+         * {@code 1_000}, hex), so anything Java cannot read is NaN, which yields no quantile rather than an exception
+         * that would dead-letter the whole scrape.
+         */
         private static double upperBound(String le) {
-            return INF.equals(le) ? Double.POSITIVE_INFINITY : Double.parseDouble(le);
+            String bound = le.replace("_", "").toLowerCase(java.util.Locale.ROOT);
+            return switch (bound) {
+                case "+inf", "inf", "+infinity", "infinity" -> Double.POSITIVE_INFINITY;
+                case "-inf", "-infinity" -> Double.NEGATIVE_INFINITY;
+                default -> {
+                    try {
+                        yield Double.parseDouble(bound);
+                    } catch (NumberFormatException e) {
+                        yield Double.NaN;
+                    }
+                }
+            };
         }
     }
 

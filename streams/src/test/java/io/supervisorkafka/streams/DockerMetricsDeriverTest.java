@@ -170,5 +170,10 @@ class DockerMetricsDeriverTest {
         assertThat(new DockerMetrics.Histogram(0, 0, Map.of("1", 0.0, "+Inf", 0.0)).quantile(0.5)).isNaN();
         assertThat(new DockerMetrics.Histogram(3, 3, Map.of("0.1", 1.0, "1", 3.0)).quantile(0.5))
                 .as("no +Inf bucket").isNaN();
+        assertThat(new DockerMetrics.Histogram(30, 10, Map.of("0.1", 4.0, "1", 4.0, "1_0", 8.0, "inf", 10.0))
+                .quantile(0.6)).as("bounds as Go's ParseFloat reads them, which the listener accepts")
+                .isCloseTo(5.5, within(1e-9));
+        assertThat(new DockerMetrics.Histogram(30, 10, Map.of("0.1", 4.0, "ten", 8.0, "+Inf", 10.0)).quantile(0.6))
+                .as("a bound Java cannot read: no quantile, no exception").isNaN();
     }
 }
