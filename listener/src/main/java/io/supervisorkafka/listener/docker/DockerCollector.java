@@ -33,8 +33,13 @@ import org.slf4j.LoggerFactory;
 public final class DockerCollector implements AutoCloseable {
     /** Thread name; its first 15 characters are what {@code BackgroundThreads.lower} matches. */
     public static final String THREAD = "docker-collect";
-    /** Most bytes of one scrape's response: dockerd's page is ~30 KiB with every family. */
-    public static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+    /**
+     * Most bytes of one scrape's response: dockerd's page is ~35 KiB with every family. The bound protects the
+     * listener's small heap (32 MiB, shared with the protocol loop): a page is held as bytes, a string and its samples
+     * at once, so a URL pointing at a large exporter must fail as a scrape, not as an OutOfMemoryError. A record
+     * above 1 MiB would not fit Kafka's default max.request.size anyway.
+     */
+    public static final int MAX_RESPONSE_BYTES = 1024 * 1024;
     private static final Logger LOG = LoggerFactory.getLogger(DockerCollector.class);
 
     private final DockerConfig config;

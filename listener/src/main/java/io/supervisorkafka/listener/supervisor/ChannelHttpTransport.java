@@ -25,7 +25,11 @@ import org.xml.sax.SAXException;
  * <p>Not final: the fuzz test replaces {@link #exchange(byte[])}, the socket, and keeps the rest.
  */
 class ChannelHttpTransport extends XmlRpcHttpTransport {
-    static final int MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
+    /**
+     * Most bytes of one answer: getAllProcessInfo is ~1 KiB per process, so this is ~4,000 processes. The listener's
+     * heap is 32 MiB, shared with the protocol loop, and an answer is held as bytes and parsed values at once.
+     */
+    static final int MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
     private static final String USER_AGENT = "supervisor-kafka-listener";
 
     /** Something went wrong talking to supervisord; the message is fit for logs and records. */

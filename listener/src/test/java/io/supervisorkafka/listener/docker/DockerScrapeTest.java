@@ -177,7 +177,7 @@ class DockerScrapeTest {
         try (StandInDockerd dockerd = StandInDockerd.tcp(request -> answer)) {
             DockerSnapshot snapshot = valid(scrapeOnce("http://127.0.0.1:" + dockerd.port(), Duration.ofSeconds(10)));
             assertThat(snapshot.error()).isEqualTo("response from http://127.0.0.1:" + dockerd.port()
-                    + "/metrics is larger than 16777216 bytes");
+                    + "/metrics is larger than 1048576 bytes");
             assertThat(snapshot.families()).isEmpty();
         }
     }
