@@ -155,6 +155,9 @@ public final class DockerCollector implements AutoCloseable {
         } catch (PrometheusFormatException e) {
             // The parser's message starts with the line number: "line 3: ...".
             error = "malformed metrics page from " + endpoint.display() + ": " + e.getMessage();
+        } catch (RuntimeException e) {
+            // A bug or an unforeseen failure is a failed scrape all the same: recorded, counted, docker.can_connect.
+            error = "cannot scrape " + endpoint.display() + ": " + e;
         }
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         return new DockerSnapshot(server.get(), observedAt, endpoint.display(), mode, durationMs, error, families);

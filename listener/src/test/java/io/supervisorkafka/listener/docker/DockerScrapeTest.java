@@ -141,6 +141,24 @@ class DockerScrapeTest {
     }
 
     @Test
+    void anUnresolvableHostIsAFailedRecordEveryInterval() {
+        // .invalid never resolves (RFC 2606).
+        String url = "http://no-such-host.invalid:9323/metrics";
+        List<DockerSnapshot> published = new CopyOnWriteArrayList<>();
+        try (DockerCollector collector = collector(url, Duration.ofMillis(100), Duration.ofSeconds(2),
+                DockerConfig.DEFAULT_INCLUDE, List.of(), published)) {
+            collector.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> collector.failed() >= 2);
+        }
+        assertThat(published).hasSizeGreaterThanOrEqualTo(2).allSatisfy(snapshot -> {
+            valid(snapshot);
+            assertThat(snapshot.ok()).isFalse();
+            assertThat(snapshot.error()).isEqualTo("cannot resolve the host of " + url);
+            assertThat(snapshot.source()).isEqualTo(url);
+        });
+    }
+
+    @Test
     void anHttpErrorIsARecordWithTheStatus() throws Exception {
         byte[] answer = "HTTP/1.0 500 Internal Server Error\r\nContent-Length: 5\r\n\r\nboom\n"
                 .getBytes(StandardCharsets.US_ASCII);
