@@ -236,7 +236,10 @@ class DockerScrapeTest {
         published.forEach(DockerScrapeTest::valid);
     }
 
-    /** The figure in the listener README: one scrape of the served page and its parse (the durationMs field). */
+    /**
+     * The figure in the listener README: one scrape of the served page and its parse (the durationMs field). Printed,
+     * not asserted: speed is for benchmark programs; the test asserts that every scrape succeeded.
+     */
     @Test
     void scrapeAndParseTimeOfTheReferencePage() throws Exception {
         Path socket = dir.resolve("metrics.sock");
@@ -261,7 +264,6 @@ class DockerScrapeTest {
             System.err.printf("docker scrape + parse of the %d-byte reference page over a unix socket: median %.2f ms,"
                     + " p99 %.2f ms (%d runs; JVM flags %s)%n", Files.size(StandInDockerd.REFERENCE_PAGE), median, p99,
                     runs, ManagementFactory.getRuntimeMXBean().getInputArguments());
-            assertThat(median).isLessThan(50.0);
         }
     }
 }
