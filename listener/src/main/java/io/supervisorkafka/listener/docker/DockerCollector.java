@@ -53,6 +53,7 @@ public final class DockerCollector implements AutoCloseable {
     private ScheduledExecutorService executor;
     private boolean lowered;
     private boolean lastFailed;
+    private final Runnable tick = BackgroundThreads.surviving("docker metrics scrape", LOG, this::tick);
 
     /** @param sink receives every snapshot (the listener spools it); called on the collector thread */
     public DockerCollector(DockerConfig config, Supplier<String> server, Consumer<DockerSnapshot> sink, Clock clock) {
@@ -80,7 +81,7 @@ public final class DockerCollector implements AutoCloseable {
             return;
         }
         executor = BackgroundThreads.scheduler(THREAD);
-        executor.scheduleAtFixedRate(this::tick, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleAtFixedRate(tick, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The engine's StartMetrics: its metrics socket is mounted; scrape at once, then every interval. */
@@ -91,7 +92,7 @@ public final class DockerCollector implements AutoCloseable {
                 config.interval().toMillis());
         if (executor != null) {
             try {
-                executor.execute(this::tick);
+                executor.execute(tick);
             } catch (RejectedExecutionException closed) {
                 // closing
             }
