@@ -294,13 +294,24 @@ public final class ConfigLoader {
         return fallback;
     }
 
+    /**
+     * A duration of a flag or key. The listener schedules and times out in whole milliseconds, so a duration that is
+     * not zero but shorter than one would be zero there: a scheduling period of 0 fails only once the source starts,
+     * after READY; refused here instead.
+     */
     private static Duration duration(String flag, String flagValue, Key key, Map<String, String> own,
                                      Duration defaultValue) {
-        if (flagValue != null) {
-            return Units.duration(flag, flagValue);
+        String what = flagValue != null ? flag : key.key();
+        String text = flagValue != null ? flagValue : own.get(key.key());
+        if (text == null) {
+            return defaultValue;
         }
-        String value = own.get(key.key());
-        return value == null ? defaultValue : Units.duration(key.key(), value);
+        Duration duration = Units.duration(what, text);
+        if (!duration.isZero() && duration.toMillis() == 0) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is shorter than a millisecond, the listener's"
+                    + " finest unit; write e.g. 1ms");
+        }
+        return duration;
     }
 
     private static Map<String, String> readFile(Path path) {
