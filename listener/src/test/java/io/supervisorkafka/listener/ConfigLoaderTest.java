@@ -188,6 +188,33 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void withoutTheEventListenerASourceIsRequired() throws IOException {
+        assertThatThrownBy(() -> load(withoutEventListener(null, false, null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--no-eventlistener with no source to run: give --docker-url or --docker-plugin");
+        assertThat(load(withoutEventListener("http://127.0.0.1:9323/metrics", false, null)).docker().enabled())
+                .isTrue();
+        assertThat(load(withoutEventListener(null, true, null)).notices())
+                .noneSatisfy(n -> assertThat(n).contains("managed plugins"));
+        assertThat(load(withoutEventListener(null, false, "/run/supervisor-kafka/statsd.sock")).gunicorn()
+                .statsdEnabled()).isTrue();
+    }
+
+    @Test
+    void thePluginInsideSupervisordIsWarnedAbout() {
+        ListenerConfig config = load(new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null,
+                null, null, null, false, null, null, null, null, null, null, true));
+        assertThat(config.notices()).anySatisfy(n -> assertThat(n).startsWith("docker plugin mode inside supervisord:"
+                + " the engine calls managed plugins only"));
+    }
+
+    private static ConfigLoader.Flags withoutEventListener(String dockerUrl, boolean dockerPlugin,
+                                                           String statsdListen) {
+        return new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null, null, null, null, false,
+                null, null, statsdListen, null, dockerUrl, null, dockerPlugin, true);
+    }
+
+    @Test
     void unitsParse() {
         assertThat(Units.duration("x", "250ms")).isEqualTo(Duration.ofMillis(250));
         assertThat(Units.duration("x", "2m")).isEqualTo(Duration.ofMinutes(2));
