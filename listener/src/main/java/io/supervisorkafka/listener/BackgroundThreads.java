@@ -6,6 +6,8 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,6 +37,28 @@ public final class BackgroundThreads {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /**
+     * The task as a scheduled executor should run it: anything it throws, an {@link Error} included, is logged and
+     * swallowed, because a throw cancels a periodic task silently and for good. Each kind of failure (its class) is
+     * logged once at error with its stack trace, its repeats at debug.
+     *
+     * @param what the task as the log names it, e.g. {@code docker metrics scrape}
+     */
+    public static Runnable surviving(String what, Logger log, Runnable task) {
+        Set<Class<?>> logged = ConcurrentHashMap.newKeySet();
+        return () -> {
+            try {
+                task.run();
+            } catch (Throwable t) {
+                if (logged.add(t.getClass())) {
+                    log.error("{} failed; it carries on (repeats of this failure are logged at debug)", what, t);
+                } else {
+                    log.debug("{} failed again: {}", what, t.toString());
+                }
+            }
+        };
     }
 
     /**

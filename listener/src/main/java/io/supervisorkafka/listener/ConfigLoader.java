@@ -89,7 +89,20 @@ public final class ConfigLoader {
                         String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
                         String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval, boolean gunicorn,
                         String gunicornApps, String gunicornInterval, String statsdListen,
-                        String statsdFlushInterval, String dockerUrl, String dockerInterval, boolean dockerPlugin) {
+                        String statsdFlushInterval, String dockerUrl, String dockerInterval, boolean dockerPlugin,
+                        boolean noEventListener) {
+        /** Inside supervisord, as its eventlistener. */
+        public Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
+                     String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
+                     String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval, boolean gunicorn,
+                     String gunicornApps, String gunicornInterval, String statsdListen, String statsdFlushInterval,
+                     String dockerUrl, String dockerInterval, boolean dockerPlugin) {
+            this(bootstrapServers, configFile, serverId, serverIdFromIdentification, supervisorUrl, snapshotInterval,
+                    xmlrpcTimeout, spoolDir, spoolMaxBytes, spoolFullPolicy, fsyncInterval, gunicorn, gunicornApps,
+                    gunicornInterval, statsdListen, statsdFlushInterval, dockerUrl, dockerInterval, dockerPlugin,
+                    false);
+        }
+
         /** Without the docker source's flags. */
         public Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
                      String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
@@ -165,8 +178,21 @@ public final class ConfigLoader {
         Duration grace = duration(null, null, Key.SHUTDOWN_GRACE, own, ListenerConfig.DEFAULT_SHUTDOWN_GRACE);
         Duration wake = duration(null, null, Key.WAKE_INTERVAL, own, ListenerConfig.DEFAULT_WAKE_INTERVAL);
         Duration metrics = duration(null, null, Key.METRICS_INTERVAL, own, ListenerConfig.DEFAULT_METRICS_INTERVAL);
+        GunicornConfig gunicorn = gunicorn(flags, own);
+        DockerConfig docker = docker(flags, own);
+        if (flags.noEventListener() && !docker.enabled() && !gunicorn.snapshots() && !gunicorn.statsdEnabled()
+                && !supervisor.snapshotsEnabled()) {
+            // Without supervisord's events the listener would only sit there until SIGTERM.
+            throw new IllegalArgumentException("--no-eventlistener with no source to run: give --docker-url or"
+                    + " --docker-plugin, --gunicorn or --statsd-listen, or --supervisor-url for XML-RPC snapshots");
+        }
+        if (docker.plugin() && !flags.noEventListener()) {
+            notices.add("docker plugin mode inside supervisord: the engine calls managed plugins only, so "
+                    + docker.pluginSocket() + " is of use only if a managed plugin proxies the engine's calls to it"
+                    + " (the plugin itself runs --no-eventlistener --docker-plugin)");
+        }
         return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, wake,
-                notices, gunicorn(flags, own), metrics, docker(flags, own));
+                notices, gunicorn, metrics, docker);
     }
 
     /** Off unless a metrics URL or plugin mode is given; only then is anything of the docker package beyond its config
@@ -294,13 +320,24 @@ public final class ConfigLoader {
         return fallback;
     }
 
+    /**
+     * A duration of a flag or key. The listener schedules and times out in whole milliseconds, so a duration that is
+     * not zero but shorter than one would be zero there: a scheduling period of 0 fails only once the source starts,
+     * after READY; refused here instead.
+     */
     private static Duration duration(String flag, String flagValue, Key key, Map<String, String> own,
                                      Duration defaultValue) {
-        if (flagValue != null) {
-            return Units.duration(flag, flagValue);
+        String what = flagValue != null ? flag : key.key();
+        String text = flagValue != null ? flagValue : own.get(key.key());
+        if (text == null) {
+            return defaultValue;
         }
-        String value = own.get(key.key());
-        return value == null ? defaultValue : Units.duration(key.key(), value);
+        Duration duration = Units.duration(what, text);
+        if (!duration.isZero() && duration.toMillis() == 0) {
+            throw new IllegalArgumentException(what + ": '" + text + "' is shorter than a millisecond, the listener's"
+                    + " finest unit; write e.g. 1ms");
+        }
+        return duration;
     }
 
     private static Map<String, String> readFile(Path path) {

@@ -263,7 +263,8 @@ public final class Listener implements AutoCloseable {
                 return thread;
             });
             long interval = config.spool().fsyncInterval().toMillis();
-            fsync.scheduleWithFixedDelay(this::syncSpool, interval, interval, TimeUnit.MILLISECONDS);
+            fsync.scheduleWithFixedDelay(BackgroundThreads.surviving("spool fsync", logger(), this::syncSpool), interval,
+                    interval, TimeUnit.MILLISECONDS);
             shipper = new SpoolShipper(spool, producerFactory, RecordMapper::toRecord,
                     SpoolShipper.Settings.DEFAULTS);
             shipper.start();

@@ -148,7 +148,8 @@ public final class ListenerMain implements Callable<Integer> {
             config = ConfigLoader.load(new ConfigLoader.Flags(bootstrapServers, configFile, serverId,
                     serverIdFromIdentification, supervisorUrl, snapshotInterval, xmlrpcTimeout, spoolDir,
                     spoolMaxBytes, spoolFullPolicy, fsyncInterval, gunicorn, gunicornApps, gunicornInterval,
-                    statsdListen, statsdFlushInterval, dockerUrl, dockerInterval, dockerPlugin), System.getenv(),
+                    statsdListen, statsdFlushInterval, dockerUrl, dockerInterval, dockerPlugin, noEventListener),
+                    System.getenv(),
                     ConfigLoader.hostName());
         } catch (IllegalArgumentException e) {
             System.err.println("supervisor-kafka-listener: " + e.getMessage());

@@ -47,7 +47,8 @@ final class MetricsPublisher implements AutoCloseable {
         });
         scheduler.execute(() -> BackgroundThreads.lower(THREAD.substring(0, 15)));
         long millis = interval.toMillis();
-        scheduler.scheduleAtFixedRate(this::publish, millis, millis, TimeUnit.MILLISECONDS);
+        scheduler.scheduleAtFixedRate(BackgroundThreads.surviving("publishing the listener's metrics", log,
+                this::publish), millis, millis, TimeUnit.MILLISECONDS);
     }
 
     private void publish() {

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -165,6 +166,52 @@ class ConfigLoaderTest {
                 .hasMessageContaining("https").hasMessageNotContaining("hunter22");
         assertThatThrownBy(() -> load(flags("k:9092", dir.resolve("missing.properties"))))
                 .hasMessageContaining("missing.properties");
+    }
+
+    @Test
+    void aDurationShorterThanAMillisecondIsRefusedAtLoad() throws IOException {
+        // Zero in the milliseconds everything is scheduled in: it would fail only when the source starts.
+        for (String key : List.of("listener.docker.interval", "listener.docker.timeout", "listener.metrics.interval",
+                "listener.gunicorn.interval", "listener.statsd.flush.interval", "listener.snapshot.interval",
+                "listener.xmlrpc.timeout", "listener.fsync.interval")) {
+            Path config = file("listener.docker.url=http://127.0.0.1:9323/metrics\n" + key + "=PT0.0005S\n");
+            assertThatThrownBy(() -> load(flags("k:9092", config))).as(key)
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessage(key + ": 'PT0.0005S' is shorter than a millisecond, the listener's finest unit;"
+                            + " write e.g. 1ms");
+        }
+        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null,
+                null, null, null, false, null, null, null, null, "http://127.0.0.1:9323/metrics", "PT0.0001S", false)))
+                .hasMessageStartingWith("--docker-interval: 'PT0.0001S' is shorter than a millisecond");
+        assertThat(load(flags("k:9092", file("listener.metrics.interval=0s\n"))).metricsInterval())
+                .as("zero still turns the records off").isZero();
+    }
+
+    @Test
+    void withoutTheEventListenerASourceIsRequired() throws IOException {
+        assertThatThrownBy(() -> load(withoutEventListener(null, false, null)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageStartingWith("--no-eventlistener with no source to run: give --docker-url or --docker-plugin");
+        assertThat(load(withoutEventListener("http://127.0.0.1:9323/metrics", false, null)).docker().enabled())
+                .isTrue();
+        assertThat(load(withoutEventListener(null, true, null)).notices())
+                .noneSatisfy(n -> assertThat(n).contains("managed plugins"));
+        assertThat(load(withoutEventListener(null, false, "/run/supervisor-kafka/statsd.sock")).gunicorn()
+                .statsdEnabled()).isTrue();
+    }
+
+    @Test
+    void thePluginInsideSupervisordIsWarnedAbout() {
+        ListenerConfig config = load(new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null,
+                null, null, null, false, null, null, null, null, null, null, true));
+        assertThat(config.notices()).anySatisfy(n -> assertThat(n).startsWith("docker plugin mode inside supervisord:"
+                + " the engine calls managed plugins only"));
+    }
+
+    private static ConfigLoader.Flags withoutEventListener(String dockerUrl, boolean dockerPlugin,
+                                                           String statsdListen) {
+        return new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null, null, null, null, false,
+                null, null, statsdListen, null, dockerUrl, null, dockerPlugin, true);
     }
 
     @Test

@@ -131,6 +131,13 @@ class ListenerProcessTest {
         assertThat(bad.stderr()).contains("drop-oldest or block");
     }
 
+    @Test
+    void withoutTheEventListenerAndWithoutASourceItRefusesToStart() throws Exception {
+        assertThat(start("--no-eventlistener").waitForExit(30)).as("a configuration error").isEqualTo(2);
+        assertThat(listener.stdout()).isEmpty();
+        assertThat(listener.stderr()).contains("--no-eventlistener with no source to run");
+    }
+
     private Path writeConfig(String content) throws IOException {
         Path file = dir.resolve("listener.properties");
         java.nio.file.Files.writeString(file, content);

@@ -44,6 +44,33 @@ class MetricsPublisherTest {
     }
 
     @Test
+    void aSinkThatThrowsDoesNotStopLaterPublications() {
+        // An exception or an error thrown in a scheduled task would cancel the schedule silently.
+        List<Throwable> failures = List.of(new IllegalStateException("spool closed"),
+                new AssertionError("a bug"), new IllegalStateException("again"), new AssertionError("again"));
+        AtomicLong calls = new AtomicLong();
+        MetricsPublisher publisher = new MetricsPublisher(Duration.ofMillis(20), this::read, record -> {
+            long call = calls.getAndIncrement();
+            if (call < failures.size()) {
+                Throwable failure = failures.get((int) call);
+                if (failure instanceof Error error) {
+                    throw error;
+                }
+                throw (RuntimeException) failure;
+            }
+            spool(record);
+        });
+        publisher.start();
+        try {
+            await().atMost(Duration.ofSeconds(5)).until(() -> published.size() >= 2);
+        } finally {
+            publisher.close();
+        }
+        assertThat(calls.get()).isGreaterThan(failures.size() + 1L);
+        assertThat(publishedOn).contains(MetricsPublisher.THREAD);
+    }
+
+    @Test
     void aZeroIntervalPublishesNothingNotEvenOnClose() {
         MetricsPublisher publisher = new MetricsPublisher(Duration.ZERO, this::read, this::spool);
         publisher.start();

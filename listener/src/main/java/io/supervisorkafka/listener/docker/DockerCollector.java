@@ -58,6 +58,7 @@ public final class DockerCollector implements AutoCloseable {
     private ScheduledExecutorService executor;
     private boolean lowered;
     private boolean lastFailed;
+    private final Runnable tick = BackgroundThreads.surviving("docker metrics scrape", LOG, this::tick);
 
     /** @param sink receives every snapshot (the listener spools it); called on the collector thread */
     public DockerCollector(DockerConfig config, Supplier<String> server, Consumer<DockerSnapshot> sink, Clock clock) {
@@ -85,7 +86,7 @@ public final class DockerCollector implements AutoCloseable {
             return;
         }
         executor = BackgroundThreads.scheduler(THREAD);
-        executor.scheduleAtFixedRate(this::tick, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleAtFixedRate(tick, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The engine's StartMetrics: its metrics socket is mounted; scrape at once, then every interval. */
@@ -96,7 +97,7 @@ public final class DockerCollector implements AutoCloseable {
                 config.interval().toMillis());
         if (executor != null) {
             try {
-                executor.execute(this::tick);
+                executor.execute(tick);
             } catch (RejectedExecutionException closed) {
                 // closing
             }
@@ -160,6 +161,9 @@ public final class DockerCollector implements AutoCloseable {
         } catch (PrometheusFormatException e) {
             // The parser's message starts with the line number: "line 3: ...".
             error = "malformed metrics page from " + endpoint.display() + ": " + e.getMessage();
+        } catch (RuntimeException e) {
+            // A bug or an unforeseen failure is a failed scrape all the same: recorded, counted, docker.can_connect.
+            error = "cannot scrape " + endpoint.display() + ": " + e;
         }
         long durationMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
         return new DockerSnapshot(server.get(), observedAt, endpoint.display(), mode, durationMs, error, families);

@@ -3,6 +3,7 @@ package io.supervisorkafka.listener.docker;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.supervisorkafka.listener.BackgroundThreads;
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -58,6 +59,9 @@ public final class DockerPluginServer implements AutoCloseable {
     static final String ACTIVATE = "/Plugin.Activate";
     static final String START_METRICS = "/MetricsCollector.StartMetrics";
     static final String STOP_METRICS = "/MetricsCollector.StopMetrics";
+    /** stat(2)'s file type bits and the type of a socket. */
+    private static final int S_IFMT = 0170000;
+    private static final int S_IFSOCK = 0140000;
     /** What the engine sends in Accept; plugin answers carry it as their Content-Type. */
     static final String PLUGIN_MEDIA_TYPE = "application/vnd.docker.plugins.v1.2+json";
     private static final Logger LOG = LoggerFactory.getLogger(DockerPluginServer.class);
@@ -104,7 +108,10 @@ public final class DockerPluginServer implements AutoCloseable {
         return new DockerPluginServer(server, socket);
     }
 
-    /** Creates the directory, and removes a socket file nobody listens on (left by a killed process). */
+    /**
+     * Creates the directory, and removes a socket file nobody listens on (left by a killed process). Anything else at
+     * the path is left alone: a file that is not a socket, or a socket that does not refuse the probe.
+     */
     private static void prepare(Path socket) throws IOException {
         Path parent = socket.toAbsolutePath().getParent();
         if (parent != null) {
@@ -113,19 +120,20 @@ public final class DockerPluginServer implements AutoCloseable {
         if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
-        if (Files.isDirectory(socket, LinkOption.NOFOLLOW_LINKS)) {
-            throw new IOException("docker plugin socket " + socket + " is a directory");
+        int mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+        if ((mode & S_IFMT) != S_IFSOCK) {
+            throw new IOException("docker plugin socket " + socket + " exists and is not a socket");
         }
         try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             probe.connect(UnixDomainSocketAddress.of(socket));
-            throw new IOException("docker plugin socket " + socket + " is served by another process");
-        } catch (IOException refused) {
-            if (refused.getMessage() != null && refused.getMessage().contains("another process")) {
-                throw refused;
-            }
+        } catch (ConnectException refused) {
             Files.deleteIfExists(socket);
             LOG.info("removed the stale socket {}", socket);
+            return;
+        } catch (IOException e) {
+            throw new IOException("docker plugin socket " + socket + " is in use or unusable: " + e.getMessage(), e);
         }
+        throw new IOException("docker plugin socket " + socket + " is in use (served by another process)");
     }
 
     public Path socket() {

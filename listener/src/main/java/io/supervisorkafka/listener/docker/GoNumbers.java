@@ -1,10 +1,11 @@
 package io.supervisorkafka.listener.docker;
 
 /**
- * Numbers read as Go's {@code strconv} reads them, which is how the Prometheus reference parser (expfmt) reads sample
- * values, {@code le} and {@code quantile} labels and timestamps. Java's own parsers differ both ways: they accept a
- * trailing {@code d} or {@code f}, surrounding whitespace and non-ASCII digits, and refuse {@code inf}, {@code nan} and
- * digits separated by underscores, which Go accepts.
+ * Numbers read as the Prometheus reference parser (expfmt) reads sample values, {@code le} and {@code quantile} labels
+ * and timestamps: Go's {@code strconv}, with expfmt's refusal of {@code p}, {@code P} and {@code _} in floats, so
+ * decimal floats only (no hexadecimal ones, no underscores between digits). Java's own parsers differ both ways: they
+ * accept a trailing {@code d} or {@code f}, surrounding whitespace, non-ASCII digits and hexadecimal floats, and refuse
+ * {@code inf}, {@code infinity} and {@code nan} in any case, which Go accepts.
  */
 final class GoNumbers {
     /** Up to this many digits the mantissa is an exact double (10^15 < 2^53). */
@@ -22,8 +23,9 @@ final class GoNumbers {
     }
 
     /**
-     * {@code strconv.ParseFloat(text[start:end], 64)}: decimal or hexadecimal (with a {@code p} exponent), underscores
-     * between digits, {@code Inf}, {@code Infinity} (signed or not) and {@code NaN} in any case.
+     * expfmt's {@code parseFloat}: {@code strconv.ParseFloat(text[start:end], 64)} of a decimal float (any {@code p},
+     * {@code P} or {@code _} is refused first), {@code Inf}, {@code Infinity} (signed or not) and {@code NaN} in any
+     * case.
      *
      * @throws NumberFormatException where Go returns an error: bad syntax, or a finite number too large for a double
      */
@@ -100,8 +102,19 @@ final class GoNumbers {
         return negative ? -value : value;
     }
 
-    /** The whole of Go's grammar (strconv/atof.go), then Java's correctly rounded conversion. */
+    /**
+     * expfmt's grammar: Go's decimal one (strconv/atof.go), the reference's refusal of {@code p}, {@code P} and
+     * {@code _} first, then Java's correctly rounded conversion.
+     */
     private static double parseGeneral(String text, int start, int end) {
+        for (int k = start; k < end; k++) {
+            char c = text.charAt(k);
+            if (c == 'p' || c == 'P' || c == '_') {
+                // expfmt's parseFloat refuses these before strconv.ParseFloat: no hexadecimal floats (they need a p
+                // exponent), no underscores between digits.
+                throw new NumberFormatException("unsupported character in float");
+            }
+        }
         int i = start;
         boolean signed = false;
         boolean negative = false;
@@ -118,23 +131,13 @@ final class GoNumbers {
         if (!signed && rest == 3 && asciiIgnoringCase(text, i, "nan", 3)) {
             return Double.NaN;
         }
-        boolean hex = rest > 2 && text.charAt(i) == '0' && (text.charAt(i + 1) | 0x20) == 'x';
-        if (hex) {
-            i += 2;
-        }
-        boolean underscores = false;
         boolean dot = false;
         boolean sawDigits = false;
         for (; i < end; i++) {
             char c = text.charAt(i);
-            if (c == '_') {
-                underscores = true;
-            } else if (c == '.') {
-                if (dot) {
-                    break;
-                }
+            if (c == '.' && !dot) {
                 dot = true;
-            } else if (c >= '0' && c <= '9' || hex && isHexLetter(c)) {
+            } else if (c >= '0' && c <= '9') {
                 sawDigits = true;
             } else {
                 break;
@@ -143,28 +146,22 @@ final class GoNumbers {
         if (!sawDigits) {
             throw new NumberFormatException("no digits");
         }
-        if (i < end && (text.charAt(i) | 0x20) == (hex ? 'p' : 'e')) {
+        if (i < end && (text.charAt(i) | 0x20) == 'e') {
             i++;
             if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
                 i++;
             }
-            if (i == end || text.charAt(i) < '0' || text.charAt(i) > '9') {
+            if (i == end) {
                 throw new NumberFormatException("no exponent digits");
             }
-            for (; i < end && (text.charAt(i) >= '0' && text.charAt(i) <= '9' || text.charAt(i) == '_'); i++) {
-                underscores |= text.charAt(i) == '_';
+            for (; i < end && text.charAt(i) >= '0' && text.charAt(i) <= '9'; i++) {
+                // exponent digits
             }
-        } else if (hex) {
-            throw new NumberFormatException("a hexadecimal mantissa needs a p exponent");
         }
         if (i != end) {
             throw new NumberFormatException("unexpected character");
         }
-        if (underscores && !underscoresBetweenDigits(text, start, end)) {
-            throw new NumberFormatException("an underscore not between digits");
-        }
-        String number = text.substring(start, end);
-        double value = Double.parseDouble(underscores ? number.replace("_", "") : number);
+        double value = Double.parseDouble(text.substring(start, end));
         if (Double.isInfinite(value)) {
             throw new NumberFormatException("out of range");
         }
@@ -184,43 +181,6 @@ final class GoNumbers {
             }
         }
         return true;
-    }
-
-    /** Go's underscoreOK: an underscore only between two digits, or between the base prefix and a digit. */
-    private static boolean underscoresBetweenDigits(String text, int start, int end) {
-        int i = start;
-        if (i < end && (text.charAt(i) == '+' || text.charAt(i) == '-')) {
-            i++;
-        }
-        char saw = '^'; // '^' start, '0' digit or base prefix, '_' underscore, '!' anything else
-        boolean hex = false;
-        if (end - i >= 2 && text.charAt(i) == '0' && (text.charAt(i + 1) | 0x20) == 'x') {
-            i += 2;
-            saw = '0';
-            hex = true;
-        }
-        for (; i < end; i++) {
-            char c = text.charAt(i);
-            if (c >= '0' && c <= '9' || hex && isHexLetter(c)) {
-                saw = '0';
-            } else if (c == '_') {
-                if (saw != '0') {
-                    return false;
-                }
-                saw = '_';
-            } else {
-                if (saw == '_') {
-                    return false;
-                }
-                saw = '!';
-            }
-        }
-        return saw != '_';
-    }
-
-    private static boolean isHexLetter(char c) {
-        char lower = (char) (c | 0x20);
-        return lower >= 'a' && lower <= 'f';
     }
 
     /**

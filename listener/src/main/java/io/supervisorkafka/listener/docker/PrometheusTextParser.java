@@ -247,7 +247,7 @@ public final class PrometheusTextParser {
                 value = GoNumbers.parseFloat(text, i, valueEnd);
             } catch (NumberFormatException e) {
                 throw error("invalid sample value \"" + text.substring(i, valueEnd)
-                        + "\" (a float as Go reads it, NaN, +Inf or -Inf)");
+                        + "\" (a decimal float, NaN, +Inf or -Inf)");
             }
             Long timestamp = null;
             i = skipBlanks(valueEnd);

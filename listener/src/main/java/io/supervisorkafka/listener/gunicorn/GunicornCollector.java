@@ -43,7 +43,8 @@ public final class GunicornCollector implements AutoCloseable {
 
     public synchronized void start() {
         executor = BackgroundThreads.scheduler(THREAD);
-        executor.scheduleAtFixedRate(this::beginSample, 0, config.interval().toMillis(), TimeUnit.MILLISECONDS);
+        executor.scheduleAtFixedRate(BackgroundThreads.surviving("gunicorn scan", LOG, this::beginSample), 0,
+                config.interval().toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void beginSample() {
@@ -54,7 +55,8 @@ public final class GunicornCollector implements AutoCloseable {
         try {
             GunicornScan before = GunicornScan.of(table);
             long started = clock.millis();
-            executor.schedule(() -> finishSample(before, started), config.sampleWindow().toMillis(),
+            executor.schedule(BackgroundThreads.surviving("gunicorn scan", LOG, () -> finishSample(before, started)),
+                    config.sampleWindow().toMillis(),
                     TimeUnit.MILLISECONDS);
         } catch (RuntimeException e) {
             LOG.warn("gunicorn scan failed: {}", e.toString());

@@ -186,7 +186,8 @@ public final class StatsdReceiver implements AutoCloseable {
             flush.setDaemon(true);
             return flush;
         });
-        flusher.scheduleAtFixedRate(this::flush, flushMillis, flushMillis, TimeUnit.MILLISECONDS);
+        flusher.scheduleAtFixedRate(BackgroundThreads.surviving("StatsD flush", LOG, this::flush), flushMillis,
+                flushMillis, TimeUnit.MILLISECONDS);
     }
 
     private void receive() {

@@ -2,6 +2,7 @@ package io.supervisorkafka.listener.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -74,7 +75,7 @@ public final class ChannelHttpExchange {
      * @throws HttpExchangeException        for everything else that goes wrong, the deadline included
      */
     public byte[] send(byte[] request) throws IOException {
-        SocketAddress address = endpoint.socketAddress();
+        SocketAddress address = resolve();
         try (SocketChannel channel = address instanceof UnixDomainSocketAddress
                 ? SocketChannel.open(StandardProtocolFamily.UNIX) : SocketChannel.open();
              Selector selector = Selector.open()) {
@@ -91,6 +92,9 @@ public final class ChannelHttpExchange {
                 throw e;
             } catch (IOException e) {
                 throw new HttpExchangeException("cannot connect to " + endpoint.display() + ": " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                // connect() reports an address it cannot use (unresolved, unsupported) unchecked.
+                throw new HttpExchangeException("cannot connect to " + endpoint.display() + ": " + e, e);
             }
             ByteBuffer out = ByteBuffer.wrap(request);
             key.interestOps(SelectionKey.OP_WRITE);
@@ -102,6 +106,23 @@ public final class ChannelHttpExchange {
             key.interestOps(SelectionKey.OP_READ);
             return readResponse(channel, selector);
         }
+    }
+
+    /**
+     * The endpoint's socket address, its host name resolved. An unknown host is this exchange's failure, not an
+     * unchecked {@code UnresolvedAddressException} from {@code connect} that callers expecting I/O errors miss.
+     */
+    private SocketAddress resolve() throws HttpExchangeException {
+        SocketAddress address;
+        try {
+            address = endpoint.socketAddress();
+        } catch (RuntimeException e) {
+            throw new HttpExchangeException("cannot resolve the host of " + endpoint.display() + ": " + e, e);
+        }
+        if (address instanceof InetSocketAddress inet && inet.isUnresolved()) {
+            throw new HttpExchangeException("cannot resolve the host of " + endpoint.display());
+        }
+        return address;
     }
 
     /** Reads status line, headers and body; returns the body of a 200 response. */

@@ -73,7 +73,8 @@ public final class SnapshotCollector implements AutoCloseable {
             return;
         }
         scheduler = BackgroundThreads.scheduler("snapshot-collector");
-        scheduler.scheduleAtFixedRate(this::collectAndPublish, 0, config.snapshotInterval().toMillis(),
+        scheduler.scheduleAtFixedRate(BackgroundThreads.surviving("supervisord snapshot", log,
+                this::collectAndPublish), 0, config.snapshotInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
     }
 

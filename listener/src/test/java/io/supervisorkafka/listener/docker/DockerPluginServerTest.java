@@ -167,9 +167,21 @@ class DockerPluginServerTest {
         try (DockerPluginServer server = DockerPluginServer.start(pluginSocket, collector)) {
             assertThat(post(pluginSocket, "/Plugin.Activate").status()).isEqualTo(200);
             assertThatThrownBy(() -> DockerPluginServer.start(pluginSocket, collector))
-                    .isInstanceOf(IOException.class).hasMessageContaining("served by another process");
+                    .isInstanceOf(IOException.class).hasMessageContaining("is in use (served by another process)");
             assertThat(post(pluginSocket, "/Plugin.Activate").status()).as("the live server is untouched")
                     .isEqualTo(200);
         }
+    }
+
+    @Test
+    void aFileThatIsNotASocketIsLeftAloneAndRefused() throws Exception {
+        Path pluginSocket = dir.resolve("p.sock");
+        Files.writeString(pluginSocket, "someone's data");
+        DockerConfig config = plugin(dir.resolve("metrics.sock"), pluginSocket, Duration.ofSeconds(15));
+        DockerCollector collector = new DockerCollector(config, () -> "h", s -> { }, Clock.systemUTC());
+        assertThatThrownBy(() -> DockerPluginServer.start(pluginSocket, collector).close())
+                .isInstanceOf(IOException.class)
+                .hasMessage("docker plugin socket " + pluginSocket + " exists and is not a socket");
+        assertThat(pluginSocket).hasContent("someone's data");
     }
 }

@@ -141,6 +141,24 @@ class DockerScrapeTest {
     }
 
     @Test
+    void anUnresolvableHostIsAFailedRecordEveryInterval() {
+        // .invalid never resolves (RFC 2606).
+        String url = "http://no-such-host.invalid:9323/metrics";
+        List<DockerSnapshot> published = new CopyOnWriteArrayList<>();
+        try (DockerCollector collector = collector(url, Duration.ofMillis(100), Duration.ofSeconds(2),
+                DockerConfig.DEFAULT_INCLUDE, List.of(), published)) {
+            collector.start();
+            await().atMost(Duration.ofSeconds(10)).until(() -> collector.failed() >= 2);
+        }
+        assertThat(published).hasSizeGreaterThanOrEqualTo(2).allSatisfy(snapshot -> {
+            valid(snapshot);
+            assertThat(snapshot.ok()).isFalse();
+            assertThat(snapshot.error()).isEqualTo("cannot resolve the host of " + url);
+            assertThat(snapshot.source()).isEqualTo(url);
+        });
+    }
+
+    @Test
     void anHttpErrorIsARecordWithTheStatus() throws Exception {
         byte[] answer = "HTTP/1.0 500 Internal Server Error\r\nContent-Length: 5\r\n\r\nboom\n"
                 .getBytes(StandardCharsets.US_ASCII);
@@ -218,7 +236,10 @@ class DockerScrapeTest {
         published.forEach(DockerScrapeTest::valid);
     }
 
-    /** The figure in the listener README: one scrape of the served page and its parse (the durationMs field). */
+    /**
+     * The figure in the listener README: one scrape of the served page and its parse (the durationMs field). Printed,
+     * not asserted: speed is for benchmark programs; the test asserts that every scrape succeeded.
+     */
     @Test
     void scrapeAndParseTimeOfTheReferencePage() throws Exception {
         Path socket = dir.resolve("metrics.sock");
@@ -243,7 +264,6 @@ class DockerScrapeTest {
             System.err.printf("docker scrape + parse of the %d-byte reference page over a unix socket: median %.2f ms,"
                     + " p99 %.2f ms (%d runs; JVM flags %s)%n", Files.size(StandInDockerd.REFERENCE_PAGE), median, p99,
                     runs, ManagementFactory.getRuntimeMXBean().getInputArguments());
-            assertThat(median).isLessThan(50.0);
         }
     }
 }

@@ -27,8 +27,9 @@ class PrometheusTextParserFuzzTest {
     static final FamilyFilter SOME = FamilyFilter.of(List.of("*a*", "?"), List.of("*b*"));
 
     @FuzzTest(maxDuration = "15s")
-    // The format's tokens, so that 15 s reach past names into types, suffixes and escapes. Entries are in libFuzzer's
-    // dictionary syntax: \\ \" \xNN.
+    // The format's tokens, so that 15 s reach past names into types, suffixes and escapes, and spellings the reference
+    // refuses (0x1p-2, 1_0: expfmt takes no p, P or _ in a float). Entries are in libFuzzer's dictionary syntax:
+    // \\ \" \xNN.
     @DictionaryEntries({"# HELP ", "# TYPE ", " counter\\x0A", " gauge\\x0A", " histogram\\x0A", " summary\\x0A",
             " untyped\\x0A", "_bucket", "_sum", "_count", "le=\\\"", "quantile=\\\"", "\\\\\\\"", "\\\\n",
             "\\\\\\\\", "\\\",", "} ", "+Inf", "-Inf", "NaN", "1e-3", "0x1p-2", "1_0", " 1700000000000\\x0A",

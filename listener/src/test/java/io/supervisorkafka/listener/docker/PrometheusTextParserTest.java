@@ -235,9 +235,7 @@ class PrometheusTextParserTest {
                 arguments("NaN", Double.NaN), arguments("nan", Double.NaN),
                 arguments("+Inf", Double.POSITIVE_INFINITY), arguments("-Inf", Double.NEGATIVE_INFINITY),
                 arguments("Inf", Double.POSITIVE_INFINITY), arguments("+infinity", Double.POSITIVE_INFINITY),
-                arguments("-INFINITY", Double.NEGATIVE_INFINITY),
-                arguments("0x1p-2", 0.25), arguments("-0X1.8P1", -3.0), arguments("0x_1_2.3_4_5p+1_2", 74565.0),
-                arguments("1_23.50_0_0e+1_2", 1.235e14), arguments("1_000", 1000.0));
+                arguments("-INFINITY", Double.NEGATIVE_INFINITY), arguments("1.e5", 1e5));
     }
 
     @ParameterizedTest
@@ -362,6 +360,14 @@ class PrometheusTextParserTest {
                 arguments("a 1d\n", 1, "invalid sample value"),
                 arguments("a 0x10\n", 1, "invalid sample value"),
                 arguments("a 1__0\n", 1, "invalid sample value"),
+                // The reference refuses p, P and _ before strconv.ParseFloat: no hexadecimal floats, no digit
+                // separators, which Go's ParseFloat alone would take.
+                arguments("a 0x1p-2\n", 1, "invalid sample value \"0x1p-2\""),
+                arguments("a -0X1.8P1\n", 1, "invalid sample value \"-0X1.8P1\""),
+                arguments("a 1_000\n", 1, "invalid sample value \"1_000\""),
+                arguments("a 1_23.50_0_0e+1_2\n", 1, "invalid sample value"),
+                arguments("# TYPE h histogram\nh_bucket{le=\"0x1p0\"} 1\n", 2, "the le label of h is not a number"),
+                arguments("# TYPE s summary\ns{quantile=\"0_5\"} 1\n", 2, "the quantile label of s is not a number"),
                 arguments("a 1 1.5\n", 1, "invalid timestamp \"1.5\""),
                 arguments("a 1 9223372036854775808\n", 1, "invalid timestamp"),
                 arguments("a 1 \u0661\u0662\n", 1, "invalid timestamp"),
@@ -404,6 +410,6 @@ class PrometheusTextParserTest {
                 + " (a quote in a value is written \\\", a newline \\n): `a{x=\"" + "y".repeat(75)
                 + "` (127 more characters)");
         assertThatThrownBy(() -> parse("a\t1\u0007\r\n")).hasMessage(
-                "line 1: invalid sample value \"1\\u0007\" (a float as Go reads it, NaN, +Inf or -Inf): `a\\t1\\u0007`");
+                "line 1: invalid sample value \"1\\u0007\" (a decimal float, NaN, +Inf or -Inf): `a\\t1\\u0007`");
     }
 }

@@ -172,6 +172,18 @@ class SnapshotCollectorTest {
     }
 
     @Test
+    void anUnresolvableHostIsAFailedSnapshotThatSaysSo() {
+        // .invalid never resolves (RFC 2606).
+        SnapshotCollector collector = collector("http://no-such-host.invalid:9001/RPC2", null, Duration.ofSeconds(2),
+                new ServerIdentity("web-1", false));
+        SupervisorSnapshot snapshot = collector.collect();
+        assertValid(snapshot);
+        assertThat(snapshot.error()).startsWith("supervisor.getState: cannot resolve the host of"
+                + " http://no-such-host.invalid:9001");
+        assertThat(collector.failed()).isEqualTo(1);
+    }
+
+    @Test
     void aServerThatAcceptsAndNeverAnswersTimesOut() throws IOException {
         ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         List<Socket> accepted = new CopyOnWriteArrayList<>();
