@@ -33,7 +33,6 @@ import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -257,11 +256,7 @@ public final class Listener implements AutoCloseable {
             }
             startedAt = clock.millis();
             spool = Spool.open(config.spool());
-            fsync = Executors.newSingleThreadScheduledExecutor(runnable -> {
-                Thread thread = new Thread(runnable, "spool-fsync");
-                thread.setDaemon(true);
-                return thread;
-            });
+            fsync = BackgroundThreads.scheduler("spool-fsync");
             long interval = config.spool().fsyncInterval().toMillis();
             fsync.scheduleWithFixedDelay(BackgroundThreads.surviving("spool fsync", logger(), this::syncSpool), interval,
                     interval, TimeUnit.MILLISECONDS);

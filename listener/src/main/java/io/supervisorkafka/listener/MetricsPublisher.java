@@ -3,7 +3,6 @@ package io.supervisorkafka.listener;
 import io.supervisorkafka.schemas.ListenerMetrics;
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -40,11 +39,7 @@ final class MetricsPublisher implements AutoCloseable {
         if (scheduler != null || interval.isZero() || interval.isNegative()) {
             return;
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, THREAD);
-            thread.setDaemon(true);
-            return thread;
-        });
+        scheduler = BackgroundThreads.scheduler(THREAD);
         scheduler.execute(() -> BackgroundThreads.lower(THREAD.substring(0, 15)));
         long millis = interval.toMillis();
         scheduler.scheduleAtFixedRate(BackgroundThreads.surviving("publishing the listener's metrics", log,

@@ -125,22 +125,19 @@ public final class DockerCollector implements AutoCloseable {
         if (!collecting || closing) {
             return;
         }
-        try {
-            DockerSnapshot snapshot = scrape();
-            if (closing || !collecting || window.get() != scrapeWindow) {
-                return;
-            }
-            (snapshot.ok() ? succeeded : failed).incrementAndGet();
-            if (!snapshot.ok() && !lastFailed) {
-                LOG.warn("docker metrics scrape failed: {}", snapshot.error());
-            } else if (snapshot.ok() && lastFailed) {
-                LOG.info("docker metrics scrape of {} works again", snapshot.source());
-            }
-            lastFailed = !snapshot.ok();
-            sink.accept(snapshot);
-        } catch (RuntimeException e) {
-            LOG.warn("docker metrics scrape failed: {}", e.toString());
+        // scrape() turns every failure into a record; anything else thrown here is left to BackgroundThreads.surviving.
+        DockerSnapshot snapshot = scrape();
+        if (closing || !collecting || window.get() != scrapeWindow) {
+            return;
         }
+        (snapshot.ok() ? succeeded : failed).incrementAndGet();
+        if (!snapshot.ok() && !lastFailed) {
+            LOG.warn("docker metrics scrape failed: {}", snapshot.error());
+        } else if (snapshot.ok() && lastFailed) {
+            LOG.info("docker metrics scrape of {} works again", snapshot.source());
+        }
+        lastFailed = !snapshot.ok();
+        sink.accept(snapshot);
     }
 
     /** One scrape: request, whole response, parse; a failure is a snapshot with the error. */

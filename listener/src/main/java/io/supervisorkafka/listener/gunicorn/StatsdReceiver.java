@@ -16,7 +16,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.util.List;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -181,11 +180,7 @@ public final class StatsdReceiver implements AutoCloseable {
         thread = new Thread(this::receive, THREAD);
         thread.setDaemon(true);
         thread.start();
-        flusher = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread flush = new Thread(runnable, FLUSH_THREAD);
-            flush.setDaemon(true);
-            return flush;
-        });
+        flusher = BackgroundThreads.scheduler(FLUSH_THREAD);
         flusher.scheduleAtFixedRate(BackgroundThreads.surviving("StatsD flush", LOG, this::flush), flushMillis,
                 flushMillis, TimeUnit.MILLISECONDS);
     }

@@ -78,18 +78,14 @@ public final class SnapshotCollector implements AutoCloseable {
                 TimeUnit.MILLISECONDS);
     }
 
+    /** collect() records every failure in the snapshot; anything else thrown is left to BackgroundThreads.surviving. */
     private void collectAndPublish() {
-        try {
-            SupervisorSnapshot snapshot = collect();
-            if (closing) {
-                // Interrupted by close(): an "interrupted" failure says nothing about supervisord.
-                return;
-            }
-            sink.accept(snapshot);
-        } catch (RuntimeException e) {
-            // An exception would cancel the schedule: log it and keep taking snapshots.
-            log.error("cannot publish a supervisord snapshot: {}", e.toString());
+        SupervisorSnapshot snapshot = collect();
+        if (closing) {
+            // Interrupted by close(): an "interrupted" failure says nothing about supervisord.
+            return;
         }
+        sink.accept(snapshot);
     }
 
     /** Takes one snapshot (or records the failed attempt) and returns it. */
