@@ -19,7 +19,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,7 +112,7 @@ class KafkaIntegrationTest {
      * the shared broker would cost more time than the whole test.
      */
     private Listener listenerWithOutage(ListenerConfig config, AtomicBoolean reachable) throws IOException {
-        String down = unreachableAddress();
+        String down = ListenerProcess.unreachableBroker();
         Listener listener = new Listener(config, INSTANCE, Clock.systemUTC(), () -> {
             Map<String, Object> properties = new HashMap<>(config.producerProperties());
             properties.put("bootstrap.servers", reachable.get() ? cluster.bootstrapServers() : down);
@@ -121,12 +120,6 @@ class KafkaIntegrationTest {
         });
         toClose.add(listener);
         return listener;
-    }
-
-    private static String unreachableAddress() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return "127.0.0.1:" + probe.getLocalPort();
-        }
     }
 
     private Listener listener(ListenerConfig config) {
@@ -267,7 +260,7 @@ class KafkaIntegrationTest {
 
     @Test
     void eventsAreAcknowledgedWhileKafkaIsUnreachableAndDeliveredOnceItIsThere() throws Exception {
-        String unreachable = unreachableAddress();
+        String unreachable = ListenerProcess.unreachableBroker();
         Path spool = dir.resolve("spool");
         int count = 40;
         List<byte[]> input = new ArrayList<>();

@@ -14,7 +14,6 @@ import io.supervisorkafka.listener.supervisor.EventDecoder;
 import io.supervisorkafka.listener.testing.ListenerProcess;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -38,14 +37,8 @@ class ListenerProcessTest {
         }
     }
 
-    private static String unreachableBroker() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return "127.0.0.1:" + probe.getLocalPort(); // closed again: nothing listens there
-        }
-    }
-
     private ListenerProcess start(String... extra) throws IOException {
-        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", unreachableBroker(), "--server-id",
+        List<String> args = new ArrayList<>(List.of("--bootstrap-servers", ListenerProcess.unreachableBroker(), "--server-id",
                 "proc-1", "--spool-dir", dir.resolve("spool").toString(), "--snapshot-interval", "0s"));
         args.addAll(List.of(extra));
         listener = ListenerProcess.start(dir.resolve("stderr.txt"), args);

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 import io.supervisorkafka.listener.testing.ListenerProcess;
 import io.supervisorkafka.listener.testing.Supervisord;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -60,7 +59,7 @@ class SecretsNeverLeakTest {
                 listener.shutdown.grace=200ms
                 """.formatted(SASL_PASSWORD, XMLRPC_PASSWORD));
         Path spool = dir.resolve("spool");
-        listener = ListenerProcess.start(dir.resolve("stderr.txt"), List.of("--bootstrap-servers", unreachableBroker(),
+        listener = ListenerProcess.start(dir.resolve("stderr.txt"), List.of("--bootstrap-servers", ListenerProcess.unreachableBroker(),
                 "--server-id", "secrets-1", "--spool-dir", spool.toString(), "--config", config.toString(),
                 "--supervisor-url", supervisord.httpUrl(), "--snapshot-interval", "200ms"));
         await().atMost(Duration.ofSeconds(30)).until(() -> listener.stdout().equals("READY\n"));
@@ -87,11 +86,5 @@ class SecretsNeverLeakTest {
             }
         }
         return text.toString();
-    }
-
-    private static String unreachableBroker() throws IOException {
-        try (ServerSocket probe = new ServerSocket(0)) {
-            return "127.0.0.1:" + probe.getLocalPort();
-        }
     }
 }
