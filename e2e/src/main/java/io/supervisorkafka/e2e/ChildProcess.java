@@ -1,7 +1,9 @@
 package io.supervisorkafka.e2e;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -18,6 +20,36 @@ public final class ChildProcess implements AutoCloseable {
         this.name = name;
         this.process = process;
         this.log = log;
+    }
+
+    /** What a short command printed (stdout and stderr together) and its exit code. */
+    public record Output(int exitCode, String text) {
+    }
+
+    /**
+     * Runs a short command (a CLI call) to its end, for at most {@code limit}: its output goes to a file, so that the
+     * wait bounds a command that never exits (reading its pipe first would block on it); past the limit it is killed
+     * by its pid and this fails.
+     */
+    public static Output run(ProcessBuilder builder, Duration limit) throws IOException {
+        Path output = Files.createTempFile("command", ".out");
+        try {
+            Process child = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
+            try {
+                if (!child.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
+                    child.destroyForcibly();
+                    throw new IllegalStateException(String.join(" ", builder.command()) + " (pid " + child.pid()
+                            + ") did not exit within " + limit.toSeconds() + " s; killed");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                child.destroyForcibly();
+                throw new IllegalStateException(e);
+            }
+            return new Output(child.exitValue(), Files.readString(output));
+        } finally {
+            Files.deleteIfExists(output);
+        }
     }
 
     public static ChildProcess start(String name, ProcessBuilder builder, Path log) throws IOException {

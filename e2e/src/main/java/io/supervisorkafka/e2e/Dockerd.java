@@ -1,7 +1,6 @@
 package io.supervisorkafka.e2e;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +23,7 @@ public final class Dockerd implements AutoCloseable {
     public static final Path DOCKERD = Path.of("/usr/sbin/dockerd");
     /** Debian's busybox-static: one static binary is a whole rootfs. */
     public static final Path BUSYBOX = Path.of("/bin/busybox");
+    private static final Duration CLI_LIMIT = Duration.ofSeconds(60);
 
     private final Path dir;
     private final int metricsPort;
@@ -74,8 +74,9 @@ public final class Dockerd implements AutoCloseable {
     /** Whether Debian's busybox-static is installed (Debian's other busybox is dynamically linked). */
     static boolean busyboxStaticInstalled() {
         try {
-            Result status = exec(new ProcessBuilder("dpkg-query", "-W", "-f=${Status}", "busybox-static"));
-            return status.exitCode() == 0 && status.output().contains("install ok installed");
+            ChildProcess.Output status = ChildProcess.run(new ProcessBuilder("dpkg-query", "-W", "-f=${Status}",
+                    "busybox-static"), CLI_LIMIT);
+            return status.exitCode() == 0 && status.text().contains("install ok installed");
         } catch (IOException | RuntimeException e) {
             return false;
         }
@@ -131,49 +132,29 @@ public final class Dockerd implements AutoCloseable {
             Files.createSymbolicLink(bin.resolve(applet), Path.of("busybox"));
         }
         Path tar = dir.resolve(rootfs.getFileName() + ".tar");
-        exec(new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf", tar.toString(), "."));
+        ChildProcess.Output archived = ChildProcess.run(new ProcessBuilder("tar", "-C", rootfs.toString(), "-cf",
+                tar.toString(), "."), CLI_LIMIT);
+        if (archived.exitCode() != 0) {
+            throw new IllegalStateException("tar of " + rootfs + " exited " + archived.exitCode() + ": "
+                    + archived.text());
+        }
         docker("import", tar.toString(), tag);
     }
 
     /** Runs the docker CLI against this engine; fails with its output when it exits non-zero. */
     public String docker(String... args) throws IOException {
-        Result result = run(List.of(args));
+        ChildProcess.Output result = run(List.of(args));
         if (result.exitCode() != 0) {
             throw new IllegalStateException("docker " + String.join(" ", args) + " exited " + result.exitCode()
-                    + ": " + result.output());
+                    + ": " + result.text());
         }
-        return result.output().trim();
+        return result.text().trim();
     }
 
-    private record Result(int exitCode, String output) {
-    }
-
-    private Result run(List<String> args) throws IOException {
+    private ChildProcess.Output run(List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(DOCKER.toString(), "-H", "unix://" + socket()));
         command.addAll(args);
-        return exec(new ProcessBuilder(command));
-    }
-
-    private static Result exec(ProcessBuilder builder) throws IOException {
-        // Output to a file, so that the wait below bounds a command that never exits (a wedged dockerd).
-        Path output = Files.createTempFile("docker-cli", ".out");
-        try {
-            Process child = builder.redirectErrorStream(true).redirectOutput(output.toFile()).start();
-            try {
-                if (!child.waitFor(60, TimeUnit.SECONDS)) {
-                    child.destroyForcibly();
-                    throw new IllegalStateException(String.join(" ", builder.command()) + " (pid " + child.pid()
-                            + ") did not exit within 60 s; killed");
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                child.destroyForcibly();
-                throw new IllegalStateException(e);
-            }
-            return new Result(child.exitValue(), Files.readString(output));
-        } finally {
-            Files.deleteIfExists(output);
-        }
+        return ChildProcess.run(new ProcessBuilder(command), CLI_LIMIT);
     }
 
     /**
@@ -185,11 +166,11 @@ public final class Dockerd implements AutoCloseable {
         List<Long> containerPids = new ArrayList<>();
         if (process.isAlive()) {
             try {
-                String containers = run(List.of("ps", "-q")).output().trim();
+                String containers = run(List.of("ps", "-q")).text().trim();
                 if (!containers.isEmpty()) {
                     List<String> inspect = new ArrayList<>(List.of("inspect", "-f", "{{.State.Pid}}"));
                     inspect.addAll(List.of(containers.split("\\s+")));
-                    for (String pid : run(inspect).output().trim().split("\\s+")) {
+                    for (String pid : run(inspect).text().trim().split("\\s+")) {
                         if (pid.matches("[1-9][0-9]*")) {
                             containerPids.add(Long.parseLong(pid));
                         }
@@ -197,7 +178,7 @@ public final class Dockerd implements AutoCloseable {
                 }
                 // A container's pid 1 (sleep) ignores SIGTERM, so dockerd would wait 10 s per container before
                 // killing it; removing them first keeps the shutdown short.
-                String all = run(List.of("ps", "-aq")).output().trim();
+                String all = run(List.of("ps", "-aq")).text().trim();
                 if (!all.isEmpty()) {
                     List<String> remove = new ArrayList<>(List.of("rm", "-f"));
                     remove.addAll(List.of(all.split("\\s+")));

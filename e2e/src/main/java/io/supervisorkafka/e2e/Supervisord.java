@@ -1,7 +1,6 @@
 package io.supervisorkafka.e2e;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -83,38 +82,21 @@ public final class Supervisord implements AutoCloseable {
 
     /** Runs supervisorctl against this supervisord and returns its output. */
     public String ctl(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("supervisorctl", "--configuration", conf.toString()));
-        command.addAll(List.of(args));
-        Process ctl = new ProcessBuilder(command).redirectErrorStream(true).start();
-        try {
-            String output = new String(ctl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            if (!ctl.waitFor(30, TimeUnit.SECONDS)) {
-                ctl.destroyForcibly();
-                throw new IllegalStateException("supervisorctl " + String.join(" ", args) + " hung");
-            }
-            return output;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            ctl.destroyForcibly();
-            throw new IllegalStateException(e);
-        }
+        return runCtl(args).text();
     }
 
     private int ctlExitCode(String... args) throws IOException {
-        List<String> command = new ArrayList<>(List.of("supervisorctl", "--configuration", conf.toString()));
-        command.addAll(List.of(args));
-        Process ctl = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         try {
-            if (!ctl.waitFor(30, TimeUnit.SECONDS)) {
-                ctl.destroyForcibly();
-                return -1;
-            }
-            return ctl.exitValue();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            return runCtl(args).exitCode();
+        } catch (IllegalStateException hungOrInterrupted) {
             return -1;
         }
+    }
+
+    private ChildProcess.Output runCtl(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("supervisorctl", "--configuration", conf.toString()));
+        command.addAll(List.of(args));
+        return ChildProcess.run(new ProcessBuilder(command), Duration.ofSeconds(30));
     }
 
     /** {@code supervisorctl status} as group:name -> statename (event listeners included). */
