@@ -1,5 +1,7 @@
 package io.supervisorkafka.e2e;
 
+import io.supervisorkafka.testkit.ChildProcess;
+import io.supervisorkafka.testkit.Ports;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,6 +1,7 @@
 package io.supervisorkafka.e2e;
 
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.testkit.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.supervisorkafka.e2e;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.testkit.Ports;
 import io.supervisorkafka.tools.DevBroker;
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -1,6 +1,8 @@
 package io.supervisorkafka.e2e;
 
-import io.supervisorkafka.schemas.SingleNodeKafka;
+import io.supervisorkafka.testkit.SingleNodeKafka;
+import io.supervisorkafka.testkit.Supervisord;
+import io.supervisorkafka.testkit.TopicCollector;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Deque;

@@ -5,6 +5,10 @@ import static org.awaitility.Awaitility.await;
 
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.testkit.ChildProcess;
+import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.Supervisord;
+import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.tools.DevBroker;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -6,11 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.supervisorkafka.listener.testing.ListenerProcess;
-import io.supervisorkafka.listener.testing.Supervisord;
+import io.supervisorkafka.testkit.Supervisord;
+import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.listener.testing.TestEvents;
 import io.supervisorkafka.schemas.Json;
 import io.supervisorkafka.schemas.ListenerMetrics;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
@@ -28,7 +29,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -39,12 +39,9 @@ import java.util.stream.LongStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import io.supervisorkafka.schemas.SingleNodeKafka;
+import io.supervisorkafka.testkit.SingleNodeKafka;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -131,25 +128,7 @@ class KafkaIntegrationTest {
 
     /** Every record of a topic with this key, from the beginning. */
     private static List<ConsumerRecord<byte[], byte[]>> records(String topic, String key) {
-        Properties props = new Properties();
-        props.put("bootstrap.servers", cluster.bootstrapServers());
-        props.put("key.deserializer", ByteArrayDeserializer.class.getName());
-        props.put("value.deserializer", ByteArrayDeserializer.class.getName());
-        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props)) {
-            TopicPartition partition = new TopicPartition(topic, 0);
-            consumer.assign(List.of(partition));
-            consumer.seekToBeginning(List.of(partition));
-            long end = consumer.endOffsets(List.of(partition)).get(partition);
-            while (consumer.position(partition) < end) {
-                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(500))) {
-                    if (key.equals(new String(record.key(), StandardCharsets.UTF_8))) {
-                        found.add(record);
-                    }
-                }
-            }
-        }
-        return found;
+        return TopicCollector.readToEnd(cluster.bootstrapServers(), topic, key);
     }
 
     private static List<SupervisorEvent> events(String key) {

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.supervisorkafka.listener.testing.ListenerProcess;
-import io.supervisorkafka.listener.testing.Supervisord;
+import io.supervisorkafka.testkit.Supervisord;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import static io.supervisorkafka.streams.Fixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.supervisorkafka.schemas.CheckStatus;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;

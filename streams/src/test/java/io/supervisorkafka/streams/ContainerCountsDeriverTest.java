@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.supervisorkafka.schemas.ContainerCounts;
 import io.supervisorkafka.schemas.DockerSnapshot;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.Topics;
 import java.nio.file.Path;
 import java.util.List;

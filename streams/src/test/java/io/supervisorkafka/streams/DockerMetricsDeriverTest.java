@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.within;
 
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.MetricPoint;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.Topics;
 import java.nio.file.Path;
 import java.util.List;

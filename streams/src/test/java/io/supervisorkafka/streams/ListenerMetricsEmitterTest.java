@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.MetricPoint;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.Topics;
 import java.util.List;
 import java.util.Map;

@@ -11,7 +11,7 @@ import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.MetricsInput.CountsChanged;
 import io.supervisorkafka.streams.MetricsInput.InstanceStateChanged;

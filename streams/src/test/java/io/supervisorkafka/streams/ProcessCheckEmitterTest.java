@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import java.io.File;

@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.entry;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.SupervisorInput.ProcessStateObserved;
 import java.io.File;

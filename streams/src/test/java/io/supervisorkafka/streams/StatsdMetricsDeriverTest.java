@@ -3,7 +3,7 @@ package io.supervisorkafka.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.supervisorkafka.schemas.MetricPoint;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.Topics;
 import java.nio.file.Path;

@@ -12,7 +12,7 @@ import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.streams.SupervisorInput.GroupRemoved;
 import io.supervisorkafka.streams.SupervisorInput.ProcessStateObserved;
 import java.util.List;

@@ -9,11 +9,11 @@ import io.supervisorkafka.listener.ConfigLoader;
 import io.supervisorkafka.listener.Listener;
 import io.supervisorkafka.listener.ListenerConfig;
 import io.supervisorkafka.listener.testing.ProtocolOutput;
-import io.supervisorkafka.listener.testing.TopicRecords;
+import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
-import io.supervisorkafka.schemas.SchemaValidator;
-import io.supervisorkafka.schemas.SingleNodeKafka;
+import io.supervisorkafka.testkit.SchemaValidator;
+import io.supervisorkafka.testkit.SingleNodeKafka;
 import io.supervisorkafka.schemas.Topics;
 import java.io.PipedInputStream;
 import java.io.PipedOutputStream;
@@ -46,7 +46,7 @@ class DockerListenerIntegrationTest {
 
 
     private static List<DockerSnapshot> snapshots(String bootstrap, String server) {
-        List<ConsumerRecord<byte[], byte[]>> records = TopicRecords.read(bootstrap, Topics.DOCKER);
+        List<ConsumerRecord<byte[], byte[]>> records = TopicCollector.readToEnd(bootstrap, Topics.DOCKER);
         return records.stream().map(record -> {
             SchemaValidator.assertValid(Topics.DOCKER, record.value());
             assertThat(new String(record.key(), StandardCharsets.UTF_8)).isEqualTo(server);

@@ -9,11 +9,12 @@ import io.supervisorkafka.listener.ConfigLoader;
 import io.supervisorkafka.listener.Listener;
 import io.supervisorkafka.listener.ListenerConfig;
 import io.supervisorkafka.listener.testing.ProtocolOutput;
-import io.supervisorkafka.listener.testing.TopicRecords;
+import io.supervisorkafka.testkit.TopicCollector;
+import io.supervisorkafka.testkit.Ports;
 import io.supervisorkafka.schemas.GunicornSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
-import io.supervisorkafka.schemas.SchemaValidator;
-import io.supervisorkafka.schemas.SingleNodeKafka;
+import io.supervisorkafka.testkit.SchemaValidator;
+import io.supervisorkafka.testkit.SingleNodeKafka;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.Topics;
 import java.io.PipedInputStream;
@@ -51,10 +52,7 @@ class GunicornListenerIntegrationTest {
 
     @Test
     void statsdFloodNeitherStallsTheProtocolNorLosesValidLines() throws Exception {
-        int port;
-        try (DatagramSocket probe = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
-            port = probe.getLocalPort();
-        }
+        int port = Ports.freeUdpPort();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (KafkaClusterTestKit cluster = SingleNodeKafka.start()) {
             ListenerConfig config = ConfigLoader.load(new ConfigLoader.Flags(cluster.bootstrapServers(), null,
@@ -140,6 +138,6 @@ class GunicornListenerIntegrationTest {
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> records(String bootstrap, String topic) {
-        return TopicRecords.read(bootstrap, topic);
+        return TopicCollector.readToEnd(bootstrap, topic);
     }
 }

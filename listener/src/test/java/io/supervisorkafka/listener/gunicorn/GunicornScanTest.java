@@ -3,7 +3,7 @@ package io.supervisorkafka.listener.gunicorn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.supervisorkafka.schemas.GunicornSnapshot;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.Topics;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

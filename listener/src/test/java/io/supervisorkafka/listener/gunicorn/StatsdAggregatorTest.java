@@ -3,7 +3,7 @@ package io.supervisorkafka.listener.gunicorn;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.datadoghq.sketch.ddsketch.DDSketch;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.Sketches;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.Topics;

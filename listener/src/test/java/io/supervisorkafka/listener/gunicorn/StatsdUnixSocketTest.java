@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.ChildProcess;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.Topics;
 import java.io.IOException;
@@ -20,7 +21,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -110,15 +110,9 @@ class StatsdUnixSocketTest {
                 "c.connect(path)",
                 "c.send(b'demo.gunicorn.requests:1|c\\ndemo.gunicorn.request.duration:12|ms\\nnot statsd')",
                 "c.close()");
-        Process process = new ProcessBuilder(python.toString(), "-c", script, socket.toString())
-                .redirectErrorStream(true).start();
-        try {
-            assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("python3 finished").isTrue();
-            String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(process.exitValue()).as(output).isZero();
-        } finally {
-            process.destroyForcibly();
-        }
+        ChildProcess.Output sent = ChildProcess.run(new ProcessBuilder(python.toString(), "-c", script,
+                socket.toString()), Duration.ofSeconds(30));
+        assertThat(sent.exitCode()).as(sent.text()).isZero();
         await().atMost(WAIT).until(() -> receiver.datagrams() == 2);
         await().atMost(WAIT).until(() -> sum("demo", "gunicorn.requests") == 2.0);
         assertThat(receiver.malformed()).isEqualTo(1);

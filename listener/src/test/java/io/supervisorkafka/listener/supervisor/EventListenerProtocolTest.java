@@ -9,7 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.supervisorkafka.listener.spool.SpoolEntry;
 import io.supervisorkafka.listener.testing.TestEvents;
 import io.supervisorkafka.listener.testing.TrickleInputStream;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
 import java.io.ByteArrayInputStream;

@@ -2,7 +2,7 @@ package io.supervisorkafka.listener.supervisor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
 import java.io.ByteArrayOutputStream;

@@ -3,9 +3,9 @@ package io.supervisorkafka.listener.supervisor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.supervisorkafka.listener.testing.Supervisord;
+import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.schemas.JsonSerde;
-import io.supervisorkafka.schemas.SchemaValidator;
+import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
 import java.io.IOException;

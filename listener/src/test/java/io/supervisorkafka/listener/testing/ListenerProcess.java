@@ -1,5 +1,6 @@
 package io.supervisorkafka.listener.testing;
 
+import io.supervisorkafka.testkit.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -34,9 +35,7 @@ public final class ListenerProcess implements AutoCloseable {
 
     /** A broker address where nothing listens (a port bound and released again). */
     public static String unreachableBroker() throws IOException {
-        try (java.net.ServerSocket probe = new java.net.ServerSocket(0)) {
-            return "127.0.0.1:" + probe.getLocalPort();
-        }
+        return "127.0.0.1:" + Ports.freeTcpPort();
     }
 
     /** The JVM flags recommended for the listener in production. */

@@ -1,4 +1,4 @@
-package io.supervisorkafka.schemas;
+package io.supervisorkafka.testkit;
 
 import java.util.Map;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
@@ -6,8 +6,7 @@ import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * A real single-node KRaft cluster (combined broker and controller) for integration tests, with the internal topics
- * sized for one node so that transactions (exactly_once_v2) work. Shipped in the schemas test-jar so every module's
- * tests start the same broker.
+ * sized for one node so that transactions (exactly_once_v2) work: every module's tests start the same broker.
  */
 public final class SingleNodeKafka {
     private SingleNodeKafka() {

@@ -1,6 +1,7 @@
-package io.supervisorkafka.e2e;
+package io.supervisorkafka.testkit;
 
 import io.supervisorkafka.schemas.JsonSerde;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -19,13 +20,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
  * Reads topics from the beginning on a background thread, as a downstream consumer would (read_committed), and keeps
- * every record with the local time it arrived, so tests can wait for records and benchmarks can time them.
+ * every record with the local time it arrived, so tests can wait for records and benchmarks can time them;
+ * {@link #readToEnd} reads a topic once, up to where it ends now.
  */
 public final class TopicCollector implements AutoCloseable {
     /** A record and the wall-clock time this collector received it. */
     public record Received(ConsumerRecord<byte[], byte[]> record, long receivedAtMillis) {
         public String key() {
-            return record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+            return record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
         }
 
         public byte[] value() {
@@ -39,14 +41,7 @@ public final class TopicCollector implements AutoCloseable {
     private volatile boolean running = true;
 
     public TopicCollector(String bootstrapServers, List<String> topics) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        consumer = new KafkaConsumer<>(props);
+        consumer = consumer(bootstrapServers);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             // The apps create their topics; wait for them rather than reading nothing.
@@ -60,6 +55,40 @@ public final class TopicCollector implements AutoCloseable {
         thread = new Thread(this::run, "topic-collector");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A group-less consumer of raw bytes that sees only committed records and never commits offsets. */
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
+        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+        return new KafkaConsumer<>(props);
+    }
+
+    /** Every record of {@code topic} from its beginning to where it ends now, partition by partition. */
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrapServers, String topic) {
+        List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> reader = consumer(bootstrapServers)) {
+            List<TopicPartition> partitions = reader.partitionsFor(topic, Duration.ofSeconds(10)).stream()
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
+            reader.assign(partitions);
+            reader.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = reader.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> reader.position(p) < end.get(p))) {
+                reader.poll(Duration.ofMillis(200)).forEach(found::add);
+            }
+        }
+        return found;
+    }
+
+    /** The records of {@code topic} with this key, from its beginning to where it ends now. */
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrapServers, String topic, String key) {
+        return readToEnd(bootstrapServers, topic).stream()
+                .filter(r -> r.key() != null && key.equals(new String(r.key(), StandardCharsets.UTF_8))).toList();
     }
 
     private void run() {

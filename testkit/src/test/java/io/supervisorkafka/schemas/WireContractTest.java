@@ -3,6 +3,7 @@ package io.supervisorkafka.schemas;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.supervisorkafka.testkit.SchemaValidator;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -10,6 +11,10 @@ import java.util.Map;
 import org.apache.kafka.common.errors.SerializationException;
 import org.junit.jupiter.api.Test;
 
+/**
+ * The records of every topic against their JSON Schema files. It lives beside the schema validator, in the test kit,
+ * which depends on the schemas module (the schemas module cannot depend on the kit in turn).
+ */
 class WireContractTest {
 
     static final SupervisorEvent EVENT = new SupervisorEvent("web-1", "supervisor", "812-1795307160000", 5, "kafka", 5,

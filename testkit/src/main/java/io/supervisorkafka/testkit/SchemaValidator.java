@@ -1,10 +1,13 @@
-package io.supervisorkafka.schemas;
+package io.supervisorkafka.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.networknt.schema.JsonSchema;
 import com.networknt.schema.JsonSchemaFactory;
 import com.networknt.schema.SpecVersion;
 import com.networknt.schema.ValidationMessage;
+import io.supervisorkafka.schemas.Json;
+import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -14,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
 /**
- * Validates record values against the JSON Schema of their topic. Shipped in the schemas test-jar so the listener's and
- * the Streams app's tests check what they really produce against the contract.
+ * Validates record values against the JSON Schema of their topic, so that the tests of every module check what the
+ * apps really produce against the contract (the apps themselves never carry the validator).
  */
 public final class SchemaValidator {
     private static final JsonSchemaFactory FACTORY = JsonSchemaFactory.getInstance(SpecVersion.VersionFlag.V202012);

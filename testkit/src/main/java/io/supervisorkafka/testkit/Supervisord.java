@@ -1,6 +1,7 @@
-package io.supervisorkafka.e2e;
+package io.supervisorkafka.testkit;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,33 +9,58 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
+import java.util.Objects;
 import org.awaitility.Awaitility;
 
-/** The real supervisord (Debian package {@code supervisor}) in the foreground, with a configuration of our own. */
+/**
+ * The real supervisord (Debian package {@code supervisor}) in the foreground, with a configuration of our own: a unix
+ * socket in its directory and, when asked, an inet_http_server with credentials on a free port. {@link #close()}
+ * stops it by its pid (SIGTERM, which stops its programs, then SIGKILL) and whatever it left behind.
+ */
 public final class Supervisord implements AutoCloseable {
     private final Path dir;
     private final Path conf;
     private final ChildProcess process;
+    private final int httpPort;
 
-    private Supervisord(Path dir, Path conf, ChildProcess process) {
+    private Supervisord(Path dir, Path conf, ChildProcess process, int httpPort) {
         this.dir = dir;
         this.conf = conf;
         this.process = process;
+        this.httpPort = httpPort;
     }
 
     /**
-     * Starts supervisord with the given program sections (ini text) under a unix socket in {@code dir}. The
-     * environment variable SK_DIR names {@code dir} inside those sections.
+     * Starts supervisord with the given sections (ini text: {@code [program:x]}, {@code [eventlistener:x]}) under a
+     * unix socket in {@code dir}, and returns once it answers supervisorctl. The environment variable SK_DIR names
+     * {@code dir} inside those sections.
      */
     public static Supervisord start(Path dir, String identifier, String sections) throws IOException {
+        return start(dir, identifier, null, null, sections);
+    }
+
+    /**
+     * As {@link #start(Path, String, String)}, with an inet_http_server on a free loopback port ({@link #httpUrl()})
+     * that wants {@code httpUser} and {@code httpPassword}; none when {@code httpUser} is null.
+     */
+    public static Supervisord start(Path dir, String identifier, String httpUser, String httpPassword,
+                                    String sections) throws IOException {
         Files.createDirectories(dir);
+        int httpPort = httpUser == null ? -1 : Ports.freeTcpPort();
+        String httpServer = httpUser == null ? "" : """
+                [inet_http_server]
+                port=127.0.0.1:%d
+                username=%s
+                password=%s
+
+                """.formatted(httpPort, httpUser, httpPassword);
         Path conf = dir.resolve("supervisord.conf");
         Files.writeString(conf, """
                 [unix_http_server]
                 file=%1$s/supervisor.sock
+                chmod=0700
 
-                [supervisord]
+                %3$s[supervisord]
                 nodaemon=true
                 logfile=%1$s/supervisord.log
                 pidfile=%1$s/supervisord.pid
@@ -48,21 +74,25 @@ public final class Supervisord implements AutoCloseable {
                 [supervisorctl]
                 serverurl=unix://%1$s/supervisor.sock
 
-                """.formatted(dir, identifier) + sections);
+                """.formatted(dir, identifier, httpServer) + sections + "\n");
         ProcessBuilder builder = new ProcessBuilder("supervisord", "--nodaemon", "--configuration", conf.toString());
         builder.environment().put("SK_DIR", dir.toString());
         Supervisord supervisord = new Supervisord(dir, conf,
-                ChildProcess.start("supervisord", builder, dir.resolve("supervisord.out")));
-        supervisord.awaitAnswering(Duration.ofSeconds(30));
+                ChildProcess.start("supervisord", builder, dir.resolve("supervisord.out")), httpPort);
+        try {
+            supervisord.awaitAnswering(Duration.ofSeconds(30));
+        } catch (RuntimeException e) {
+            supervisord.close();
+            throw e;
+        }
         return supervisord;
     }
 
     private void awaitAnswering(Duration limit) {
-        Awaitility.await("supervisord answering on " + socketUrl()).atMost(limit)
+        Awaitility.await("supervisord answering on " + unixUrl()).atMost(limit)
                 .pollInterval(Duration.ofMillis(50)).until(() -> {
                     if (!process.isAlive()) {
-                        throw new IllegalStateException("supervisord exited: "
-                                + Files.readString(dir.resolve("supervisord.out")));
+                        throw new IllegalStateException("supervisord exited: " + output());
                     }
                     return Files.exists(dir.resolve("supervisor.sock")) && ctlExitCode("pid") == 0;
                 });
@@ -76,8 +106,24 @@ public final class Supervisord implements AutoCloseable {
         return process.pid();
     }
 
-    public String socketUrl() {
+    /** The XML-RPC address on its unix socket, as supervisord gives it to its children. */
+    public String unixUrl() {
         return "unix://" + dir.resolve("supervisor.sock");
+    }
+
+    /** The inet_http_server's address; only when started with credentials. */
+    public String httpUrl() {
+        if (httpPort < 0) {
+            throw new IllegalStateException("this supervisord has no inet_http_server");
+        }
+        return "http://127.0.0.1:" + httpPort;
+    }
+
+    /** What supervisord printed and logged so far. */
+    public String output() throws IOException {
+        Path out = dir.resolve("supervisord.out");
+        Path log = dir.resolve("supervisord.log");
+        return (Files.exists(out) ? Files.readString(out) : "") + (Files.exists(log) ? Files.readString(log) : "");
     }
 
     /** Runs supervisorctl against this supervisord and returns its output. */
@@ -112,6 +158,11 @@ public final class Supervisord implements AutoCloseable {
         return states;
     }
 
+    /** The pid supervisord reports for a program, or 0 when it is not running. */
+    public long pidOf(String program) throws IOException {
+        return Long.parseLong(ctl("pid", program).trim());
+    }
+
     /**
      * Makes this supervisord emit {@code count} REMOTE_COMMUNICATION events (type {@code bench}, data
      * {@code event <i>}) as fast as it can: XML-RPC {@code sendRemoteCommEvent} batched with {@code system.multicall},
@@ -120,22 +171,14 @@ public final class Supervisord implements AutoCloseable {
     public void sendRemoteCommEvents(int count) throws IOException {
         Path driver = dir.resolve("remote_comm_events.py");
         if (!Files.exists(driver)) {
-            try (java.io.InputStream in = Supervisord.class.getResourceAsStream("/bench/remote_comm_events.py")) {
-                Files.copy(java.util.Objects.requireNonNull(in, "driver script"), driver);
+            try (InputStream in = Supervisord.class.getResourceAsStream("remote_comm_events.py")) {
+                Files.copy(Objects.requireNonNull(in, "driver script"), driver);
             }
         }
-        Process p = new ProcessBuilder(python(), driver.toString(), socketUrl(), Integer.toString(count))
-                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        dir.resolve("driver.log").toFile())).start();
-        try {
-            if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
-                p.destroyForcibly();
-                throw new IllegalStateException("the event driver failed; see " + dir.resolve("driver.log"));
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new IllegalStateException(e);
+        ChildProcess.Output driven = ChildProcess.run(new ProcessBuilder(python(), driver.toString(), unixUrl(),
+                Integer.toString(count)), Duration.ofMinutes(5));
+        if (driven.exitCode() != 0) {
+            throw new IllegalStateException("the event driver exited " + driven.exitCode() + ": " + driven.text());
         }
     }
 
@@ -151,11 +194,6 @@ public final class Supervisord implements AutoCloseable {
             }
         }
         return "python3";
-    }
-
-    /** The pid supervisord reports for a program, or 0 when it is not running. */
-    public long pidOf(String program) throws IOException {
-        return Long.parseLong(ctl("pid", program).trim());
     }
 
     @Override

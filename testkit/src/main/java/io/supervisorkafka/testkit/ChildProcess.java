@@ -1,4 +1,4 @@
-package io.supervisorkafka.e2e;
+package io.supervisorkafka.testkit;
 
 import java.io.IOException;
 import java.nio.file.Files;
