@@ -3,6 +3,7 @@ package io.supervisorkafka.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.testkit.ChildProcess;
@@ -16,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,16 +30,23 @@ import java.util.stream.IntStream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Faults injected into the real components: the broker goes away, the listener is killed mid-burst. Each test states
- * the events it sends and checks that every one of them reaches {@code supervisor.events}, in supervisord's order,
- * and the kill test that the Streams app drops exactly the duplicates the kills put there.
+ * the events it sends and checks what is guaranteed: every one of them reaches {@code supervisor.events}, in
+ * supervisord's order where it first arrives (delivery is at least once: a retry may publish an event again), and,
+ * in the kill test, the Streams app drops every duplicate on the topic, among them a known set published again on
+ * purpose, so that deduplication is exercised whether or not the kills made any.
  * The broker is the real KRaft broker of {@code tools}, which can be stopped and started again on its data.
  */
 class FaultToleranceEndToEndTest {
@@ -67,13 +76,20 @@ class FaultToleranceEndToEndTest {
 
             try (TopicCollector collector = new TopicCollector(bootstrap, List.of(Topics.EVENTS))) {
                 await("all " + sent + " events after the outage").atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
-                        .until(() -> payloads(collector, "outage-host").size() >= sent);
-                // Once each: the count stays exactly at what was sent.
-                await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
-                        .until(() -> payloads(collector, "outage-host").size() == sent);
-                assertThat(payloads(collector, "outage-host")).containsExactlyElementsOf(expected(sent));
-                System.err.printf("broker outage: %d events sent, %d received, %d duplicates%n", sent,
-                        payloads(collector, "outage-host").size(), 0);
+                        .until(() -> new LinkedHashSet<>(payloads(collector, "outage-host")).size() == sent);
+                assertThat(new ArrayList<>(new LinkedHashSet<>(payloads(collector, "outage-host"))))
+                        .containsExactlyElementsOf(expected(sent));
+                // One producer session from start to end is idempotent: once each, the count stays at what was sent.
+                // Only a send that failed (an outage longer than delivery.timeout.ms) makes the listener send again
+                // from its checkpoint what may already be there.
+                boolean retried = shippingRetried(supervisord);
+                if (!retried) {
+                    await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10))
+                            .until(() -> payloads(collector, "outage-host").size() == sent);
+                }
+                int received = payloads(collector, "outage-host").size();
+                System.err.printf("broker outage: %d events sent, %d received, %d duplicates (%s)%n", sent, received,
+                        received - sent, retried ? "the listener retried from its checkpoint" : "no retry");
             }
             assertThat(Files.readString(supervisord.dir().resolve("supervisord.log")))
                     .doesNotContainIgnoringCase("overflow");
@@ -125,8 +141,10 @@ class FaultToleranceEndToEndTest {
                 assertThat(new ArrayList<>(firstOccurrences)).containsExactlyElementsOf(expected(sent));
 
                 // Stopped by supervisord (SIGTERM), the listener ships what its spool still holds: replays that
-                // came after the last first delivery too. Then the topic holds every duplicate the kills made.
+                // came after the last first delivery too. Then the topic holds every duplicate the kills made, if
+                // any (a kill between two acknowledgements makes none), and a known set more on purpose.
                 supervisord.close();
+                int republished = republishEveryHundredth(broker.bootstrapServers(), collector, "kill-host");
                 try (Admin admin = Admin.create(Map.<String, Object>of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
                         broker.bootstrapServers()))) {
                     Map<TopicPartition, Long> end = endOffsets(admin, Topics.EVENTS);
@@ -140,14 +158,48 @@ class FaultToleranceEndToEndTest {
                     long dropped = redeliveriesDroppedByStreams(broker.bootstrapServers(), admin, end,
                             Files.createDirectories(dir.resolve("streams")), "fault-kill");
                     System.err.printf("listener kill -9 x%d: %d events sent, %d records on %s, %d duplicates"
-                            + " (replayed from the spool or redelivered by supervisord); %d redeliveries dropped by"
-                            + " the Streams app's event-deduplicator%n", kills, sent, all.size(), Topics.EVENTS,
-                            duplicates, dropped);
-                    assertThat(duplicates).isPositive();
+                            + " (%d published again by the test, %d replayed from the spool or redelivered by"
+                            + " supervisord); %d redeliveries dropped by the Streams app's event-deduplicator%n", kills,
+                            sent, all.size(), Topics.EVENTS, duplicates, republished, duplicates - republished,
+                            dropped);
+                    assertThat(duplicates).isGreaterThanOrEqualTo(republished);
                     assertThat(dropped).isEqualTo(duplicates);
                 }
             }
         }
+    }
+
+    /**
+     * Publishes every hundredth event of the burst to {@code supervisor.events} again, byte for byte on its partition
+     * with its timestamp, as the listener does when it sends again from its checkpoint; returns how many.
+     */
+    private static int republishEveryHundredth(String bootstrap, TopicCollector collector, String server)
+            throws Exception {
+        Map<String, ConsumerRecord<byte[], byte[]>> firstOfEach = new LinkedHashMap<>();
+        JsonSerde<SupervisorEvent> serde = JsonSerde.of(SupervisorEvent.class);
+        for (TopicCollector.Received received : collector.matching(Topics.EVENTS, r -> server.equals(r.key()))) {
+            SupervisorEvent event = serde.deserialize(Topics.EVENTS, received.value());
+            if (event.eventName().equals("REMOTE_COMMUNICATION")
+                    && Integer.parseInt(event.data().substring("event ".length())) % 100 == 0) {
+                firstOfEach.putIfAbsent(event.eventId(), received.record());
+            }
+        }
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.<String, Object>of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap, ProducerConfig.ACKS_CONFIG, "all"),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (ConsumerRecord<byte[], byte[]> record : firstOfEach.values()) {
+                producer.send(new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(),
+                        record.key(), record.value())).get(1, TimeUnit.MINUTES);
+            }
+        }
+        assertThat(firstOfEach).as("every hundredth event of the burst").hasSize(60);
+        return firstOfEach.size();
+    }
+
+    /** Whether the listener logged a failed send, after which it sends again from its spool checkpoint. */
+    private static boolean shippingRetried(Supervisord supervisord) throws IOException {
+        String log = Files.readString(supervisord.dir().resolve("listener.log"));
+        return log.contains("sending to Kafka failed") || log.contains("cannot ship the spool to Kafka");
     }
 
     private static Map<TopicPartition, Long> endOffsets(Admin admin, String topic) throws Exception {
