@@ -9,11 +9,11 @@ import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.testkit.ChildProcess;
 import io.supervisorkafka.testkit.Ports;
 import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.testkit.TopicCollector;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -97,8 +97,8 @@ class GunicornEndToEndTest {
 
     @Test
     @Order(1)
-    void snapshotsFindTheMasterItsWorkersAndItsProgram() throws IOException {
-        long master = supervisord.pidOf("demo");
+    void snapshotsFindTheMasterItsWorkersAndItsProgram() {
+        long master = await("demo spawned").atMost(PATIENCE).until(() -> supervisord.pidOf("demo"), pid -> pid != 0);
         await("a snapshot of demo with master " + master + " and 2 workers").atMost(PATIENCE).untilAsserted(() ->
                 assertThat(latestApp()).hasValueSatisfying(app -> {
                     assertThat(app.masterPid()).isEqualTo(master);
@@ -207,8 +207,9 @@ class GunicornEndToEndTest {
     }
 
     private static void signal(String signal, long pid) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).inheritIO().start();
-        assertThat(kill.waitFor()).as("kill -" + signal + " " + pid).isZero();
+        ChildProcess.Output kill = ChildProcess.run(new ProcessBuilder("kill", "-" + signal, Long.toString(pid)),
+                Duration.ofSeconds(30));
+        assertThat(kill.exitCode()).as("kill -" + signal + " " + pid + ": " + kill.text()).isZero();
     }
 
     private Optional<GunicornSnapshot.App> latestApp() {

@@ -82,13 +82,20 @@ class StreamsFaultEndToEndTest {
             long oldSteadyPid = supervisord.pidOf("steady");
             supervisord.close();
             supervisord = Supervisord.start(dir.resolve("supervisord"), "fault", sections);
-            long newSteadyPid = supervisord.pidOf("steady");
+            Supervisord restarted = supervisord;
+            long newSteadyPid = await("steady spawned by the restarted supervisord").atMost(PATIENCE)
+                    .until(() -> restarted.pidOf("steady"), pid -> pid != 0);
             await("steady's new pid from the restarted supervisord (serials from 0 again, not taken as duplicates)")
                     .atMost(PATIENCE).until(() -> latest(collector, "steady:steady"),
                             s -> s != null && "RUNNING".equals(s.state()) && s.pid() != null
                                     && s.pid() == newSteadyPid && s.pid() != oldSteadyPid);
 
-            supervisord.ctl("stop", "flapper");
+            // Between its exit and its restart the flapper is EXITED, which supervisorctl stop refuses ("not
+            // running"): ask again until it is STOPPED.
+            await("flapper STOPPED").atMost(PATIENCE).until(() -> {
+                restarted.ctl("stop", "flapper");
+                return "STOPPED".equals(restarted.status().get("flapper:flapper"));
+            });
             Map<String, String> supervisorctl = supervisord.status();
             assertThat(supervisorctl).containsEntry("flapper:flapper", "STOPPED");
             await("status and counts converging to supervisorctl status " + supervisorctl).atMost(PATIENCE)
