@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -50,6 +51,24 @@ public final class ChildProcess implements AutoCloseable {
         } finally {
             Files.deleteIfExists(output);
         }
+    }
+
+    /** The java launcher of this JVM. */
+    public static String javaBinary() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** The classpath of this test JVM (what Surefire gives the tests), to run a module's main class in a child. */
+    public static String testClasspath() {
+        String surefire = System.getProperty("surefire.test.class.path");
+        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+    }
+
+    /** The command that runs {@code mainClass} with {@code args} in a JVM of its own, on this JVM's classpath. */
+    public static List<String> java(String mainClass, String... args) {
+        List<String> command = new ArrayList<>(List.of(javaBinary(), "-cp", testClasspath(), mainClass));
+        command.addAll(List.of(args));
+        return command;
     }
 
     public static ChildProcess start(String name, ProcessBuilder builder, Path log) throws IOException {

@@ -1,5 +1,6 @@
 package io.supervisorkafka.listener.testing;
 
+import io.supervisorkafka.testkit.ChildProcess;
 import io.supervisorkafka.testkit.Ports;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,13 +46,12 @@ public final class ListenerProcess implements AutoCloseable {
     }
 
     public static String javaBinary() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        return ChildProcess.javaBinary();
     }
 
     /** The classpath of this test JVM (what Surefire gives the tests), to run ListenerMain from target/classes. */
     public static String classpath() {
-        String surefire = System.getProperty("surefire.test.class.path");
-        return surefire != null && !surefire.isBlank() ? surefire : System.getProperty("java.class.path");
+        return ChildProcess.testClasspath();
     }
 
     /** The full command line that runs the listener with these arguments. */
