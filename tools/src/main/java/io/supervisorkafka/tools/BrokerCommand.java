@@ -6,20 +6,23 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "broker", mixinStandardHelpOptions = true,
+@Command(name = "broker", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
+        usageHelpAutoWidth = true,
         description = "Runs a real single-node KRaft Kafka broker for development; prints its bootstrap address.")
 final class BrokerCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", defaultValue = ".run/broker",
+    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = ".run/broker",
             description = "Where the broker keeps its formatted storage (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--host", defaultValue = "127.0.0.1", description = "Address to listen on (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--host", paramLabel = "ADDRESS", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}).")
     String host;
 
-    @Option(names = "--port", defaultValue = "9092", description = "Client port (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--port", paramLabel = "PORT", defaultValue = "9092",
+            description = "Client port (default: ${DEFAULT-VALUE}).")
     int port;
 
-    @Option(names = "--controller-port", defaultValue = "9093",
+    @Option(names = "--controller-port", paramLabel = "PORT", defaultValue = "9093",
             description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
     int controllerPort;
 

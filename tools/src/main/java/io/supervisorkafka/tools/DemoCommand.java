@@ -17,23 +17,24 @@ import picocli.CommandLine.Option;
  * Starts the whole pipeline on this machine: a broker, the Streams app, and supervisord with the listener as its
  * eventlistener, then shows the fleet's status table until Ctrl-C, which stops everything it started.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
+@Command(name = "demo", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
+        usageHelpAutoWidth = true,
         description = "Runs broker, Streams app and supervisord (supervisor-conf/demo.conf) and shows a live status "
                 + "table; Ctrl-C stops everything it started.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--home", defaultValue = "${env:SUPERVISOR_KAFKA_HOME:-.}",
+    @Option(names = "--home", paramLabel = "DIR", defaultValue = "${env:SUPERVISOR_KAFKA_HOME:-.}",
             description = "The supervisor-kafka checkout (default: $SUPERVISOR_KAFKA_HOME or the current directory).")
     Path home;
 
-    @Option(names = "--run-dir", description = "Where the demo keeps its broker data, logs and sockets "
-            + "(default: HOME/.demo, emptied at start).")
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Where the demo keeps its broker data, logs and"
+            + " sockets (default: HOME/.demo, emptied at start).")
     Path runDir;
 
-    @Option(names = "--refresh", defaultValue = "1s", converter = DurationConverter.class,
+    @Option(names = "--refresh", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
             description = "How often the table is redrawn (default: ${DEFAULT-VALUE}).")
     Duration refresh;
 
-    @Option(names = "--exit-after", converter = DurationConverter.class,
+    @Option(names = "--exit-after", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Stop by itself after this long (for scripts); by default runs until Ctrl-C.")
     Duration exitAfter;
 

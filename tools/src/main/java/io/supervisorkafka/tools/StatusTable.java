@@ -7,7 +7,6 @@ import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.time.Instant;
@@ -17,9 +16,11 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 
@@ -40,10 +41,12 @@ final class StatusTable implements AutoCloseable {
     private final JsonSerde<ContainerCounts> containerCountsSerde = JsonSerde.of(ContainerCounts.class);
     private final JsonSerde<ServiceCheck> checkSerde = JsonSerde.of(ServiceCheck.class);
 
-    StatusTable(String bootstrap, boolean terminal) throws IOException {
+    StatusTable(String bootstrap, boolean terminal) {
         this.bootstrap = bootstrap;
         this.terminal = terminal;
-        this.consumer = TopicReader.open(bootstrap, null,
+        Properties settings = new Properties();
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        this.consumer = TopicReader.open(settings,
                 List.of(Topics.PROCESS_STATUS, Topics.PROCESS_COUNTS, Topics.CONTAINER_COUNTS, Topics.SERVICE_CHECKS),
                 true);
     }

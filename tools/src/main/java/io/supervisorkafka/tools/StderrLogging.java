@@ -11,6 +11,8 @@ final class StderrLogging {
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");
         setDefault("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSZ");
         setDefault("org.slf4j.simpleLogger.log.io.supervisorkafka", "info");
+        // A broker that does not answer is said once, in one line (BrokerCheck), not as a WARN per reconnect attempt.
+        setDefault("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
     }
 
     private static void setDefault(String key, String value) {

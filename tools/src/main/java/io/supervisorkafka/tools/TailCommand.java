@@ -3,48 +3,92 @@ package io.supervisorkafka.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.supervisorkafka.schemas.Json;
+import io.supervisorkafka.schemas.cli.BrokerCheck;
+import io.supervisorkafka.schemas.cli.ConfigFiles;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
 
-@Command(name = "tail", mixinStandardHelpOptions = true,
-        description = "Prints the records of topics as JSON lines: topic, partition, offset, timestamp, key, value.")
+@Command(name = "tail", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
+        usageHelpAutoWidth = true,
+        description = "Prints the records of topics as JSON lines: topic, partition, offset, timestamp, key, value.",
+        footer = {"", "Durations: 500ms, 30s, 5m, 1h or PT30S.",
+                "Exit codes: 0 done; 1 no broker answered; 2 bad usage or an unreadable --config file."})
 final class TailCommand implements Callable<Integer> {
-    @Option(names = {"-b", "--bootstrap-servers"}, defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+    /** How long a broker has to answer before tail gives up, rather than retry forever. */
+    static final Duration BROKER_TIMEOUT = Duration.ofSeconds(10);
+
+    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
+            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
             description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092).")
     String bootstrapServers;
 
     @Option(names = "--from-beginning", description = "Start at the earliest offsets rather than the end.")
     boolean fromBeginning;
 
-    @Option(names = "--max-records", defaultValue = "0", description = "Stop after this many records (0: never).")
+    @Option(names = "--max-records", paramLabel = "N", defaultValue = "0",
+            description = "Stop after this many records (0: never).")
     long maxRecords;
 
-    @Option(names = "--timeout", description = "Stop after this long without a new record, e.g. 10s.",
-            converter = DurationConverter.class)
+    @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "Stop after this long without a new record, e.g. 10s (default: never).")
     Duration idleTimeout;
 
-    @Option(names = "--config", description = "A properties file of Kafka consumer settings (TLS, SASL, ...).")
-    java.nio.file.Path config;
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "A properties file of Kafka consumer settings (TLS, SASL, ...).")
+    Path config;
 
     @Parameters(arity = "1..*", paramLabel = "TOPIC", description = "Topics to print, e.g. supervisor.service-checks.")
     List<String> topics;
 
+    @Spec
+    CommandSpec spec;
+
+    /** {@link #BROKER_TIMEOUT}; a test waits less. */
+    Duration brokerTimeout = BROKER_TIMEOUT;
+
     @Override
-    public Integer call() throws IOException {
+    public Integer call() {
+        PrintWriter err = spec.commandLine().getErr();
+        Properties settings;
+        try {
+            settings = config == null ? new Properties() : ConfigFiles.read(config);
+        } catch (IllegalArgumentException unreadable) {
+            err.println("supervisor-kafka tail: " + unreadable.getMessage());
+            return 2;
+        }
+        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try {
+            BrokerCheck.requireReachable(asMap(settings), brokerTimeout);
+        } catch (BrokerCheck.BrokerUnreachableException e) {
+            err.println("supervisor-kafka tail: " + e.getMessage());
+            return 1;
+        }
+        print(settings);
+        return 0;
+    }
+
+    private void print(Properties settings) {
         PrintStream out = System.out;
         long printed = 0;
         long lastRecordAt = System.nanoTime();
-        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.open(bootstrapServers, config, topics,
-                fromBeginning)) {
+        try (KafkaConsumer<byte[], byte[]> consumer = TopicReader.open(settings, topics, fromBeginning)) {
             while (maxRecords == 0 || printed < maxRecords) {
                 var records = consumer.poll(Duration.ofMillis(200));
                 for (ConsumerRecord<byte[], byte[]> record : records) {
@@ -60,7 +104,12 @@ final class TailCommand implements Callable<Integer> {
                 }
             }
         }
-        return 0;
+    }
+
+    private static Map<String, Object> asMap(Properties properties) {
+        Map<String, Object> map = new HashMap<>();
+        properties.forEach((key, value) -> map.put(key.toString(), value));
+        return map;
     }
 
     static String toJsonLine(ConsumerRecord<byte[], byte[]> record) {

@@ -4,13 +4,18 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code bin/supervisor-kafka broker|tail|demo}: the development tools. */
-@Command(name = "supervisor-kafka", mixinStandardHelpOptions = true,
+@Command(name = "supervisor-kafka", mixinStandardHelpOptions = true, usageHelpWidth = 100, usageHelpAutoWidth = true,
         subcommands = {BrokerCommand.class, TailCommand.class, DemoCommand.class},
         description = "Development tools of supervisor-kafka.")
 public final class ToolsMain {
 
     public static void main(String[] args) {
         StderrLogging.install();
-        System.exit(new CommandLine(new ToolsMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line of every tool, with its help wrapped at spaces. */
+    static CommandLine commandLine() {
+        return WordWrappedHelp.install(new CommandLine(new ToolsMain()));
     }
 }

@@ -1,9 +1,5 @@
 package io.supervisorkafka.tools;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,15 +15,13 @@ final class TopicReader {
     private TopicReader() {
     }
 
-    static KafkaConsumer<byte[], byte[]> open(String bootstrapServers, Path config, List<String> topics,
-                                              boolean fromBeginning) throws IOException {
+    /**
+     * @param settings consumer properties (from a {@code --config} file: TLS, SASL, ...), with
+     *                 {@code bootstrap.servers}
+     */
+    static KafkaConsumer<byte[], byte[]> open(Properties settings, List<String> topics, boolean fromBeginning) {
         Properties props = new Properties();
-        if (config != null) {
-            try (Reader reader = Files.newBufferedReader(config)) {
-                props.load(reader);
-            }
-        }
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(settings);
         // Only what the Streams app committed: exactly-once output is visible after its transaction commits.
         props.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
