@@ -187,11 +187,14 @@ class GunicornEndToEndTest {
     @Order(5)
     void stoppingTheAppTurnsIsRunningCritical() throws Exception {
         supervisord.ctl("stop", "demo");
+        // A snapshot may catch the master after its workers stopped and before it exits: CRITICAL already, for no
+        // workers. The feed records changes only, so the master's exit after that adds no record.
         await("gunicorn.is_running CRITICAL").atMost(PATIENCE).untilAsserted(() -> assertThat(checks()).last()
                 .satisfies(c -> {
                     assertThat(c.status()).isEqualTo(CheckStatus.CRITICAL);
                     assertThat(c.previous()).isEqualTo(CheckStatus.OK);
-                    assertThat(c.message()).isEqualTo("no gunicorn master for demo on " + SERVER);
+                    assertThat(c.message()).isIn("no gunicorn master for demo on " + SERVER,
+                            "0 working and 0 idle workers for demo");
                 }));
     }
 
