@@ -3,7 +3,7 @@ package io.supervisorkafka.listener;
 import io.supervisorkafka.listener.docker.DockerConfig;
 import io.supervisorkafka.listener.gunicorn.GunicornConfig;
 import io.supervisorkafka.listener.spool.SpoolConfig;
-import io.supervisorkafka.listener.supervisor.SupervisorSourceConfig;
+import io.supervisorkafka.listener.supervisor.xmlrpc.SupervisorSourceConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ import java.util.Objects;
  * @param supervisor                 the supervisord XML-RPC source
  * @param shutdownGrace              how long to keep shipping on shutdown before leaving the rest in the spool
  * @param wakeInterval               how often supervisord's children are checked to nudge it when one exits or
- *                                   starts ({@link io.supervisorkafka.listener.supervisor.SupervisordWaker}); zero
+ *                                   starts ({@link io.supervisorkafka.listener.supervisor.xmlrpc.SupervisordWaker}); zero
  *                                   turns it off
  * @param notices                    warnings found while resolving, logged once the listener is READY
  * @param gunicorn                   the gunicorn source: process-table snapshots and the StatsD receiver

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.supervisorkafka.listener.spool.SpoolFullPolicy;
-import io.supervisorkafka.listener.supervisor.SupervisorEndpoint;
+import io.supervisorkafka.listener.supervisor.xmlrpc.SupervisorEndpoint;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -10,7 +10,7 @@ import io.supervisorkafka.listener.spool.SpoolConfig;
 import io.supervisorkafka.listener.spool.SpoolEntry;
 import io.supervisorkafka.listener.spool.SpoolFullPolicy;
 import io.supervisorkafka.listener.spool.SpoolReader;
-import io.supervisorkafka.listener.supervisor.EventDecoder;
+import io.supervisorkafka.listener.supervisor.protocol.EventDecoder;
 import io.supervisorkafka.listener.testing.ListenerProcess;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.supervisorkafka.listener.docker;
 
+import io.supervisorkafka.listener.docker.prometheus.FamilyFilter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -1,8 +1,8 @@
-package io.supervisorkafka.listener.docker;
+package io.supervisorkafka.listener.docker.prometheus;
 
-import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.DockerSnapshot.Family;
 import io.supervisorkafka.schemas.DockerSnapshot.Sample;
+import io.supervisorkafka.schemas.DockerSnapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;

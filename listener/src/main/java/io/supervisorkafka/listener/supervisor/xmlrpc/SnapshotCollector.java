@@ -1,9 +1,10 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener.supervisor.xmlrpc;
 
 import io.supervisorkafka.listener.BackgroundThreads;
-import io.supervisorkafka.schemas.SupervisorSnapshot;
+import io.supervisorkafka.listener.ServerIdentity;
 import io.supervisorkafka.schemas.SupervisorSnapshot.ProcessInfo;
 import io.supervisorkafka.schemas.SupervisorSnapshot.SupervisorInfo;
+import io.supervisorkafka.schemas.SupervisorSnapshot;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

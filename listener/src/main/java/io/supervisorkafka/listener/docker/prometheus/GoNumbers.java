@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.docker;
+package io.supervisorkafka.listener.docker.prometheus;
 
 /**
  * Numbers read as the Prometheus reference parser (expfmt) reads sample values, {@code le} and {@code quantile} labels

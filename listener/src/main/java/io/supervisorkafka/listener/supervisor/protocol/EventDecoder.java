@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener.supervisor.protocol;
 
 import io.supervisorkafka.listener.spool.SpoolEntry;
 import io.supervisorkafka.schemas.SupervisorEvent;

@@ -1,8 +1,9 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener.supervisor.xmlrpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.supervisorkafka.listener.ServerIdentity;
 import io.supervisorkafka.listener.testing.Supervisord;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.SchemaValidator;

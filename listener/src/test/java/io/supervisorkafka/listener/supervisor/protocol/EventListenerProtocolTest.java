@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener.supervisor.protocol;
 
 import static io.supervisorkafka.listener.testing.TestEvents.concat;
 import static io.supervisorkafka.listener.testing.TestEvents.event;

@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.docker;
+package io.supervisorkafka.listener.docker.prometheus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener;
 
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener.supervisor.protocol;
 
 import java.io.IOException;
 

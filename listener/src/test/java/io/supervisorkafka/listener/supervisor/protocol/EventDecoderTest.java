@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener.supervisor.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener.supervisor.xmlrpc;
 
 import java.net.MalformedURLException;
 import java.net.URI;

@@ -1,7 +1,8 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener.supervisor.xmlrpc;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.supervisorkafka.listener.ServerIdentity;
 import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;

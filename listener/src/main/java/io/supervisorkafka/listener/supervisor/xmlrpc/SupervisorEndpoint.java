@@ -1,11 +1,11 @@
-package io.supervisorkafka.listener.supervisor;
+package io.supervisorkafka.listener.supervisor.xmlrpc;
 
 import io.supervisorkafka.listener.http.HttpEndpoint;
 import io.supervisorkafka.listener.http.HttpUrl;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
-import java.nio.channels.SocketChannel;
 import java.net.URLDecoder;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Locale;

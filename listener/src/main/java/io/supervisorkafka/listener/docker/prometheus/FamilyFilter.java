@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.docker;
+package io.supervisorkafka.listener.docker.prometheus;
 
 import java.util.List;
 import java.util.regex.Pattern;

@@ -1,4 +1,4 @@
-package io.supervisorkafka.listener.docker;
+package io.supervisorkafka.listener.docker.prometheus;
 
 /**
  * A page that does not follow the Prometheus text exposition format. The message names the line, says what is wrong
