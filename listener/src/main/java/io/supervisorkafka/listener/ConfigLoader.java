@@ -157,7 +157,8 @@ public final class ConfigLoader {
         boolean fromIdentification = flags.serverIdFromIdentification()
                 || Boolean.parseBoolean(own.getOrDefault(Key.SERVER_ID_FROM_IDENTIFICATION.key(), "false").trim());
 
-        SupervisorSourceConfig supervisor = supervisorSource(flags, own, env, notices);
+        Duration wake = duration(null, null, Key.WAKE_INTERVAL, own, SupervisorSourceConfig.DEFAULT_WAKE_INTERVAL);
+        SupervisorSourceConfig supervisor = supervisorSource(flags, own, env, wake, notices);
 
         long maxBytes = flags.spoolMaxBytes() != null ? Units.bytes("--spool-max-bytes", flags.spoolMaxBytes())
                 : own.containsKey(Key.SPOOL_MAX_BYTES.key())
@@ -176,7 +177,6 @@ public final class ConfigLoader {
         Map<String, Object> producerProperties = ProducerSettings.build(producer, flags.bootstrapServers(),
                 "supervisor-kafka-listener-" + serverId);
         Duration grace = duration(null, null, Key.SHUTDOWN_GRACE, own, ListenerConfig.DEFAULT_SHUTDOWN_GRACE);
-        Duration wake = duration(null, null, Key.WAKE_INTERVAL, own, ListenerConfig.DEFAULT_WAKE_INTERVAL);
         Duration metrics = duration(null, null, Key.METRICS_INTERVAL, own, ListenerConfig.DEFAULT_METRICS_INTERVAL);
         GunicornConfig gunicorn = gunicorn(flags, own);
         DockerConfig docker = docker(flags, own);
@@ -191,8 +191,8 @@ public final class ConfigLoader {
                     + docker.pluginSocket() + " is of use only if a managed plugin proxies the engine's calls to it"
                     + " (the plugin itself runs --no-eventlistener --docker-plugin)");
         }
-        return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, wake,
-                notices, gunicorn, metrics, docker);
+        return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, notices,
+                gunicorn, metrics, docker);
     }
 
     /** Off unless a metrics URL or plugin mode is given; only then is anything of the docker package beyond its config
@@ -266,7 +266,8 @@ public final class ConfigLoader {
     }
 
     private static SupervisorSourceConfig supervisorSource(Flags flags, Map<String, String> own,
-                                                           Map<String, String> env, List<String> notices) {
+                                                           Map<String, String> env, Duration wake,
+                                                           List<String> notices) {
         Duration interval = duration("--snapshot-interval", flags.snapshotInterval(), Key.SNAPSHOT_INTERVAL, own,
                 SupervisorSourceConfig.DEFAULT_SNAPSHOT_INTERVAL);
         Duration timeout = duration("--xmlrpc-timeout", flags.xmlrpcTimeout(), Key.XMLRPC_TIMEOUT, own,
@@ -277,7 +278,7 @@ public final class ConfigLoader {
                 notices.add("no supervisor URL (--supervisor-url, " + Key.SUPERVISOR_URL.key() + " or "
                         + ENV_SERVER_URL + "): XML-RPC snapshots are off");
             }
-            return new SupervisorSourceConfig(null, null, interval, timeout);
+            return new SupervisorSourceConfig(null, null, interval, timeout, wake);
         }
         SupervisorEndpoint.Parsed parsed = SupervisorEndpoint.parse(url);
         String username = first(own.get(Key.SUPERVISOR_USERNAME.key()), env.get(ENV_USERNAME),
@@ -286,7 +287,7 @@ public final class ConfigLoader {
                 parsed.credentials() == null ? null : parsed.credentials().password());
         Credentials credentials = username == null || username.isEmpty() ? null
                 : new Credentials(username, password == null ? "" : password);
-        return new SupervisorSourceConfig(parsed.endpoint(), credentials, interval, timeout);
+        return new SupervisorSourceConfig(parsed.endpoint(), credentials, interval, timeout, wake);
     }
 
     /**

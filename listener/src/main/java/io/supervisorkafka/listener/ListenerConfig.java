@@ -19,9 +19,6 @@ import java.util.Objects;
  * @param producerProperties         the Kafka producer's properties
  * @param supervisor                 the supervisord XML-RPC source
  * @param shutdownGrace              how long to keep shipping on shutdown before leaving the rest in the spool
- * @param wakeInterval               how often supervisord's children are checked to nudge it when one exits or
- *                                   starts ({@link io.supervisorkafka.listener.supervisor.xmlrpc.SupervisordWaker}); zero
- *                                   turns it off
  * @param notices                    warnings found while resolving, logged once the listener is READY
  * @param gunicorn                   the gunicorn source: process-table snapshots and the StatsD receiver
  * @param metricsInterval            time between the listener's own metrics records; zero turns them off
@@ -29,28 +26,10 @@ import java.util.Objects;
  */
 public record ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                              Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
-                             Duration shutdownGrace, Duration wakeInterval, List<String> notices,
-                             GunicornConfig gunicorn, Duration metricsInterval, DockerConfig docker) {
-
-    /** Without the docker source. */
-    public ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
-                          Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
-                          Duration shutdownGrace, Duration wakeInterval, List<String> notices,
-                          GunicornConfig gunicorn, Duration metricsInterval) {
-        this(serverId, serverIdFromIdentification, spool, producerProperties, supervisor, shutdownGrace,
-                wakeInterval, notices, gunicorn, metricsInterval, DockerConfig.OFF);
-    }
-
-    /** Without the gunicorn source. */
-    public ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
-                          Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
-                          Duration shutdownGrace, Duration wakeInterval, List<String> notices) {
-        this(serverId, serverIdFromIdentification, spool, producerProperties, supervisor, shutdownGrace,
-                wakeInterval, notices, GunicornConfig.OFF, DEFAULT_METRICS_INTERVAL);
-    }
+                             Duration shutdownGrace, List<String> notices, GunicornConfig gunicorn,
+                             Duration metricsInterval, DockerConfig docker) {
 
     public static final Duration DEFAULT_SHUTDOWN_GRACE = Duration.ofSeconds(5);
-    public static final Duration DEFAULT_WAKE_INTERVAL = Duration.ofMillis(20);
     public static final Duration DEFAULT_METRICS_INTERVAL = Duration.ofSeconds(15);
 
     public ListenerConfig {
@@ -58,7 +37,6 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
         Objects.requireNonNull(spool, "spool");
         Objects.requireNonNull(supervisor, "supervisor");
         Objects.requireNonNull(shutdownGrace, "shutdownGrace");
-        Objects.requireNonNull(wakeInterval, "wakeInterval");
         producerProperties = Map.copyOf(producerProperties);
         notices = List.copyOf(notices);
         gunicorn = gunicorn == null ? GunicornConfig.OFF : gunicorn;
@@ -69,7 +47,7 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
     /** The same config with other producer properties (tests point the listener at their broker). */
     public ListenerConfig withProducerProperties(Map<String, Object> properties) {
         return new ListenerConfig(serverId, serverIdFromIdentification, spool, properties, supervisor, shutdownGrace,
-                wakeInterval, notices, gunicorn, metricsInterval, docker);
+                notices, gunicorn, metricsInterval, docker);
     }
 
     /** The configuration without secrets: the producer properties are named, not shown. */
@@ -77,7 +55,7 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
     public String toString() {
         return "ListenerConfig[serverId=" + serverId + ", serverIdFromIdentification=" + serverIdFromIdentification
                 + ", spool=" + spool + ", producerProperties=" + producerProperties.keySet() + ", supervisor="
-                + supervisor + ", shutdownGrace=" + shutdownGrace + ", wakeInterval=" + wakeInterval + ", gunicorn=" + gunicorn
+                + supervisor + ", shutdownGrace=" + shutdownGrace + ", gunicorn=" + gunicorn
                 + ", metricsInterval=" + metricsInterval + ", docker=" + docker + "]";
     }
 }

@@ -44,4 +44,9 @@ public record GunicornConfig(boolean snapshots, List<String> apps, Duration inte
     public boolean statsdEnabled() {
         return statsdListen != null;
     }
+
+    /** Whether anything of the source runs: snapshots, the StatsD receiver or both. */
+    public boolean enabled() {
+        return snapshots || statsdEnabled();
+    }
 }

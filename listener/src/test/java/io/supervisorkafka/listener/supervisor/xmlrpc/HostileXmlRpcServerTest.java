@@ -153,7 +153,7 @@ class HostileXmlRpcServerTest {
 
         SupervisorEndpoint endpoint = SupervisorEndpoint.parse("http://127.0.0.1:" + server.getLocalPort()).endpoint();
         SnapshotCollector collector = new SnapshotCollector(new SupervisorSourceConfig(endpoint, null,
-                Duration.ofSeconds(30), Duration.ofSeconds(5)), new ServerIdentity("web-1", false), snapshot -> { },
+                Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO), new ServerIdentity("web-1", false), snapshot -> { },
                 Clock.systemUTC());
         try {
             return collector.collect();

@@ -60,7 +60,7 @@ class SnapshotCollectorTest {
                                         ServerIdentity identity) {
         SupervisorEndpoint.Parsed parsed = SupervisorEndpoint.parse(url);
         collector = new SnapshotCollector(new SupervisorSourceConfig(parsed.endpoint(),
-                credentials != null ? credentials : parsed.credentials(), Duration.ofSeconds(30), timeout),
+                credentials != null ? credentials : parsed.credentials(), Duration.ofSeconds(30), timeout, Duration.ZERO),
                 identity, snapshot -> { }, Clock.systemUTC());
         return collector;
     }
@@ -244,7 +244,7 @@ class SnapshotCollectorTest {
         supervisord = Supervisord.start(dir, "test-ident", null, null, PROGRAMS);
         List<SupervisorSnapshot> published = new CopyOnWriteArrayList<>();
         collector = new SnapshotCollector(new SupervisorSourceConfig(SupervisorEndpoint.parse(supervisord.unixUrl())
-                .endpoint(), null, Duration.ofMillis(200), Duration.ofSeconds(5)),
+                .endpoint(), null, Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ZERO),
                 new ServerIdentity("web-1", false), published::add, Clock.systemUTC());
         collector.start();
         await().atMost(Duration.ofSeconds(20)).until(() -> published.size() >= 3);

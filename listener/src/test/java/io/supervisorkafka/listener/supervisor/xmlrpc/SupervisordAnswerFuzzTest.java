@@ -50,7 +50,7 @@ class SupervisordAnswerFuzzTest {
     private static final SupervisorEndpoint ENDPOINT =
             SupervisorEndpoint.parse("unix:///run/supervisor.sock").endpoint();
     private static final SupervisorSourceConfig CONFIG = new SupervisorSourceConfig(ENDPOINT, null,
-            Duration.ofSeconds(30), Duration.ofSeconds(5));
+            Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ZERO);
     private static final AtomicInteger DESERIALIZATIONS = new AtomicInteger();
 
     @BeforeAll
