@@ -106,7 +106,8 @@ public final class ListenerMain implements Callable<Integer> {
             for (ListenerOption option : group.options()) {
                 OptionSpec matched = option.flag() == null ? null : parsed.matchedOption(option.flag());
                 if (matched != null) {
-                    given.put(option, String.valueOf((Object) matched.getValue()));
+                    Object value = matched.getValue(); // a switch's is Boolean.TRUE
+                    given.put(option, String.valueOf(value));
                 }
             }
         }
