@@ -2,9 +2,9 @@ package io.supervisorkafka.e2e;
 
 import io.supervisorkafka.listener.docker.DockerCollector;
 import io.supervisorkafka.listener.docker.DockerConfig;
-import io.supervisorkafka.listener.docker.FamilyFilter;
 import io.supervisorkafka.listener.docker.MetricsEndpoint;
-import io.supervisorkafka.listener.docker.PrometheusTextParser;
+import io.supervisorkafka.listener.docker.prometheus.FamilyFilter;
+import io.supervisorkafka.listener.docker.prometheus.PrometheusTextParser;
 import io.supervisorkafka.schemas.DockerSnapshot;
 import java.net.URI;
 import java.net.http.HttpClient;

@@ -1,18 +1,13 @@
 package io.supervisorkafka.listener;
 
 import io.supervisorkafka.listener.docker.DockerConfig;
-import io.supervisorkafka.listener.docker.MetricsEndpoint;
 import io.supervisorkafka.listener.gunicorn.GunicornConfig;
-import io.supervisorkafka.listener.gunicorn.StatsdReceiver;
 import io.supervisorkafka.listener.kafka.ProducerSettings;
 import io.supervisorkafka.listener.spool.PrivateFiles;
 import io.supervisorkafka.listener.spool.SpoolConfig;
-import io.supervisorkafka.listener.spool.SpoolFullPolicy;
-import io.supervisorkafka.listener.supervisor.Credentials;
-import io.supervisorkafka.listener.supervisor.SupervisorEndpoint;
-import io.supervisorkafka.listener.supervisor.SupervisorSourceConfig;
+import io.supervisorkafka.listener.supervisor.xmlrpc.SupervisorSourceConfig;
+import io.supervisorkafka.schemas.cli.ConfigFiles;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,285 +21,98 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Resolves the listener's configuration. For every setting: the command-line flag, else the config file key, else the
- * environment variable (where there is one), else the default.
+ * Resolves the listener's configuration from the flags given, the config file, the environment and the defaults (see
+ * {@link OptionResolver}), validating all of it before it touches the disk: the spool directory is chosen (and maybe
+ * created) last, so that a bad option leaves nothing behind.
  *
  * <p>The config file is a Java properties file. Keys starting with {@value #PREFIX} are the listener's own (see
- * {@link Key}); every other key is a Kafka producer property and is passed to the producer unchanged, so TLS
+ * {@link #OPTIONS}); every other key is a Kafka producer property and is passed to the producer unchanged, so TLS
  * ({@code security.protocol}, {@code ssl.*}) and SASL ({@code sasl.*}) work as Kafka documents them.
  */
 public final class ConfigLoader {
     public static final String PREFIX = "listener.";
 
-    /** The listener's own config file keys. */
-    public enum Key {
-        SERVER_ID("listener.server.id"),
-        SERVER_ID_FROM_IDENTIFICATION("listener.server.id.from.identification"),
-        SUPERVISOR_URL("listener.supervisor.url"),
-        SUPERVISOR_USERNAME("listener.supervisor.username"),
-        SUPERVISOR_PASSWORD("listener.supervisor.password"),
-        SNAPSHOT_INTERVAL("listener.snapshot.interval"),
-        XMLRPC_TIMEOUT("listener.xmlrpc.timeout"),
-        SPOOL_DIR("listener.spool.dir"),
-        SPOOL_MAX_BYTES("listener.spool.max.bytes"),
-        SPOOL_SEGMENT_BYTES("listener.spool.segment.bytes"),
-        SPOOL_FULL_POLICY("listener.spool.full.policy"),
-        FSYNC_INTERVAL("listener.fsync.interval"),
-        SHUTDOWN_GRACE("listener.shutdown.grace"),
-        WAKE_INTERVAL("listener.supervisor.wake.interval"),
-        GUNICORN("listener.gunicorn"),
-        GUNICORN_APPS("listener.gunicorn.apps"),
-        GUNICORN_INTERVAL("listener.gunicorn.interval"),
-        GUNICORN_SAMPLE_WINDOW("listener.gunicorn.sample.window"),
-        STATSD_LISTEN("listener.statsd.listen"),
-        STATSD_FLUSH_INTERVAL("listener.statsd.flush.interval"),
-        METRICS_INTERVAL("listener.metrics.interval"),
-        DOCKER_URL("listener.docker.url"),
-        DOCKER_INTERVAL("listener.docker.interval"),
-        DOCKER_TIMEOUT("listener.docker.timeout"),
-        DOCKER_INCLUDE("listener.docker.include"),
-        DOCKER_EXCLUDE("listener.docker.exclude"),
-        DOCKER_PLUGIN("listener.docker.plugin"),
-        DOCKER_PLUGIN_SOCKET("listener.docker.plugin.socket");
-
-        private final String key;
-
-        Key(String key) {
-            this.key = key;
-        }
-
-        public String key() {
-            return key;
-        }
-    }
-
-    public static final String ENV_SPOOL_DIR = "SUPERVISOR_KAFKA_SPOOL_DIR";
-    public static final String ENV_SERVER_URL = "SUPERVISOR_SERVER_URL";
-    public static final String ENV_USERNAME = "SUPERVISOR_USERNAME";
-    public static final String ENV_PASSWORD = "SUPERVISOR_PASSWORD";
-    public static final Path DEFAULT_SPOOL_DIR = Path.of("/var/lib/supervisor-kafka/spool");
-
-    /** The command-line flags, as given (null when absent). */
-    public record Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
-                        String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
-                        String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval, boolean gunicorn,
-                        String gunicornApps, String gunicornInterval, String statsdListen,
-                        String statsdFlushInterval, String dockerUrl, String dockerInterval, boolean dockerPlugin,
-                        boolean noEventListener) {
-        /** Inside supervisord, as its eventlistener. */
-        public Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
-                     String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
-                     String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval, boolean gunicorn,
-                     String gunicornApps, String gunicornInterval, String statsdListen, String statsdFlushInterval,
-                     String dockerUrl, String dockerInterval, boolean dockerPlugin) {
-            this(bootstrapServers, configFile, serverId, serverIdFromIdentification, supervisorUrl, snapshotInterval,
-                    xmlrpcTimeout, spoolDir, spoolMaxBytes, spoolFullPolicy, fsyncInterval, gunicorn, gunicornApps,
-                    gunicornInterval, statsdListen, statsdFlushInterval, dockerUrl, dockerInterval, dockerPlugin,
-                    false);
-        }
-
-        /** Without the docker source's flags. */
-        public Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
-                     String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
-                     String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval, boolean gunicorn,
-                     String gunicornApps, String gunicornInterval, String statsdListen, String statsdFlushInterval) {
-            this(bootstrapServers, configFile, serverId, serverIdFromIdentification, supervisorUrl, snapshotInterval,
-                    xmlrpcTimeout, spoolDir, spoolMaxBytes, spoolFullPolicy, fsyncInterval, gunicorn, gunicornApps,
-                    gunicornInterval, statsdListen, statsdFlushInterval, null, null, false);
-        }
-
-        /** Without the gunicorn source's flags. */
-        public Flags(String bootstrapServers, Path configFile, String serverId, boolean serverIdFromIdentification,
-                     String supervisorUrl, String snapshotInterval, String xmlrpcTimeout, Path spoolDir,
-                     String spoolMaxBytes, String spoolFullPolicy, String fsyncInterval) {
-            this(bootstrapServers, configFile, serverId, serverIdFromIdentification, supervisorUrl, snapshotInterval,
-                    xmlrpcTimeout, spoolDir, spoolMaxBytes, spoolFullPolicy, fsyncInterval, false, null, null, null,
-                    null);
-        }
-    }
+    /** Every option of the listener, by owner, in the order of {@code --help} and the options reference. */
+    public static final List<OptionGroup> OPTIONS = List.of(ListenerConfig.OPTIONS, SupervisorSourceConfig.OPTIONS,
+            SpoolConfig.OPTIONS, GunicornConfig.OPTIONS, DockerConfig.OPTIONS);
 
     private ConfigLoader() {
     }
 
     /**
-     * @param flags    the command line
+     * @param flags    the flags given on the command line, by option (a switch given: {@code "true"})
      * @param env      the environment
      * @param hostName the host name, the default server id
      * @throws IllegalArgumentException with a message for the operator when something is wrong
      */
-    public static ListenerConfig load(Flags flags, Map<String, String> env, String hostName) {
-        Map<String, String> file = flags.configFile() == null ? Map.of() : readFile(flags.configFile());
-        List<String> notices = new ArrayList<>();
-
-        Map<String, String> own = new LinkedHashMap<>();
+    public static ListenerConfig load(Map<ListenerOption, String> flags, Map<String, String> env, String hostName) {
+        String configFile = flags.get(ListenerConfig.CONFIG);
+        Map<String, String> file = configFile == null ? Map.of() : readFile(Path.of(configFile));
         Map<String, String> producer = new LinkedHashMap<>();
-        file.forEach((key, value) -> (key.startsWith(PREFIX) ? own : producer).put(key, value));
         Set<String> known = new TreeSet<>();
-        for (Key key : Key.values()) {
-            known.add(key.key());
-        }
-        for (String key : own.keySet()) {
-            if (!known.contains(key)) {
-                throw new IllegalArgumentException("unknown key " + key + " in " + flags.configFile()
+        OPTIONS.forEach(group -> group.options().forEach(option -> {
+            if (option.key() != null && option.key().startsWith(PREFIX)) {
+                known.add(option.key());
+            }
+        }));
+        for (Map.Entry<String, String> entry : file.entrySet()) {
+            if (!entry.getKey().startsWith(PREFIX)) {
+                producer.put(entry.getKey(), entry.getValue());
+            } else if (!known.contains(entry.getKey())) {
+                throw new IllegalArgumentException("unknown key " + entry.getKey() + " in " + configFile
                         + "; the listener's keys are " + known);
             }
         }
+        OptionResolver options = new OptionResolver(flags, file, env);
+        List<String> notices = new ArrayList<>();
 
-        String serverId = first(flags.serverId(), own.get(Key.SERVER_ID.key()), hostName);
+        String serverId = options.string(ListenerConfig.SERVER_ID);
+        if (serverId == null) {
+            serverId = hostName;
+        }
         if (serverId == null || serverId.isBlank()) {
             throw new IllegalArgumentException("no server id: the host name is unknown, give --server-id");
         }
-        boolean fromIdentification = flags.serverIdFromIdentification()
-                || Boolean.parseBoolean(own.getOrDefault(Key.SERVER_ID_FROM_IDENTIFICATION.key(), "false").trim());
-
-        SupervisorSourceConfig supervisor = supervisorSource(flags, own, env, notices);
-
-        long maxBytes = flags.spoolMaxBytes() != null ? Units.bytes("--spool-max-bytes", flags.spoolMaxBytes())
-                : own.containsKey(Key.SPOOL_MAX_BYTES.key())
-                ? Units.bytes(Key.SPOOL_MAX_BYTES.key(), own.get(Key.SPOOL_MAX_BYTES.key()))
-                : SpoolConfig.DEFAULT_MAX_BYTES;
-        long segmentBytes = own.containsKey(Key.SPOOL_SEGMENT_BYTES.key())
-                ? Units.bytes(Key.SPOOL_SEGMENT_BYTES.key(), own.get(Key.SPOOL_SEGMENT_BYTES.key()))
-                : SpoolConfig.defaultSegmentBytes(maxBytes);
-        SpoolFullPolicy policy = SpoolFullPolicy.parse(first(flags.spoolFullPolicy(),
-                own.get(Key.SPOOL_FULL_POLICY.key()), SpoolFullPolicy.DROP_OLDEST.optionValue()));
-        Duration fsync = duration("--fsync-interval", flags.fsyncInterval(), Key.FSYNC_INTERVAL, own,
-                SpoolConfig.DEFAULT_FSYNC_INTERVAL);
-        Path spoolDir = spoolDir(flags, own, env, serverId, notices);
-        SpoolConfig spool = new SpoolConfig(spoolDir, maxBytes, segmentBytes, policy, fsync);
-
-        Map<String, Object> producerProperties = ProducerSettings.build(producer, flags.bootstrapServers(),
-                "supervisor-kafka-listener-" + serverId);
-        Duration grace = duration(null, null, Key.SHUTDOWN_GRACE, own, ListenerConfig.DEFAULT_SHUTDOWN_GRACE);
-        Duration wake = duration(null, null, Key.WAKE_INTERVAL, own, ListenerConfig.DEFAULT_WAKE_INTERVAL);
-        Duration metrics = duration(null, null, Key.METRICS_INTERVAL, own, ListenerConfig.DEFAULT_METRICS_INTERVAL);
-        GunicornConfig gunicorn = gunicorn(flags, own);
-        DockerConfig docker = docker(flags, own);
-        if (flags.noEventListener() && !docker.enabled() && !gunicorn.snapshots() && !gunicorn.statsdEnabled()
-                && !supervisor.snapshotsEnabled()) {
+        boolean fromIdentification = options.isOn(ListenerConfig.SERVER_ID_FROM_IDENTIFICATION);
+        SupervisorSourceConfig supervisor = SupervisorSourceConfig.from(options, notices);
+        OptionResolver.Value spoolDir = options.resolve(SpoolConfig.DIR);
+        SpoolConfig spool = SpoolConfig.from(options, givenOrDefault(spoolDir));
+        Map<String, Object> producerProperties = ProducerSettings.build(producer,
+                options.string(ListenerConfig.BOOTSTRAP_SERVERS), "supervisor-kafka-listener-" + serverId);
+        Duration grace = options.duration(ListenerConfig.SHUTDOWN_GRACE);
+        Duration metrics = options.duration(ListenerConfig.METRICS_INTERVAL);
+        GunicornConfig gunicorn = GunicornConfig.from(options);
+        DockerConfig docker = DockerConfig.from(options);
+        boolean withoutEventListener = options.isOn(ListenerConfig.NO_EVENTLISTENER);
+        if (withoutEventListener && !docker.enabled() && !gunicorn.enabled() && !supervisor.snapshotsEnabled()) {
             // Without supervisord's events the listener would only sit there until SIGTERM.
             throw new IllegalArgumentException("--no-eventlistener with no source to run: give --docker-url or"
                     + " --docker-plugin, --gunicorn or --statsd-listen, or --supervisor-url for XML-RPC snapshots");
         }
-        if (docker.plugin() && !flags.noEventListener()) {
+        if (docker.plugin() && !withoutEventListener) {
             notices.add("docker plugin mode inside supervisord: the engine calls managed plugins only, so "
                     + docker.pluginSocket() + " is of use only if a managed plugin proxies the engine's calls to it"
                     + " (the plugin itself runs --no-eventlistener --docker-plugin)");
         }
-        return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, wake,
-                notices, gunicorn, metrics, docker);
+        // Everything is valid: only now may the disk be touched.
+        if (!spoolDir.explicit()) {
+            spool = spool.withDir(usableSpoolDir(spool.dir(), serverId, notices));
+        }
+        return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, notices,
+                gunicorn, metrics, docker, withoutEventListener);
     }
 
-    /** Off unless a metrics URL or plugin mode is given; only then is anything of the docker package beyond its config
-     * record loaded. */
-    private static DockerConfig docker(Flags flags, Map<String, String> own) {
-        boolean plugin = flags.dockerPlugin()
-                || Boolean.parseBoolean(own.getOrDefault(Key.DOCKER_PLUGIN.key(), "false").trim());
-        String url = first(flags.dockerUrl(), own.get(Key.DOCKER_URL.key()));
-        if (url != null && url.isBlank()) {
-            url = null;
-        }
-        if (url == null && plugin) {
-            url = DockerConfig.PLUGIN_METRICS_URL;
-        }
-        Duration interval = duration("--docker-interval", flags.dockerInterval(), Key.DOCKER_INTERVAL, own,
-                DockerConfig.DEFAULT_INTERVAL);
-        Duration timeout = duration(null, null, Key.DOCKER_TIMEOUT, own, DockerConfig.DEFAULT_TIMEOUT);
-        List<String> include = globs(Key.DOCKER_INCLUDE, own, DockerConfig.DEFAULT_INCLUDE);
-        List<String> exclude = globs(Key.DOCKER_EXCLUDE, own, List.of());
-        String socket = own.get(Key.DOCKER_PLUGIN_SOCKET.key());
-        if (url == null) {
-            return DockerConfig.OFF;
-        }
-        return new DockerConfig(MetricsEndpoint.parse(url), interval, timeout, include, exclude, plugin,
-                socket == null || socket.isBlank() ? DockerConfig.DEFAULT_PLUGIN_SOCKET : Path.of(socket));
-    }
-
-    /** A comma-separated list of globs; blank entries are dropped. */
-    private static List<String> globs(Key key, Map<String, String> own, List<String> defaultValue) {
-        String value = own.get(key.key());
-        if (value == null) {
-            return defaultValue;
-        }
-        List<String> globs = new ArrayList<>();
-        for (String glob : value.split(",")) {
-            if (!glob.isBlank()) {
-                globs.add(glob.trim());
-            }
-        }
-        return globs;
-    }
-
-    private static GunicornConfig gunicorn(Flags flags, Map<String, String> own) {
-        String appList = first(flags.gunicornApps(), own.get(Key.GUNICORN_APPS.key()));
-        List<String> apps = new ArrayList<>();
-        if (appList != null) {
-            for (String app : appList.split(",")) {
-                String name = app.trim();
-                if (name.isEmpty() || name.contains("]")) {
-                    throw new IllegalArgumentException("bad gunicorn app name in [" + appList + "]: give the NAME of"
-                            + " 'gunicorn: master [NAME]', comma-separated");
-                }
-                apps.add(name);
-            }
-        }
-        boolean enabled = flags.gunicorn() || !apps.isEmpty()
-                || Boolean.parseBoolean(own.getOrDefault(Key.GUNICORN.key(), "false").trim());
-        Duration interval = duration("--gunicorn-interval", flags.gunicornInterval(), Key.GUNICORN_INTERVAL, own,
-                GunicornConfig.DEFAULT_INTERVAL);
-        Duration window = duration(null, null, Key.GUNICORN_SAMPLE_WINDOW, own, GunicornConfig.DEFAULT_SAMPLE_WINDOW);
-        String listen = first(flags.statsdListen(), own.get(Key.STATSD_LISTEN.key()));
-        if (listen != null && listen.isBlank()) {
-            listen = null;
-        }
-        if (listen != null) {
-            StatsdReceiver.parseAddress(listen);
-        }
-        Duration flush = duration("--statsd-flush-interval", flags.statsdFlushInterval(), Key.STATSD_FLUSH_INTERVAL,
-                own, GunicornConfig.DEFAULT_FLUSH_INTERVAL);
-        return new GunicornConfig(enabled, apps, interval, window, listen, flush);
-    }
-
-    private static SupervisorSourceConfig supervisorSource(Flags flags, Map<String, String> own,
-                                                           Map<String, String> env, List<String> notices) {
-        Duration interval = duration("--snapshot-interval", flags.snapshotInterval(), Key.SNAPSHOT_INTERVAL, own,
-                SupervisorSourceConfig.DEFAULT_SNAPSHOT_INTERVAL);
-        Duration timeout = duration("--xmlrpc-timeout", flags.xmlrpcTimeout(), Key.XMLRPC_TIMEOUT, own,
-                SupervisorSourceConfig.DEFAULT_RPC_TIMEOUT);
-        String url = first(flags.supervisorUrl(), own.get(Key.SUPERVISOR_URL.key()), env.get(ENV_SERVER_URL));
-        if (url == null || url.isBlank()) {
-            if (!interval.isZero()) {
-                notices.add("no supervisor URL (--supervisor-url, " + Key.SUPERVISOR_URL.key() + " or "
-                        + ENV_SERVER_URL + "): XML-RPC snapshots are off");
-            }
-            return new SupervisorSourceConfig(null, null, interval, timeout);
-        }
-        SupervisorEndpoint.Parsed parsed = SupervisorEndpoint.parse(url);
-        String username = first(own.get(Key.SUPERVISOR_USERNAME.key()), env.get(ENV_USERNAME),
-                parsed.credentials() == null ? null : parsed.credentials().username());
-        String password = first(own.get(Key.SUPERVISOR_PASSWORD.key()), env.get(ENV_PASSWORD),
-                parsed.credentials() == null ? null : parsed.credentials().password());
-        Credentials credentials = username == null || username.isEmpty() ? null
-                : new Credentials(username, password == null ? "" : password);
-        return new SupervisorSourceConfig(parsed.endpoint(), credentials, interval, timeout);
+    /** The spool directory as given; where the host's or the default one is blank, the default. */
+    private static Path givenOrDefault(OptionResolver.Value dir) {
+        return dir.explicit() || !dir.text().isBlank() ? Path.of(dir.text()) : SpoolConfig.DEFAULT_DIR;
     }
 
     /**
-     * {@code --spool-dir}, {@code listener.spool.dir}, then the default: {@code $SUPERVISOR_KAFKA_SPOOL_DIR} or
-     * {@code /var/lib/supervisor-kafka/spool}, falling back to {@code ${java.io.tmpdir}/supervisor-kafka-spool-<server>}
-     * when the default cannot be created or written (a listener not running as root). An explicit directory is used as
-     * given: failing to open it is an error.
+     * The environment's or the default spool directory, created; or, when it cannot be created or written (a listener
+     * not running as root), {@code ${java.io.tmpdir}/supervisor-kafka-spool-<server>}. A directory given by flag or key
+     * is not probed: failing to open it is an error.
      */
-    private static Path spoolDir(Flags flags, Map<String, String> own, Map<String, String> env, String serverId,
-                                 List<String> notices) {
-        if (flags.spoolDir() != null) {
-            return flags.spoolDir();
-        }
-        if (own.containsKey(Key.SPOOL_DIR.key())) {
-            return Path.of(own.get(Key.SPOOL_DIR.key()));
-        }
-        String fromEnv = env.get(ENV_SPOOL_DIR);
-        Path preferred = fromEnv == null || fromEnv.isBlank() ? DEFAULT_SPOOL_DIR : Path.of(fromEnv);
+    private static Path usableSpoolDir(Path preferred, String serverId, List<String> notices) {
         try {
             PrivateFiles.createDirectory(preferred);
             if (Files.isWritable(preferred)) {
@@ -320,48 +128,14 @@ public final class ConfigLoader {
         return fallback;
     }
 
-    /**
-     * A duration of a flag or key. The listener schedules and times out in whole milliseconds, so a duration that is
-     * not zero but shorter than one would be zero there: a scheduling period of 0 fails only once the source starts,
-     * after READY; refused here instead.
-     */
-    private static Duration duration(String flag, String flagValue, Key key, Map<String, String> own,
-                                     Duration defaultValue) {
-        String what = flagValue != null ? flag : key.key();
-        String text = flagValue != null ? flagValue : own.get(key.key());
-        if (text == null) {
-            return defaultValue;
-        }
-        Duration duration = Units.duration(what, text);
-        if (!duration.isZero() && duration.toMillis() == 0) {
-            throw new IllegalArgumentException(what + ": '" + text + "' is shorter than a millisecond, the listener's"
-                    + " finest unit; write e.g. 1ms");
-        }
-        return duration;
-    }
-
+    /** The file's properties, values trimmed, in key order. */
     private static Map<String, String> readFile(Path path) {
-        Properties properties = new Properties();
-        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
-            properties.load(reader);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("cannot read config file " + path + ": " + e.getMessage());
-        }
+        Properties properties = ConfigFiles.read(path);
         Map<String, String> values = new LinkedHashMap<>();
         for (String name : new TreeSet<>(properties.stringPropertyNames())) {
             values.put(name, properties.getProperty(name).trim());
         }
         return values;
-    }
-
-    @SafeVarargs
-    private static <T> T first(T... candidates) {
-        for (T candidate : candidates) {
-            if (candidate != null) {
-                return candidate;
-            }
-        }
-        return null;
     }
 
     /** The host name as the kernel knows it, without any DNS lookup; null if unknown. */

@@ -1,35 +1,20 @@
 package io.supervisorkafka.listener;
 
-import io.supervisorkafka.listener.docker.DockerCollector;
-import io.supervisorkafka.listener.docker.DockerConfig;
-import io.supervisorkafka.listener.docker.DockerPluginServer;
-import io.supervisorkafka.listener.gunicorn.GunicornCollector;
-import io.supervisorkafka.listener.gunicorn.GunicornConfig;
-import io.supervisorkafka.listener.gunicorn.GunicornScan;
-import io.supervisorkafka.listener.gunicorn.ProcTable;
-import io.supervisorkafka.listener.gunicorn.StatsdReceiver;
 import io.supervisorkafka.listener.kafka.RecordMapper;
 import io.supervisorkafka.listener.kafka.SpoolShipper;
 import io.supervisorkafka.listener.spool.Spool;
 import io.supervisorkafka.listener.spool.SpoolEntry;
-import io.supervisorkafka.listener.supervisor.EventEnvelope;
-import io.supervisorkafka.listener.supervisor.EventListenerProtocol;
-import io.supervisorkafka.listener.supervisor.ProtocolException;
-import io.supervisorkafka.listener.supervisor.ServerIdentity;
-import io.supervisorkafka.listener.supervisor.SnapshotCollector;
-import io.supervisorkafka.listener.supervisor.SupervisordWaker;
-import io.supervisorkafka.schemas.DockerSnapshot;
-import io.supervisorkafka.schemas.GunicornSnapshot;
-import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
+import io.supervisorkafka.listener.supervisor.protocol.EventListenerProtocol;
+import io.supervisorkafka.listener.supervisor.protocol.ProtocolException;
 import io.supervisorkafka.schemas.ListenerMetrics;
-import io.supervisorkafka.schemas.StatsdMetrics;
-import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -43,7 +28,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The listener: the supervisord protocol loop on the calling thread, and beside it the spool's fsync thread, the
- * Kafka shipper and the snapshot collector.
+ * Kafka shipper, the listener's own metrics and the {@link Source sources} (supervisord's XML-RPC snapshots, gunicorn,
+ * docker), which publish through the spool.
  *
  * <p>The hot path of one event is: read header and payload from stdin, append the raw event to the spool (one
  * {@code write()}, no fsync, no network), answer {@code RESULT 2\nOK} and {@code READY}. Everything that can wait
@@ -59,9 +45,9 @@ public final class Listener implements AutoCloseable {
 
     private static final int CONTINUE = -1;
 
-    /** Counters of the protocol loop and the shipper, for logs and tests. */
+    /** Counters of the protocol loop and the shipper, for logs and tests (the sources' are in {@link #metrics()}). */
     public record Stats(long acknowledged, long malformed, long oversized, long shipped, long skipped,
-                        long snapshotsOk, long snapshotsFailed, Spool.Stats spool) {
+                        Spool.Stats spool) {
     }
 
     private final ListenerConfig config;
@@ -72,23 +58,18 @@ public final class Listener implements AutoCloseable {
     private final AtomicLong acknowledged = new AtomicLong();
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong oversized = new AtomicLong();
-    /** The periodic sources' counters, published in the listener's metrics record. */
-    private final SourceCounters sources = new SourceCounters();
+    /** The sources' counters, published in the listener's metrics record. */
+    private final SourceCounters sourceCounters = new SourceCounters();
     private final Object lifecycle = new Object();
 
     private Logger log;
     private Spool spool;
     private ScheduledExecutorService fsync;
     private SpoolShipper shipper;
-    private SnapshotCollector collector;
-    private SupervisordWaker waker;
-    private GunicornCollector gunicorn;
-    private StatsdReceiver statsd;
-    private DockerCollector docker;
-    private DockerPluginServer dockerPlugin;
+    /** The sources started (or tried), in start order. */
+    private final List<Source> sources = new ArrayList<>();
     private MetricsPublisher metrics;
     private long startedAt;
-    private volatile Map<Long, GunicornScan.Program> programs = Map.of();
     private boolean closed;
 
     /**
@@ -263,20 +244,14 @@ public final class Listener implements AutoCloseable {
             shipper = new SpoolShipper(spool, producerFactory, RecordMapper::toRecord,
                     SpoolShipper.Settings.DEFAULTS);
             shipper.start();
-            if (config.supervisor().snapshotsEnabled()) {
-                collector = new SnapshotCollector(config.supervisor(), identity, this::spoolSnapshot, clock);
-                collector.start();
-                sources.register("snapshots.ok", collector::succeeded);
-                sources.register("snapshots.failed", collector::failed);
+            RecordSink sink = this::spoolReady;
+            for (Source source : Sources.of(config, identity, clock)) {
+                sources.add(source); // closed even if its start fails half-way
+                source.start(sink, sourceCounters);
             }
-            startGunicorn();
-            startDocker();
-            metrics = new MetricsPublisher(config.metricsInterval(), this::metrics, record -> spoolReady(
-                    Topics.LISTENER_METRICS, record.server(), record.observedAt(),
-                    JsonSerde.of(ListenerMetrics.class).serialize(Topics.LISTENER_METRICS, record)));
+            metrics = new MetricsPublisher(config.metricsInterval(), this::metrics, record -> sink.publishJson(
+                    Topics.LISTENER_METRICS, record.server(), record.observedAt(), ListenerMetrics.class, record));
             metrics.start();
-            waker = SupervisordWaker.startForParent(config.supervisor().endpoint(), config.wakeInterval())
-                    .orElse(null);
             Spool.Stats stats = spool.stats();
             log.info("listening as server id {}{}; spool {} ({} records not yet in Kafka); snapshots {}",
                     config.serverIdFromIdentification() ? "(until supervisord's identification is known) " : "",
@@ -284,53 +259,6 @@ public final class Listener implements AutoCloseable {
                     config.supervisor().snapshotsEnabled() ? "every " + config.supervisor().snapshotInterval()
                             .toMillis() + " ms from " + config.supervisor().endpoint().display() : "off");
             return true;
-        }
-    }
-
-    /** The gunicorn source: its threads, never the protocol loop's. */
-    private void startGunicorn() throws IOException {
-        GunicornConfig settings = config.gunicorn();
-        if (settings.snapshots()) {
-            gunicorn = new GunicornCollector(settings, identity::current, ProcTable.system(), () -> programs,
-                    snapshot -> spoolReady(Topics.GUNICORN, snapshot.server(), snapshot.observedAt(),
-                            JsonSerde.of(GunicornSnapshot.class).serialize(Topics.GUNICORN, snapshot)), clock);
-            gunicorn.start();
-            log.info("gunicorn snapshots every {} ms of {}", settings.interval().toMillis(),
-                    settings.apps().isEmpty() ? "every master" : settings.apps());
-        }
-        if (settings.statsdEnabled()) {
-            statsd = StatsdReceiver.bind(settings.statsdListen(), settings.flushInterval().toMillis(),
-                    identity::current, metrics -> spoolReady(Topics.STATSD, metrics.server(), metrics.end(),
-                            JsonSerde.of(StatsdMetrics.class).serialize(Topics.STATSD, metrics)), clock);
-            statsd.start();
-            sources.register("statsd.datagrams", statsd::datagrams);
-            sources.register("statsd.malformed", statsd::malformed);
-            log.info("StatsD receiver on {}, flushed every {} ms", statsd.socketPath() != null
-                    ? "unix datagram socket " + statsd.socketPath() : "udp " + settings.statsdListen() + " (port "
-                    + statsd.port() + ")", settings.flushInterval().toMillis());
-        }
-    }
-
-    /** The docker source: its collector thread, and in plugin mode the plugin endpoints (the only use of Jetty). */
-    private void startDocker() throws IOException {
-        DockerConfig settings = config.docker();
-        if (!settings.enabled()) {
-            return;
-        }
-        docker = new DockerCollector(settings, identity::current, snapshot -> spoolReady(Topics.DOCKER,
-                snapshot.server(), snapshot.observedAt(),
-                JsonSerde.of(DockerSnapshot.class).serialize(Topics.DOCKER, snapshot)), clock);
-        docker.start();
-        sources.register("docker.ok", docker::succeeded);
-        sources.register("docker.failed", docker::failed);
-        if (settings.plugin()) {
-            dockerPlugin = DockerPluginServer.start(settings.pluginSocket(), docker);
-            log.info("docker metrics plugin on {}: scrapes {} every {} ms between the engine's StartMetrics and"
-                    + " StopMetrics", settings.pluginSocket(), settings.endpoint().display(),
-                    settings.interval().toMillis());
-        } else {
-            log.info("docker metrics scraped from {} every {} ms", settings.endpoint().display(),
-                    settings.interval().toMillis());
         }
     }
 
@@ -355,20 +283,6 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    private void spoolSnapshot(SupervisorSnapshot snapshot) {
-        if (snapshot.error() == null) {
-            Map<Long, GunicornScan.Program> running = new java.util.HashMap<>();
-            snapshot.processes().forEach(p -> {
-                if (p.pid() > 0) {
-                    running.put(p.pid(), new GunicornScan.Program(p.group(), p.name()));
-                }
-            });
-            programs = Map.copyOf(running);
-        }
-        spoolReady(Topics.SNAPSHOTS, snapshot.server(), snapshot.observedAt(),
-                JsonSerde.of(SupervisorSnapshot.class).serialize(Topics.SNAPSHOTS, snapshot));
-    }
-
     private boolean isClosed() {
         synchronized (lifecycle) {
             return closed;
@@ -388,7 +302,6 @@ public final class Listener implements AutoCloseable {
         synchronized (lifecycle) {
             return new Stats(acknowledged.get(), malformed.get(), oversized.get(),
                     shipper == null ? 0 : shipper.shipped(), shipper == null ? 0 : shipper.skipped(),
-                    collector == null ? 0 : collector.succeeded(), collector == null ? 0 : collector.failed(),
                     spool == null ? null : spool.stats());
         }
     }
@@ -401,7 +314,7 @@ public final class Listener implements AutoCloseable {
                 stats.malformed(), stats.oversized(), stats.shipped(), stats.skipped(),
                 new ListenerMetrics.Spool(config.spool().fullPolicy().optionValue(), spooled.bytes(),
                         config.spool().maxBytes(), spooled.unshipped(), spooled.droppedRecords(),
-                        spooled.refusedRecords()), sources.read());
+                        spooled.refusedRecords()), sourceCounters.read());
     }
 
     /** Whether the shipper has sent everything in the spool and Kafka acknowledged it. */
@@ -412,8 +325,9 @@ public final class Listener implements AutoCloseable {
     }
 
     /**
-     * Stops the collector, lets the shipper drain the spool for up to the shutdown grace, fsyncs and closes the
-     * spool. Safe to call twice and from a shutdown hook while {@link #run} is still reading.
+     * Stops the sources (in the reverse order of their start), publishes the last metrics record, lets the shipper
+     * drain the spool for up to the shutdown grace, fsyncs and closes the spool. Safe to call twice and from a
+     * shutdown hook while {@link #run} is still reading.
      */
     @Override
     public void close() {
@@ -424,23 +338,8 @@ public final class Listener implements AutoCloseable {
             closed = true;
             lifecycle.notifyAll();
         }
-        if (dockerPlugin != null) {
-            dockerPlugin.close();
-        }
-        if (docker != null) {
-            docker.close();
-        }
-        if (waker != null) {
-            waker.close();
-        }
-        if (collector != null) {
-            collector.close();
-        }
-        if (gunicorn != null) {
-            gunicorn.close();
-        }
-        if (statsd != null) {
-            statsd.close();
+        for (int i = sources.size() - 1; i >= 0; i--) {
+            sources.get(i).close();
         }
         if (metrics != null) {
             metrics.close(); // the last record, before the shipper drains

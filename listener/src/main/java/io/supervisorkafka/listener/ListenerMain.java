@@ -6,11 +6,17 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.ObjectInputFilter;
 import java.io.OutputStream;
-import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.ParseResult;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.UnmatchedArgumentException;
 
 /**
  * The {@code [eventlistener:kafka]} process: supervisord events and XML-RPC snapshots to Kafka through a local spool.
@@ -19,102 +25,22 @@ import picocli.CommandLine.Option;
  * before anything else runs, and {@code System.out} is pointed at stderr so that no library can write a stray byte
  * into it. Logs go to stderr.
  */
-@Command(name = "supervisor-kafka-listener", mixinStandardHelpOptions = true,
-        versionProvider = ListenerMain.Version.class, sortOptions = false, usageHelpAutoWidth = true,
-        description = {"supervisord eventlistener: publishes every event to Kafka topic supervisor.events and XML-RPC"
-                + " snapshots to supervisor.snapshots, through an on-disk spool that survives broker outages and"
-                + " restarts.",
-                "Run it as [eventlistener:kafka] with stdout for the protocol (help and logs go to stderr)."},
+@Command(name = ListenerMain.NAME, mixinStandardHelpOptions = true, versionProvider = ListenerMain.Version.class,
+        usageHelpAutoWidth = true, usageHelpWidth = 100, abbreviateSynopsis = true,
+        description = {"supervisord eventlistener: publishes every event to the Kafka topic supervisor.events and"
+                + " XML-RPC snapshots to supervisor.snapshots, through an on-disk spool that survives broker outages"
+                + " and restarts; optional sources (gunicorn, the Docker engine) publish through the same spool.",
+                "Run it as [eventlistener:kafka] with stdout for the protocol (help and logs go to stderr). For each"
+                + " setting: the flag, else the --config file's key, else the environment variable, else the"
+                + " default."},
         footer = {"", "Durations: 500ms, 30s, 5m, 1h or PT30S. Sizes: bytes, or with k, m, g (binary): 256m, 256MiB.",
+                "The config file's keys other than listener.* are Kafka producer properties, passed unchanged.",
                 "Exit codes: 0 stdin closed; 1 spool or pipe failure; 2 bad configuration; 3 protocol broken."})
 public final class ListenerMain implements Callable<Integer> {
+    static final String NAME = "supervisor-kafka-listener";
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT[,...]",
-            description = "Kafka bootstrap servers (overrides bootstrap.servers of the config file).")
-    String bootstrapServers;
-
-    @Option(names = "--config", paramLabel = "FILE", description = "Properties file: Kafka producer properties"
-            + " (passed through: TLS, SASL, tuning) and the listener's listener.* keys. Flags override it.")
-    Path configFile;
-
-    @Option(names = "--server-id", paramLabel = "ID",
-            description = "Server id: record key and 'server' field (default: the host name).")
-    String serverId;
-
-    @Option(names = "--server-id-from-identification",
-            description = "Use supervisord's identification string (supervisord.conf 'identifier') as the server id.")
-    boolean serverIdFromIdentification;
-
-    @Option(names = "--supervisor-url", paramLabel = "URL", description = "supervisord XML-RPC endpoint:"
-            + " unix:///path/to/supervisor.sock or http://host:port (default: $SUPERVISOR_SERVER_URL). Credentials"
-            + " come from $SUPERVISOR_USERNAME/$SUPERVISOR_PASSWORD or the config file.")
-    String supervisorUrl;
-
-    @Option(names = "--snapshot-interval", paramLabel = "DURATION",
-            description = "Time between XML-RPC snapshots; 0s turns them off (default: 30s).")
-    String snapshotInterval;
-
-    @Option(names = "--xmlrpc-timeout", paramLabel = "DURATION", description = "Deadline of one snapshot, all its"
-            + " calls included: connect, request and complete response (default: 10s).")
-    String xmlrpcTimeout;
-
-    @Option(names = "--spool-dir", paramLabel = "DIR", description = "Spool directory (default:"
-            + " $SUPERVISOR_KAFKA_SPOOL_DIR or /var/lib/supervisor-kafka/spool, else"
-            + " ${java.io.tmpdir}/supervisor-kafka-spool-<server> when that is not writable).")
-    Path spoolDir;
-
-    @Option(names = "--spool-max-bytes", paramLabel = "SIZE",
-            description = "Most bytes the spool may hold (default: 256MiB).")
-    String spoolMaxBytes;
-
-    @Option(names = "--spool-full-policy", paramLabel = "POLICY", description = "When the spool is full:"
-            + " drop-oldest (drop the oldest segment, keep acknowledging; default) or block (stop acknowledging"
-            + " until the shipper frees space).")
-    String spoolFullPolicy;
-
-    @Option(names = "--fsync-interval", paramLabel = "DURATION",
-            description = "How often appended records are fsynced, in the background (default: 200ms).")
-    String fsyncInterval;
-
-    @Option(names = "--gunicorn", description = "Publish gunicorn snapshots (masters 'gunicorn: master [NAME]' and"
-            + " their workers, working or idle) to supervisor.gunicorn.")
-    boolean gunicorn;
-
-    @Option(names = "--gunicorn-apps", paramLabel = "NAME[,...]", description = "Only these gunicorn apps (implies"
-            + " --gunicorn); an app without a master is reported as such.")
-    String gunicornApps;
-
-    @Option(names = "--gunicorn-interval", paramLabel = "DURATION",
-            description = "Time between gunicorn snapshots (default: 15s).")
-    String gunicornInterval;
-
-    @Option(names = "--statsd-listen", paramLabel = "HOST:PORT|PATH", description = "Receive StatsD on this UDP"
-            + " address, or on a unix datagram socket at PATH (unix://PATH also works), as gunicorn --statsd-host"
-            + " sends it, and publish per-app aggregates to supervisor.statsd (default: off).")
-    String statsdListen;
-
-    @Option(names = "--statsd-flush-interval", paramLabel = "DURATION",
-            description = "StatsD aggregation interval (default: 10s).")
-    String statsdFlushInterval;
-
-    @Option(names = "--docker-url", paramLabel = "URL", description = "Scrape the Docker engine's Prometheus metrics"
-            + " from unix:///PATH/metrics.sock or http://HOST:PORT/metrics and publish them to supervisor.docker"
-            + " (default: off; unix:///run/docker/metrics.sock with --docker-plugin).")
-    String dockerUrl;
-
-    @Option(names = "--docker-interval", paramLabel = "DURATION",
-            description = "Time between docker metrics scrapes (default: 15s).")
-    String dockerInterval;
-
-    @Option(names = "--docker-plugin", description = "Serve the Docker MetricsCollector plugin endpoints on"
-            + " listener.docker.plugin.socket (default /run/docker/plugins/supervisor-kafka.sock) and scrape between"
-            + " the engine's StartMetrics and StopMetrics.")
-    boolean dockerPlugin;
-
-    @Option(names = "--no-eventlistener", description = "Run without supervisord's eventlistener protocol (stdin and"
-            + " stdout unused): the spool, the shipper and the sources until SIGTERM. For the docker plugin, which"
-            + " runs in its own container.")
-    boolean noEventListener;
+    @Spec
+    CommandSpec spec;
 
     private final InputStream protocolIn;
     private final OutputStream protocolOut;
@@ -134,31 +60,75 @@ public final class ListenerMain implements Callable<Integer> {
         // The listener never needs Java deserialization; refuse it JVM-wide, whatever a library might attempt.
         ObjectInputFilter.Config.setSerialFilter(info -> ObjectInputFilter.Status.REJECTED);
 
-        CommandLine commandLine = new CommandLine(new ListenerMain(protocolIn, protocolOut));
+        CommandLine commandLine = commandLine(new ListenerMain(protocolIn, protocolOut));
         commandLine.setOut(new java.io.PrintWriter(System.err, true));
         commandLine.setErr(new java.io.PrintWriter(System.err, true));
         int exitCode = commandLine.execute(args);
         System.exit(exitCode);
     }
 
+    /** The command line: a flag for every option that has one ({@link ConfigLoader#OPTIONS}), and the help. */
+    static CommandLine commandLine(ListenerMain main) {
+        CommandLine commandLine = new CommandLine(main);
+        for (OptionGroup group : ConfigLoader.OPTIONS) {
+            for (ListenerOption option : group.options()) {
+                if (option.flag() == null) {
+                    continue;
+                }
+                OptionSpec.Builder flag = OptionSpec.builder(option.flag());
+                if (option.isSwitch()) {
+                    flag.arity("0").type(boolean.class);
+                } else {
+                    flag.arity("1").type(String.class).paramLabel(option.paramLabel());
+                }
+                commandLine.getCommandSpec().addOption(flag.build());
+            }
+        }
+        ListenerHelp.install(commandLine);
+        commandLine.setParameterExceptionHandler(ListenerMain::usageError);
+        return commandLine;
+    }
+
+    /** A mistake on the command line: one line, as for a bad value, instead of the whole help. */
+    private static int usageError(ParameterException e, String[] args) {
+        String message = e.getMessage();
+        if (e instanceof UnmatchedArgumentException unmatched && !unmatched.getSuggestions().isEmpty()) {
+            message += "; did you mean " + String.join(" or ", unmatched.getSuggestions()) + "?";
+        }
+        e.getCommandLine().getErr().println(NAME + ": " + message + " (see --help)");
+        return e.getCommandLine().getCommandSpec().exitCodeOnInvalidInput();
+    }
+
+    /** The flags given, by option; a switch given is {@code "true"}. */
+    static Map<ListenerOption, String> givenFlags(ParseResult parsed) {
+        Map<ListenerOption, String> given = new HashMap<>();
+        for (OptionGroup group : ConfigLoader.OPTIONS) {
+            for (ListenerOption option : group.options()) {
+                OptionSpec matched = option.flag() == null ? null : parsed.matchedOption(option.flag());
+                if (matched != null) {
+                    Object value = matched.getValue(); // a switch's is Boolean.TRUE
+                    given.put(option, String.valueOf(value));
+                }
+            }
+        }
+        return given;
+    }
+
     @Override
     public Integer call() {
         ListenerConfig config;
         try {
-            config = ConfigLoader.load(new ConfigLoader.Flags(bootstrapServers, configFile, serverId,
-                    serverIdFromIdentification, supervisorUrl, snapshotInterval, xmlrpcTimeout, spoolDir,
-                    spoolMaxBytes, spoolFullPolicy, fsyncInterval, gunicorn, gunicornApps, gunicornInterval,
-                    statsdListen, statsdFlushInterval, dockerUrl, dockerInterval, dockerPlugin, noEventListener),
-                    System.getenv(),
+            config = ConfigLoader.load(givenFlags(spec.commandLine().getParseResult()), System.getenv(),
                     ConfigLoader.hostName());
         } catch (IllegalArgumentException e) {
-            System.err.println("supervisor-kafka-listener: " + e.getMessage());
+            System.err.println(NAME + ": " + e.getMessage());
             return 2;
         }
         Listener listener = Listener.create(config);
         // supervisord stops the listener with SIGTERM: let the spool be fsynced and the shipper drain briefly.
         Runtime.getRuntime().addShutdownHook(new Thread(listener::close, "listener-shutdown"));
-        int exitCode = noEventListener ? listener.runWithoutEventListener() : listener.run(protocolIn, protocolOut);
+        int exitCode = config.withoutEventListener() ? listener.runWithoutEventListener()
+                : listener.run(protocolIn, protocolOut);
         listener.close();
         return exitCode;
     }

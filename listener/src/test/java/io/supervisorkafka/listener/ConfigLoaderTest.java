@@ -3,8 +3,10 @@ package io.supervisorkafka.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.supervisorkafka.listener.spool.SpoolConfig;
 import io.supervisorkafka.listener.spool.SpoolFullPolicy;
-import io.supervisorkafka.listener.supervisor.SupervisorEndpoint;
+import io.supervisorkafka.listener.supervisor.xmlrpc.SupervisorEndpoint;
+import io.supervisorkafka.listener.supervisor.xmlrpc.SupervisorSourceConfig;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,11 +27,11 @@ class ConfigLoaderTest {
     @BeforeEach
     void keepTheDefaultSpoolInTheTempDir() {
         // Never let a test create /var/lib/supervisor-kafka.
-        env.put(ConfigLoader.ENV_SPOOL_DIR, dir.resolve("env-spool").toString());
+        env.put(SpoolConfig.DIR.env(), dir.resolve("env-spool").toString());
     }
 
-    private static ConfigLoader.Flags flags(String bootstrap, Path config) {
-        return new ConfigLoader.Flags(bootstrap, config, null, false, null, null, null, null, null, null, null);
+    private static Map<ListenerOption, String> flags(String bootstrap, Path config) {
+        return TestFlags.parse("--bootstrap-servers", bootstrap, "--config", config == null ? null : config.toString());
     }
 
     private Path file(String content) throws IOException {
@@ -38,7 +40,7 @@ class ConfigLoaderTest {
         return file;
     }
 
-    private ListenerConfig load(ConfigLoader.Flags flags) {
+    private ListenerConfig load(Map<ListenerOption, String> flags) {
         return ConfigLoader.load(flags, env, "host-1");
     }
 
@@ -92,9 +94,11 @@ class ConfigLoaderTest {
         assertThat(fromFile.metricsInterval()).isZero();
         assertThat(fromFile.toString()).doesNotContain("password=").doesNotContain("\"p\"");
 
-        ListenerConfig flagged = load(new ConfigLoader.Flags("flag-broker:9092", config, "from-flag", true,
-                "unix:///run/supervisor.sock", "1m", "3s", dir.resolve("flag-spool"), "2MiB", "drop-oldest",
-                "1s"));
+        ListenerConfig flagged = load(TestFlags.parse("--bootstrap-servers", "flag-broker:9092", "--config",
+                config.toString(), "--server-id", "from-flag", "--server-id-from-identification", "--supervisor-url",
+                "unix:///run/supervisor.sock", "--snapshot-interval", "1m", "--xmlrpc-timeout", "3s", "--spool-dir",
+                dir.resolve("flag-spool").toString(), "--spool-max-bytes", "2MiB", "--spool-full-policy",
+                "drop-oldest", "--fsync-interval", "1s"));
         assertThat(flagged.producerProperties()).containsEntry("bootstrap.servers", "flag-broker:9092");
         assertThat(flagged.serverId()).isEqualTo("from-flag");
         assertThat(flagged.serverIdFromIdentification()).isTrue();
@@ -110,9 +114,9 @@ class ConfigLoaderTest {
 
     @Test
     void supervisorUrlAndCredentialsComeFromFlagFileEnvOrUrl() throws IOException {
-        env.put(ConfigLoader.ENV_SERVER_URL, "http://127.0.0.1:9001");
-        env.put(ConfigLoader.ENV_USERNAME, "env-user");
-        env.put(ConfigLoader.ENV_PASSWORD, "env-secret");
+        env.put(SupervisorSourceConfig.URL.env(), "http://127.0.0.1:9001");
+        env.put(SupervisorSourceConfig.USERNAME.env(), "env-user");
+        env.put(SupervisorSourceConfig.PASSWORD.env(), "env-secret");
         ListenerConfig fromEnv = load(flags("k:9092", null));
         assertThat(fromEnv.supervisor().endpoint()).isEqualTo(new SupervisorEndpoint.Http("127.0.0.1", 9001, "/RPC2"));
         assertThat(fromEnv.supervisor().credentials().username()).isEqualTo("env-user");
@@ -129,9 +133,9 @@ class ConfigLoaderTest {
         assertThat(fromFile.supervisor().credentials().password()).isEqualTo("file-secret");
 
         env.clear();
-        env.put(ConfigLoader.ENV_SPOOL_DIR, dir.resolve("env-spool").toString());
-        ConfigLoader.Flags withUrl = new ConfigLoader.Flags("k:9092", null, null, false,
-                "http://url-user:url%40secret@127.0.0.1:9001", null, null, null, null, null, null);
+        env.put(SpoolConfig.DIR.env(), dir.resolve("env-spool").toString());
+        Map<ListenerOption, String> withUrl = TestFlags.parse("--bootstrap-servers", "k:9092", "--supervisor-url",
+                "http://url-user:url%40secret@127.0.0.1:9001");
         ListenerConfig fromUrl = load(withUrl);
         assertThat(fromUrl.supervisor().credentials().username()).isEqualTo("url-user");
         assertThat(fromUrl.supervisor().credentials().password()).isEqualTo("url@secret");
@@ -141,7 +145,7 @@ class ConfigLoaderTest {
     @Test
     void spoolFallsBackToTheTempDirWhenTheDefaultIsNotWritable() throws IOException {
         Path notADirectory = Files.writeString(dir.resolve("plain-file"), "x");
-        env.put(ConfigLoader.ENV_SPOOL_DIR, notADirectory.resolve("spool").toString());
+        env.put(SpoolConfig.DIR.env(), notADirectory.resolve("spool").toString());
         ListenerConfig config = ConfigLoader.load(flags("k:9092", null), env, "web/1");
         assertThat(config.spool().dir())
                 .isEqualTo(Path.of(System.getProperty("java.io.tmpdir"), "supervisor-kafka-spool-web_1"));
@@ -155,17 +159,17 @@ class ConfigLoaderTest {
         assertThatThrownBy(() -> load(flags("k:9092", typo))).hasMessageContaining("listener.spool.maxbytes");
         Path zstd = file("compression.type=zstd\n");
         assertThatThrownBy(() -> load(flags("k:9092", zstd))).hasMessageContaining("lz4");
-        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false, null, "30", null, null,
-                null, null, null))).hasMessageContaining("--snapshot-interval").hasMessageContaining("30s");
-        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null,
-                "lots", null, null))).hasMessageContaining("--spool-max-bytes");
-        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null,
-                null, "wait", null))).hasMessageContaining("drop-oldest or block");
-        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false,
-                "https://user:hunter22@host", null, null, null, null, null, null)))
-                .hasMessageContaining("https").hasMessageNotContaining("hunter22");
+        assertThatThrownBy(() -> load(TestFlags.parse("--bootstrap-servers", "k:9092", "--snapshot-interval", "30")))
+                .hasMessageContaining("--snapshot-interval").hasMessageContaining("30s");
+        assertThatThrownBy(() -> load(TestFlags.parse("--bootstrap-servers", "k:9092", "--spool-max-bytes", "lots")))
+                .hasMessageContaining("--spool-max-bytes");
+        assertThatThrownBy(() -> load(TestFlags.parse("--bootstrap-servers", "k:9092", "--spool-full-policy",
+                "wait"))).hasMessageContaining("drop-oldest or block");
+        assertThatThrownBy(() -> load(TestFlags.parse("--bootstrap-servers", "k:9092", "--supervisor-url",
+                "https://user:hunter22@host"))).hasMessageContaining("https").hasMessageNotContaining("hunter22");
         assertThatThrownBy(() -> load(flags("k:9092", dir.resolve("missing.properties"))))
-                .hasMessageContaining("missing.properties");
+                .hasMessageContaining("missing.properties")
+                .hasMessage("cannot read --config " + dir.resolve("missing.properties") + ": no such file");
     }
 
     @Test
@@ -180,8 +184,8 @@ class ConfigLoaderTest {
                     .hasMessage(key + ": 'PT0.0005S' is shorter than a millisecond, the listener's finest unit;"
                             + " write e.g. 1ms");
         }
-        assertThatThrownBy(() -> load(new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null,
-                null, null, null, false, null, null, null, null, "http://127.0.0.1:9323/metrics", "PT0.0001S", false)))
+        assertThatThrownBy(() -> load(TestFlags.parse("--bootstrap-servers", "k:9092", "--docker-url",
+                "http://127.0.0.1:9323/metrics", "--docker-interval", "PT0.0001S")))
                 .hasMessageStartingWith("--docker-interval: 'PT0.0001S' is shorter than a millisecond");
         assertThat(load(flags("k:9092", file("listener.metrics.interval=0s\n"))).metricsInterval())
                 .as("zero still turns the records off").isZero();
@@ -202,16 +206,70 @@ class ConfigLoaderTest {
 
     @Test
     void thePluginInsideSupervisordIsWarnedAbout() {
-        ListenerConfig config = load(new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null,
-                null, null, null, false, null, null, null, null, null, null, true));
+        ListenerConfig config = load(TestFlags.parse("--bootstrap-servers", "k:9092", "--docker-plugin"));
         assertThat(config.notices()).anySatisfy(n -> assertThat(n).startsWith("docker plugin mode inside supervisord:"
                 + " the engine calls managed plugins only"));
     }
 
-    private static ConfigLoader.Flags withoutEventListener(String dockerUrl, boolean dockerPlugin,
-                                                           String statsdListen) {
-        return new ConfigLoader.Flags("k:9092", null, null, false, null, null, null, null, null, null, null, false,
-                null, null, statsdListen, null, dockerUrl, null, dockerPlugin, true);
+    private static Map<ListenerOption, String> withoutEventListener(String dockerUrl, boolean dockerPlugin,
+                                                                    String statsdListen) {
+        return TestFlags.parse("--bootstrap-servers", "k:9092", "--statsd-listen", statsdListen, "--docker-url",
+                dockerUrl, dockerPlugin ? "--docker-plugin" : null, "--no-eventlistener");
+    }
+
+    @Test
+    void aBadOrMissingOptionIsReportedBeforeTheSpoolDirectoryIsCreated() throws IOException {
+        // The environment's directory is probed (created) when no flag or key names one: only once all is valid.
+        Path notYet = dir.resolve("not-yet");
+        env.put(SpoolConfig.DIR.env(), notYet.resolve("spool").toString());
+        Path zstd = file("compression.type=zstd\n");
+        List<Map<ListenerOption, String>> mistakes = List.of(
+                TestFlags.parse(),
+                TestFlags.parse("--bootstrap-servers", "k:9092", "--snapshot-interval", "5x"),
+                TestFlags.parse("--bootstrap-servers", "k:9092", "--config", zstd.toString()),
+                TestFlags.parse("--bootstrap-servers", "k:9092", "--config",
+                        dir.resolve("absent.properties").toString()),
+                TestFlags.parse("--bootstrap-servers", "k:9092", "--docker-url", "tcp://127.0.0.1:9323"),
+                TestFlags.parse("--bootstrap-servers", "k:9092", "--gunicorn-apps", "web,,api"),
+                TestFlags.parse("--bootstrap-servers", "k:9092", "--statsd-listen", "8125"),
+                TestFlags.parse("--bootstrap-servers", "k:9092", "--no-eventlistener"));
+        for (Map<ListenerOption, String> mistake : mistakes) {
+            assertThatThrownBy(() -> load(mistake)).as("%s", mistake).isInstanceOf(IllegalArgumentException.class);
+            assertThat(notYet).as("after %s", mistake).doesNotExist();
+        }
+        assertThat(load(flags("k:9092", null)).spool().dir()).isEqualTo(notYet.resolve("spool"));
+        assertThat(notYet.resolve("spool")).as("created once the configuration is valid").isDirectory();
+    }
+
+    @Test
+    void everySettingIsTheFlagElseTheFileElseTheEnvironmentElseTheDefault() throws IOException {
+        Path config = file("listener.spool.dir=" + dir.resolve("file-spool") + "\n");
+        env.put(SpoolConfig.DIR.env(), dir.resolve("env-spool").toString());
+        assertThat(load(TestFlags.parse("--bootstrap-servers", "k:9092", "--config", config.toString(),
+                "--spool-dir", dir.resolve("flag-spool").toString())).spool().dir())
+                .isEqualTo(dir.resolve("flag-spool"));
+        assertThat(load(flags("k:9092", config)).spool().dir()).isEqualTo(dir.resolve("file-spool"));
+        assertThat(load(flags("k:9092", null)).spool().dir()).isEqualTo(dir.resolve("env-spool"));
+        assertThat(SpoolConfig.DEFAULT_DIR).isEqualTo(Path.of("/var/lib/supervisor-kafka/spool"));
+
+        OptionResolver resolver = new OptionResolver(Map.of(), Map.of(), Map.of());
+        assertThat(resolver.resolve(SpoolConfig.DIR)).isEqualTo(new OptionResolver.Value(
+                "/var/lib/supervisor-kafka/spool", OptionResolver.Origin.DEFAULT, "--spool-dir"));
+    }
+
+    @Test
+    void everyOptionHasOneKeyAndOneFlagAtMost() {
+        List<String> names = new java.util.ArrayList<>();
+        ConfigLoader.OPTIONS.forEach(group -> group.options().forEach(option -> {
+            assertThat(option.description()).as("%s", option).isNotBlank();
+            if (option.key() != null) {
+                names.add(option.key());
+            }
+            if (option.flag() != null) {
+                names.add(option.flag());
+            }
+        }));
+        assertThat(names).doesNotHaveDuplicates();
     }
 
     @Test

@@ -100,8 +100,10 @@ class KafkaIntegrationTest {
         Path file = dir.resolve(serverId + ".properties");
         Files.writeString(file, "listener.shutdown.grace=2s\nlinger.ms=1\n" + moreProperties);
         Map<String, String> env = new HashMap<>();
-        return ConfigLoader.load(new ConfigLoader.Flags(bootstrap, file, serverId, false, supervisorUrl,
-                snapshotInterval, "5s", spoolDir, spoolMaxBytes, fullPolicy, "50ms"), env, "unused-host");
+        return ConfigLoader.load(TestFlags.parse("--bootstrap-servers", bootstrap, "--config", file.toString(),
+                "--server-id", serverId, "--supervisor-url", supervisorUrl, "--snapshot-interval", snapshotInterval,
+                "--xmlrpc-timeout", "5s", "--spool-dir", spoolDir.toString(), "--spool-max-bytes", spoolMaxBytes,
+                "--spool-full-policy", fullPolicy, "--fsync-interval", "50ms"), env, "unused-host");
     }
 
     /**

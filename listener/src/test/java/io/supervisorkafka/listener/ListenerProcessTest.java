@@ -10,15 +10,18 @@ import io.supervisorkafka.listener.spool.SpoolConfig;
 import io.supervisorkafka.listener.spool.SpoolEntry;
 import io.supervisorkafka.listener.spool.SpoolFullPolicy;
 import io.supervisorkafka.listener.spool.SpoolReader;
-import io.supervisorkafka.listener.supervisor.EventDecoder;
+import io.supervisorkafka.listener.supervisor.protocol.EventDecoder;
 import io.supervisorkafka.listener.testing.ListenerProcess;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -122,6 +125,42 @@ class ListenerProcessTest {
         assertThat(bad.waitForExit(30)).isEqualTo(2);
         assertThat(bad.stdout()).isEmpty();
         assertThat(bad.stderr()).contains("drop-oldest or block");
+    }
+
+    @Test
+    void aBadOptionIsOneLineAndLeavesNoSpoolDirectoryBehind() throws Exception {
+        Path given = dir.resolve("given/spool");
+        assertThat(exitAndStderr(List.of("--bootstrap-servers", "k:9092", "--spool-dir", given.toString(),
+                "--snapshot-interval", "5x"), Map.of()))
+                .isEqualTo("2:supervisor-kafka-listener: --snapshot-interval: '5x' is not a duration; write e.g."
+                        + " 500ms, 30s, 5m, 1h or PT30S\n");
+        assertThat(dir.resolve("given")).doesNotExist();
+
+        // The directory of the environment (or the default) is the one probed, and so created, when valid.
+        Path fromEnv = dir.resolve("env/spool");
+        assertThat(exitAndStderr(List.of("--spool-dir-typo", "x"), Map.of("SUPERVISOR_KAFKA_SPOOL_DIR",
+                fromEnv.toString()))).startsWith("2:supervisor-kafka-listener: Unknown options: '--spool-dir-typo'")
+                .endsWith("(see --help)\n").hasLineCount(1);
+        assertThat(exitAndStderr(List.of("--server-id", "proc-1"), Map.of("SUPERVISOR_KAFKA_SPOOL_DIR",
+                fromEnv.toString()))).isEqualTo("2:supervisor-kafka-listener: no Kafka bootstrap servers: give"
+                + " --bootstrap-servers or bootstrap.servers in the config file\n");
+        assertThat(exitAndStderr(List.of("--bootstrap-servers", "k:9092", "--config",
+                dir.resolve("absent.properties").toString()), Map.of("SUPERVISOR_KAFKA_SPOOL_DIR",
+                fromEnv.toString()))).isEqualTo("2:supervisor-kafka-listener: cannot read --config "
+                + dir.resolve("absent.properties") + ": no such file\n");
+        assertThat(dir.resolve("env")).doesNotExist();
+    }
+
+    /** Runs the listener with these arguments and environment until it exits: "exit code:stderr". */
+    private String exitAndStderr(List<String> args, Map<String, String> environment) throws Exception {
+        Path stderr = Files.createTempFile(dir, "stderr", ".txt");
+        ProcessBuilder builder = new ProcessBuilder(ListenerProcess.command(args)).redirectError(stderr.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().remove("SUPERVISOR_SERVER_URL");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits").isTrue();
+        return process.exitValue() + ":" + Files.readString(stderr, StandardCharsets.UTF_8);
     }
 
     @Test

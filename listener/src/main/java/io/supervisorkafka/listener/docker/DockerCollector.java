@@ -1,6 +1,9 @@
 package io.supervisorkafka.listener.docker;
 
 import io.supervisorkafka.listener.BackgroundThreads;
+import io.supervisorkafka.listener.docker.prometheus.FamilyFilter;
+import io.supervisorkafka.listener.docker.prometheus.PrometheusFormatException;
+import io.supervisorkafka.listener.docker.prometheus.PrometheusTextParser;
 import io.supervisorkafka.listener.http.ChannelHttpExchange;
 import io.supervisorkafka.listener.http.HttpExchangeException;
 import io.supervisorkafka.schemas.DockerSnapshot;

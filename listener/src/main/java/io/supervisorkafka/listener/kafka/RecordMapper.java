@@ -1,7 +1,7 @@
 package io.supervisorkafka.listener.kafka;
 
 import io.supervisorkafka.listener.spool.SpoolEntry;
-import io.supervisorkafka.listener.supervisor.EventDecoder;
+import io.supervisorkafka.listener.supervisor.protocol.EventDecoder;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.supervisorkafka.listener.ConfigLoader;
 import io.supervisorkafka.listener.ListenerConfig;
+import io.supervisorkafka.listener.TestFlags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,9 +19,10 @@ class DockerConfigTest {
     Path dir;
 
     private ListenerConfig load(Path file, String url, String interval, boolean plugin) {
-        return ConfigLoader.load(new ConfigLoader.Flags("k:9092", file, "host-1", false, null, "0s", null,
-                dir.resolve("spool"), null, null, null, false, null, null, null, null, url, interval, plugin),
-                Map.of(), "host");
+        return ConfigLoader.load(TestFlags.parse("--bootstrap-servers", "k:9092", "--config",
+                file == null ? null : file.toString(), "--server-id", "host-1", "--snapshot-interval", "0s",
+                "--spool-dir", dir.resolve("spool").toString(), "--docker-url", url, "--docker-interval", interval,
+                plugin ? "--docker-plugin" : null), Map.of(), "host");
     }
 
     private Path file(String content) throws Exception {

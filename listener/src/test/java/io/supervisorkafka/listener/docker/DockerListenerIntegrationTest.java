@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.supervisorkafka.listener.ConfigLoader;
 import io.supervisorkafka.listener.Listener;
 import io.supervisorkafka.listener.ListenerConfig;
+import io.supervisorkafka.listener.TestFlags;
 import io.supervisorkafka.listener.testing.ProtocolOutput;
 import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.schemas.DockerSnapshot;
@@ -62,9 +63,10 @@ class DockerListenerIntegrationTest {
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (KafkaClusterTestKit cluster = SingleNodeKafka.start()) {
             String bootstrap = cluster.bootstrapServers();
-            ListenerConfig config = ConfigLoader.load(new ConfigLoader.Flags(bootstrap, null, "docker-itest", false,
-                    null, "0s", null, dir.resolve("spool"), null, null, "50ms", false, null, null, null, null,
-                    "unix://" + socket, "200ms", false), Map.of(), "unused-host");
+            ListenerConfig config = ConfigLoader.load(TestFlags.parse("--bootstrap-servers", bootstrap, "--server-id",
+                    "docker-itest", "--snapshot-interval", "0s", "--spool-dir", dir.resolve("spool").toString(),
+                    "--fsync-interval", "50ms", "--docker-url", "unix://" + socket, "--docker-interval", "200ms"),
+                    Map.of(), "unused-host");
             try (Listener listener = new Listener(config, "1-1", Clock.systemUTC(),
                     () -> new KafkaProducer<>(config.producerProperties()))) {
                 PipedOutputStream stdinWriter = new PipedOutputStream();
@@ -121,9 +123,10 @@ class DockerListenerIntegrationTest {
         try (KafkaClusterTestKit cluster = SingleNodeKafka.start();
              StandInDockerd dockerd = StandInDockerd.unix(metricsSocket, r -> StandInDockerd.referencePage())) {
             String bootstrap = cluster.bootstrapServers();
-            ListenerConfig config = ConfigLoader.load(new ConfigLoader.Flags(bootstrap, file, "plugin-itest", false,
-                    null, "0s", null, dir.resolve("spool"), null, null, "50ms", false, null, null, null, null,
-                    null, "200ms", true), Map.of(), "unused-host");
+            ListenerConfig config = ConfigLoader.load(TestFlags.parse("--bootstrap-servers", bootstrap, "--config",
+                    file.toString(), "--server-id", "plugin-itest", "--snapshot-interval", "0s", "--spool-dir",
+                    dir.resolve("spool").toString(), "--fsync-interval", "50ms", "--docker-interval", "200ms",
+                    "--docker-plugin"), Map.of(), "unused-host");
             Listener listener = new Listener(config, "1-1", Clock.systemUTC(),
                     () -> new KafkaProducer<>(config.producerProperties()));
             Future<Integer> run = executor.submit(listener::runWithoutEventListener);

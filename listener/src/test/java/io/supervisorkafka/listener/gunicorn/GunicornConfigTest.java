@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.supervisorkafka.listener.ConfigLoader;
 import io.supervisorkafka.listener.ListenerConfig;
+import io.supervisorkafka.listener.TestFlags;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,8 +19,11 @@ class GunicornConfigTest {
     Path dir;
 
     ListenerConfig load(Path file, boolean gunicorn, String apps, String interval, String listen, String flush) {
-        return ConfigLoader.load(new ConfigLoader.Flags("k:9092", file, "web-1", false, null, "0s", null,
-                dir.resolve("spool"), null, null, null, gunicorn, apps, interval, listen, flush), Map.of(), "host");
+        return ConfigLoader.load(TestFlags.parse("--bootstrap-servers", "k:9092", "--config",
+                file == null ? null : file.toString(), "--server-id", "web-1", "--snapshot-interval", "0s",
+                "--spool-dir", dir.resolve("spool").toString(), gunicorn ? "--gunicorn" : null, "--gunicorn-apps", apps,
+                "--gunicorn-interval", interval, "--statsd-listen", listen, "--statsd-flush-interval", flush), Map.of(),
+                "host");
     }
 
     @Test

@@ -8,6 +8,7 @@ import static org.awaitility.Awaitility.await;
 import io.supervisorkafka.listener.ConfigLoader;
 import io.supervisorkafka.listener.Listener;
 import io.supervisorkafka.listener.ListenerConfig;
+import io.supervisorkafka.listener.TestFlags;
 import io.supervisorkafka.listener.testing.ProtocolOutput;
 import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.testkit.Ports;
@@ -55,9 +56,11 @@ class GunicornListenerIntegrationTest {
         int port = Ports.freeUdpPort();
         ExecutorService executor = Executors.newSingleThreadExecutor();
         try (KafkaClusterTestKit cluster = SingleNodeKafka.start()) {
-            ListenerConfig config = ConfigLoader.load(new ConfigLoader.Flags(cluster.bootstrapServers(), null,
-                    "gunicorn-itest", false, null, "0s", null, dir.resolve("spool"), null, null, "50ms", true, null,
-                    "1s", "127.0.0.1:" + port, "300ms"), Map.of(), "unused-host");
+            ListenerConfig config = ConfigLoader.load(TestFlags.parse("--bootstrap-servers", cluster.bootstrapServers(),
+                    "--server-id", "gunicorn-itest", "--snapshot-interval", "0s", "--spool-dir",
+                    dir.resolve("spool").toString(), "--fsync-interval", "50ms", "--gunicorn", "--gunicorn-interval",
+                    "1s", "--statsd-listen", "127.0.0.1:" + port, "--statsd-flush-interval", "300ms"), Map.of(),
+                    "unused-host");
             try (Listener listener = new Listener(config, "1-1", Clock.systemUTC(),
                     () -> new KafkaProducer<>(config.producerProperties()))) {
                 PipedOutputStream stdinWriter = new PipedOutputStream();

@@ -1,0 +1,77 @@
+package io.supervisorkafka.listener.supervisor.protocol;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * The header line supervisord writes before each event payload:
+ * {@code ver:3.0 server:supervisor serial:21 pool:listener poolserial:10 eventname:PROCESS_STATE_RUNNING len:54},
+ * its tokens in any order.
+ */
+public record EventHeader(Map<String, String> tokens) {
+
+    static final Pattern EVENT_NAME = Pattern.compile("[A-Z0-9_]+");
+
+    public EventHeader {
+        tokens = Map.copyOf(tokens);
+    }
+
+    public static EventHeader parse(String line) {
+        return new EventHeader(KeyValueTokens.parse(line));
+    }
+
+    /** The {@code len} token: the payload length in Unicode code points; -1 when missing or not a number. */
+    public long payloadLength() {
+        return nonNegative("len");
+    }
+
+    /** supervisord's identification (the {@code server} token), or null. */
+    public String server() {
+        return tokens.get("server");
+    }
+
+    public String eventName() {
+        return tokens.get("eventname");
+    }
+
+    /**
+     * What makes this header unusable for a {@code supervisor.events} record although the payload could be read:
+     * empty when it is fine. Unknown event names are fine; missing serials are not.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        if (nonNegative("serial") < 0) {
+            problems.add("no valid serial");
+        }
+        if (nonNegative("poolserial") < 0) {
+            problems.add("no valid poolserial");
+        }
+        if (tokens.get("pool") == null) {
+            problems.add("no pool");
+        }
+        String eventName = eventName();
+        if (eventName == null || !EVENT_NAME.matcher(eventName).matches()) {
+            problems.add("no valid eventname");
+        }
+        return problems;
+    }
+
+    /** A token that must be a non-negative integer, or -1. */
+    long nonNegative(String key) {
+        String value = tokens.get(key);
+        if (value == null || value.isEmpty() || value.length() > 18) {
+            return -1;
+        }
+        long result = 0;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < '0' || c > '9') {
+                return -1;
+            }
+            result = result * 10 + (c - '0');
+        }
+        return result;
+    }
+}

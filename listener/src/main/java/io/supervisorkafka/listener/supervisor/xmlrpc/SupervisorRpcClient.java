@@ -1,0 +1,65 @@
+package io.supervisorkafka.listener.supervisor.xmlrpc;
+
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.util.function.Function;
+import org.apache.xmlrpc.XmlRpcException;
+import org.apache.xmlrpc.client.XmlRpcClient;
+import org.apache.xmlrpc.client.XmlRpcClientConfigImpl;
+import org.apache.xmlrpc.client.XmlRpcTransport;
+
+/**
+ * Calls supervisord's XML-RPC interface through {@link ChannelHttpTransport}, each call bounded by a deadline.
+ * Used by one thread at a time (the snapshot collector).
+ */
+final class SupervisorRpcClient {
+    private final XmlRpcClient client;
+    private final SupervisorEndpoint endpoint;
+    private long deadlineNanos;
+
+    SupervisorRpcClient(SupervisorEndpoint endpoint, Credentials credentials, long timeoutMillis) {
+        this(endpoint, credentials, timeoutMillis, null);
+    }
+
+    /**
+     * With another transport than the socket one: the fuzz test feeds this client's parser and type handling
+     * answers without a socket per input. {@code transport} null: {@link ChannelHttpTransport}.
+     */
+    SupervisorRpcClient(SupervisorEndpoint endpoint, Credentials credentials, long timeoutMillis,
+                        Function<XmlRpcClient, XmlRpcTransport> transport) {
+        this.endpoint = endpoint;
+        XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
+        try {
+            // The transport talks to the endpoint itself; the URL only satisfies the library and never has credentials.
+            config.setServerURL(URI.create(endpoint instanceof SupervisorEndpoint.Http http
+                    ? http.display() : "http://localhost" + SupervisorEndpoint.RPC_PATH).toURL());
+        } catch (MalformedURLException e) {
+            throw new IllegalArgumentException("supervisor endpoint is not a valid URL", e);
+        }
+        // No Apache extensions: they would let a server send serialized Java objects and other non-standard types.
+        config.setEnabledForExtensions(false);
+        config.setContentLengthOptional(false);
+        int timeout = (int) Math.min(Integer.MAX_VALUE, timeoutMillis);
+        config.setConnectionTimeout(timeout);
+        config.setReplyTimeout(timeout);
+        if (credentials != null) {
+            config.setBasicUserName(credentials.username());
+            config.setBasicPassword(credentials.password());
+        }
+        client = new XmlRpcClient();
+        client.setConfig(config);
+        client.setTransportFactory(transport != null ? () -> transport.apply(client)
+                : () -> new ChannelHttpTransport(client, endpoint, deadlineNanos, timeoutMillis));
+    }
+
+    /** Calls {@code method}; connect, request and the whole response must be done by {@code deadlineNanos}. */
+    Object call(String method, long deadlineNanos) throws XmlRpcException {
+        if (deadlineNanos - System.nanoTime() <= 0) {
+            throw new XmlRpcException("no time left for " + method + " within the snapshot deadline",
+                    new ChannelHttpTransport.CallFailedException("timed out before calling " + method + " ("
+                            + endpoint.display() + ")"));
+        }
+        this.deadlineNanos = deadlineNanos;
+        return client.execute(method, new Object[0]);
+    }
+}
