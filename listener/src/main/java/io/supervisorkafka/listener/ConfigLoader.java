@@ -77,8 +77,15 @@ public final class ConfigLoader {
         SupervisorSourceConfig supervisor = SupervisorSourceConfig.from(options, notices);
         OptionResolver.Value spoolDir = options.resolve(SpoolConfig.DIR);
         SpoolConfig spool = SpoolConfig.from(options, givenOrDefault(spoolDir));
+        String bootstrapServers = options.string(ListenerConfig.BOOTSTRAP_SERVERS);
+        if (configFile != null && (bootstrapServers == null || bootstrapServers.isBlank())
+                && producer.getOrDefault("bootstrap.servers", "").isBlank()) {
+            // An installed but unconfigured listener: name the one file the operator has to edit.
+            throw new IllegalArgumentException("bootstrap.servers is not set: set it in " + configFile
+                    + " (or give --bootstrap-servers)");
+        }
         Map<String, Object> producerProperties = ProducerSettings.build(producer,
-                options.string(ListenerConfig.BOOTSTRAP_SERVERS), "supervisor-kafka-listener-" + serverId);
+                bootstrapServers, "supervisor-kafka-listener-" + serverId);
         Duration grace = options.duration(ListenerConfig.SHUTDOWN_GRACE);
         Duration metrics = options.duration(ListenerConfig.METRICS_INTERVAL);
         GunicornConfig gunicorn = GunicornConfig.from(options);

@@ -173,6 +173,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void anUnconfiguredInstalledListenerNamesTheFileToEdit() throws IOException {
+        Path shipped = file("# bootstrap.servers is the one thing to set\nbootstrap.servers=\n");
+        assertThatThrownBy(() -> load(flags(null, shipped)))
+                .hasMessage("bootstrap.servers is not set: set it in " + shipped + " (or give --bootstrap-servers)");
+        assertThat(load(flags("k:9092", shipped)).producerProperties()).containsEntry("bootstrap.servers", "k:9092");
+    }
+
+    @Test
     void aDurationShorterThanAMillisecondIsRefusedAtLoad() throws IOException {
         // Zero in the milliseconds everything is scheduled in: it would fail only when the source starts.
         for (String key : List.of("listener.docker.interval", "listener.docker.timeout", "listener.metrics.interval",
