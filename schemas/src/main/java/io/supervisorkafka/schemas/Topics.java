@@ -8,6 +8,10 @@ public final class Topics {
     public static final String EVENTS = "supervisor.events";
     /** {@link SupervisorSnapshot}, key = server id. Written by the listener. */
     public static final String SNAPSHOTS = "supervisor.snapshots";
+    /**
+     * {@link ProcessExit}, key = server id. Written by the listener after each exit event: why the process exited.
+     */
+    public static final String PROCESS_EXITS = "supervisor.process-exits";
     /** {@link ProcessStatus}, key = {@code server/group:name}, compacted. Written by the Streams app. */
     public static final String PROCESS_STATUS = "supervisor.process-status";
     /** {@link ProcessCounts}, key = server id, compacted. Written by the Streams app. */
@@ -29,7 +33,7 @@ public final class Topics {
     /** {@link ContainerCounts}, key = server id, compacted. Written by the Streams app. */
     public static final String CONTAINER_COUNTS = "supervisor.container-counts";
 
-    public static final List<String> INPUTS = List.of(EVENTS, SNAPSHOTS);
+    public static final List<String> INPUTS = List.of(EVENTS, SNAPSHOTS, PROCESS_EXITS);
     /** Inputs of the gunicorn source; keyed by server like {@link #INPUTS}, but read in their own sub-topology. */
     public static final List<String> GUNICORN_INPUTS = List.of(GUNICORN, STATSD);
     /** Inputs of the docker source and the listener's own metrics, keyed by server, each read on its own. */
@@ -46,6 +50,7 @@ public final class Topics {
         return switch (topic) {
             case EVENTS -> SupervisorEvent.class;
             case SNAPSHOTS -> SupervisorSnapshot.class;
+            case PROCESS_EXITS -> ProcessExit.class;
             case PROCESS_STATUS -> ProcessStatus.class;
             case PROCESS_COUNTS -> ProcessCounts.class;
             case SERVICE_CHECKS -> ServiceCheck.class;

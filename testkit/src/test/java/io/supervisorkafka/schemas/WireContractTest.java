@@ -105,6 +105,10 @@ class WireContractTest {
         Map<String, Object> samples = Map.ofEntries(
                 Map.entry(Topics.EVENTS, EVENT),
                 Map.entry(Topics.SNAPSHOTS, SNAPSHOT),
+                Map.entry(Topics.PROCESS_EXITS, new ProcessExit("web-1", "812-1795307160000", 41, "web", "web",
+                        "RUNNING", "EXITED", false, 3564L, 3, null, 2.25,
+                        "Traceback (most recent call last):\nImportError: No module named flask\n", "stderr", null,
+                        1795307165000L, 1795307165012L)),
                 Map.entry(Topics.PROCESS_STATUS, new ProcessStatus("web-1", "probe", "probe", "RUNNING", 20, 3564L,
                         1795307150000L, 15, null, null, "pid 3564", CheckStatus.OK, 1795307151000L,
                         ProcessStatus.SOURCE_EVENT, 1795307151000L, 1795307165000L)),
