@@ -18,9 +18,12 @@ import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.ServiceCheck;
+import io.supervisorkafka.schemas.SingleNodeKafka;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.streams.docker.DockerPage;
+import io.supervisorkafka.streams.supervisor.SupervisordMetricsEmitter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,7 +49,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import io.supervisorkafka.schemas.SingleNodeKafka;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -142,8 +144,8 @@ class StreamsAppTest {
                     assertThat(counts.up()).isEqualTo(2);
                     assertThat(counts.down()).isEqualTo(1);
                 });
-                assertThat(outputs.metrics).extracting(MetricPoint::name).contains(MetricsEmitter.PROCESS_UPTIME,
-                        MetricsEmitter.PROCESS_COUNT, MetricsEmitter.INSTANCE_STATE, "docker.containers.running");
+                assertThat(outputs.metrics).extracting(MetricPoint::name).contains(SupervisordMetricsEmitter.PROCESS_UPTIME,
+                        SupervisordMetricsEmitter.PROCESS_COUNT, SupervisordMetricsEmitter.INSTANCE_STATE, "docker.containers.running");
                 assertThat(outputs.deadLetters).extracting(
                                 record -> new String(record.value(), StandardCharsets.UTF_8),
                                 record -> new String(record.headers().lastHeader("__streams.errors.topic").value(),
