@@ -1,6 +1,7 @@
 package io.supervisorkafka.streams.docker;
 
 import io.supervisorkafka.schemas.CheckStatus;
+import io.supervisorkafka.streams.common.CanConnectCheck;
 
 /**
  * What {@link DockerCheckDeriver} keeps per server (store {@value DockerCheckDeriver#STORE}, JSON).
@@ -13,9 +14,16 @@ import io.supervisorkafka.schemas.CheckStatus;
  *                      being caught up does not raise false alarms
  */
 public record DockerConnectivity(String server, CheckStatus status, long since, String version, long lastScrapeAt,
-                                 long lastArrivalAt) {
+                                 long lastArrivalAt)
+        implements CanConnectCheck.State<DockerConnectivity> {
 
-    DockerConnectivity withStatus(CheckStatus newStatus, long newSince) {
+    @Override
+    public long lastObservedAt() {
+        return lastScrapeAt;
+    }
+
+    @Override
+    public DockerConnectivity withStatus(CheckStatus newStatus, long newSince) {
         return new DockerConnectivity(server, newStatus, newSince, version, lastScrapeAt, lastArrivalAt);
     }
 }

@@ -1,8 +1,10 @@
 package io.supervisorkafka.streams.supervisor;
 
 import io.supervisorkafka.schemas.CheckStatus;
+import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.ServiceCheck;
+import io.supervisorkafka.streams.common.CheckMessages;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,8 +36,34 @@ public final class ProcessCheckEmitter implements Processor<String, ProcessStatu
             return;
         }
         ServiceCheck check = new ServiceCheck(ServiceCheck.PROCESS_STATUS, after.server(), after.group(),
-                after.name(), after.check(), previous, CheckMessages.processStatus(after, change.exitExpected()),
+                after.name(), after.check(), previous, message(after, change.exitExpected()),
                 after.observedAt());
         context.forward(record.withKey(check.key()).withValue(check));
+    }
+
+    /**
+     * E.g. {@code process crasher:crasher on web-1 is FATAL since 2026-11-22T00:41:03Z: Exited too quickly (process
+     * log may have details)}.
+     */
+    static String message(ProcessStatus status, Boolean exitExpected) {
+        StringBuilder message = new StringBuilder("process ").append(status.group()).append(':')
+                .append(status.name()).append(" on ").append(status.server()).append(" is ").append(status.state())
+                .append(" since ").append(CheckMessages.iso(status.since()));
+        if (status.pid() != null) {
+            message.append(" (pid ").append(status.pid()).append(')');
+        }
+        ProcessState state = status.processState();
+        if (status.spawnErr() != null) {
+            message.append(": ").append(status.spawnErr());
+        } else if (state == ProcessState.EXITED) {
+            message.append(": ").append(exitExpected == null ? "exited"
+                    : exitExpected ? "exited as expected" : "exited unexpectedly");
+            if (status.exitStatus() != null) {
+                message.append(" (exit status ").append(status.exitStatus()).append(')');
+            }
+        } else if (status.exitStatus() != null && !ProcessStatusMerge.hasLiveProcess(state)) {
+            message.append(": last exit status ").append(status.exitStatus());
+        }
+        return message.toString();
     }
 }

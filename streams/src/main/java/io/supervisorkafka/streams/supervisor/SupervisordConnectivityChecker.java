@@ -1,16 +1,18 @@
 package io.supervisorkafka.streams.supervisor;
 
-import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
+import io.supervisorkafka.streams.common.CanConnectCheck;
+import io.supervisorkafka.streams.common.CanConnectCheck.Observation;
+import io.supervisorkafka.streams.common.CanConnectCheck.Verdict;
 import io.supervisorkafka.streams.common.JsonStores;
-import io.supervisorkafka.streams.common.StaleEntries;
 import io.supervisorkafka.streams.supervisor.SupervisorInput.SnapshotTaken;
 import io.supervisorkafka.streams.supervisor.SupervisorInput.SupervisorStateObserved;
 import io.supervisorkafka.streams.supervisor.SupervisordConnectivityUpdate.CanConnectChanged;
 import io.supervisorkafka.streams.supervisor.SupervisordConnectivityUpdate.SupervisorStateChanged;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -19,9 +21,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * Derives {@code supervisord.can_connect} per server from its snapshots: OK when one succeeded, CRITICAL with the error
- * when it failed, UNKNOWN when none has arrived within the staleness limit (checked by a wall-clock punctuation, since
- * silence produces no record to react to). Emitted on first sight and on change only. Also keeps supervisord's own
+ * Derives {@code supervisord.can_connect} per server from its snapshots, by the rules of {@link CanConnectCheck}: OK
+ * when one succeeded, CRITICAL with the error when it failed, UNKNOWN when none has arrived within the staleness
+ * limit. Emitted on first sight and on change only. Also keeps supervisord's own
  * state, from snapshots and from SUPERVISOR_STATE_CHANGE events, and forwards its changes for the metrics.
  */
 public final class SupervisordConnectivityChecker implements Processor<String, SupervisorInput, String, SupervisordConnectivityUpdate> {
@@ -29,13 +31,14 @@ public final class SupervisordConnectivityChecker implements Processor<String, S
     public static final String STORE = "supervisor-connectivity";
 
     private final Duration punctuateInterval;
-    private final Duration staleAfter;
+    private final CanConnectCheck<SupervisordConnectivity> canConnect;
     private ProcessorContext<String, SupervisordConnectivityUpdate> context;
     private KeyValueStore<String, SupervisordConnectivity> servers;
 
     public SupervisordConnectivityChecker(Duration punctuateInterval, Duration staleAfter) {
         this.punctuateInterval = punctuateInterval;
-        this.staleAfter = staleAfter;
+        this.canConnect = new CanConnectCheck<>(ServiceCheck.CAN_CONNECT, "supervisord", "snapshot of supervisord",
+                staleAfter);
     }
 
     public static StoreBuilder<KeyValueStore<String, SupervisordConnectivity>> storeBuilder() {
@@ -65,32 +68,40 @@ public final class SupervisordConnectivityChecker implements Processor<String, S
 
     private void onSnapshot(Record<String, SupervisorInput> record, String server, SupervisorSnapshot snapshot) {
         SupervisordConnectivity current = servers.get(server);
-        if (current != null && snapshot.observedAt() < current.lastSnapshotAt()) {
-            return; // an older snapshot processed late says nothing about now
-        }
-        CheckStatus status = snapshot.ok() ? CheckStatus.OK : CheckStatus.CRITICAL;
-        boolean changed = current == null || current.status() != status;
-        long since = changed ? snapshot.observedAt() : current.since();
         SupervisorSnapshot.SupervisorInfo supervisor = snapshot.supervisor();
         String version = supervisor != null && supervisor.version() != null ? supervisor.version()
                 : current == null ? null : current.version();
-        SupervisordConnectivity next = new SupervisordConnectivity(server, status, since, snapshot.endpoint(), snapshot.error(),
-                version, snapshot.observedAt(), context.currentSystemTimeMs(),
-                current == null ? null : current.state(), current == null ? null : current.stateCode(),
-                current == null ? 0 : current.stateAt());
+        Optional<Verdict> verdict = canConnect.observe(current, new Observation(server, snapshot.observedAt(),
+                snapshot.endpoint(), snapshot.error(), detail(version, supervisor == null ? null : supervisor.state())));
+        if (verdict.isEmpty()) {
+            return; // an older snapshot processed late says nothing about now
+        }
+        SupervisordConnectivity next = new SupervisordConnectivity(server, verdict.get().status(),
+                verdict.get().since(), snapshot.endpoint(), snapshot.error(), version, snapshot.observedAt(),
+                context.currentSystemTimeMs(), current == null ? null : current.state(),
+                current == null ? null : current.stateCode(), current == null ? 0 : current.stateAt());
         servers.put(server, next);
-        if (changed) {
-            String message = snapshot.ok()
-                    ? CheckMessages.reachable(server, snapshot.endpoint(), since, version,
-                    supervisor == null ? null : supervisor.state())
-                    : CheckMessages.unreachable(CheckMessages.SUPERVISORD, server, snapshot.endpoint(), since,
-                    snapshot.error());
-            forwardCheck(server, status, current == null ? null : current.status(), message, snapshot.observedAt(),
-                    record.timestamp());
+        if (verdict.get().check() != null) {
+            forward(verdict.get().check(), record.timestamp());
         }
         if (snapshot.ok() && supervisor != null && supervisor.state() != null) {
             updateSupervisorState(record, next, supervisor.state(), supervisor.stateCode(), snapshot.observedAt());
         }
+    }
+
+    /** E.g. {@code supervisord 4.2.5, state RUNNING}; null when neither is known. */
+    private static String detail(String version, String supervisorState) {
+        if (version == null && supervisorState == null) {
+            return null;
+        }
+        StringBuilder detail = new StringBuilder();
+        if (version != null) {
+            detail.append("supervisord ").append(version);
+        }
+        if (supervisorState != null) {
+            detail.append(version != null ? ", " : "").append("state ").append(supervisorState);
+        }
+        return detail.toString();
     }
 
     private void updateSupervisorState(Record<String, SupervisorInput> record, SupervisordConnectivity current,
@@ -107,18 +118,10 @@ public final class SupervisordConnectivityChecker implements Processor<String, S
     }
 
     private void markStaleServers(long now) {
-        for (SupervisordConnectivity server : StaleEntries.of(servers, server -> server.status() != null
-                && server.status() != CheckStatus.UNKNOWN && now - server.lastArrivalAt() > staleAfter.toMillis())) {
-            servers.put(server.server(), server.withStatus(CheckStatus.UNKNOWN, now));
-            forwardCheck(server.server(), CheckStatus.UNKNOWN, server.status(), CheckMessages.stale(
-                    "snapshot of supervisord", server.server(), server.lastSnapshotAt(), staleAfter), now, now);
-        }
+        canConnect.markStale(servers, now, check -> forward(check, now));
     }
 
-    private void forwardCheck(String server, CheckStatus status, CheckStatus previous, String message, long at,
-                              long recordTimestamp) {
-        ServiceCheck check = new ServiceCheck(ServiceCheck.CAN_CONNECT, server, null, null, status, previous, message,
-                at);
+    private void forward(ServiceCheck check, long recordTimestamp) {
         context.forward(new Record<>(check.key(), new CanConnectChanged(check), recordTimestamp));
     }
 }

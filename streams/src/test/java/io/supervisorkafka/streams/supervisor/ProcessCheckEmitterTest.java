@@ -13,6 +13,7 @@ import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.ProcessorHarness;
+import io.supervisorkafka.streams.common.CheckMessages;
 import java.io.File;
 import java.time.Instant;
 import java.util.List;
@@ -108,7 +109,7 @@ class ProcessCheckEmitterTest {
         ProcessStatus fatal = ProcessStatusMerge.applySnapshotProcess(null, SERVER, info("crasher", "crasher", "FATAL", 0,
                 AT - 4_000, AT, AT, 0, "Exited too quickly (process log may have details)", ""), AT, AT);
 
-        assertThat(CheckMessages.processStatus(fatal, null)).isEqualTo("process crasher:crasher on web-1 is FATAL "
+        assertThat(ProcessCheckEmitter.message(fatal, null)).isEqualTo("process crasher:crasher on web-1 is FATAL "
                 + "since 2026-11-22T00:41:03Z: Exited too quickly (process log may have details)");
     }
 
@@ -117,10 +118,10 @@ class ProcessCheckEmitterTest {
         ProcessStatus exited = ProcessStatusMerge.applySnapshotProcess(null, SERVER, info("sleeper", "sleeper", "EXITED", 0,
                 AT - 60_000, AT, AT, 137, "", "Nov 22 12:41 AM"), AT, AT);
 
-        assertThat(CheckMessages.processStatus(exited, false)).isEqualTo("process sleeper:sleeper on web-1 is EXITED "
+        assertThat(ProcessCheckEmitter.message(exited, false)).isEqualTo("process sleeper:sleeper on web-1 is EXITED "
                 + "since 2026-11-22T00:41:03Z: exited unexpectedly (exit status 137)");
-        assertThat(CheckMessages.processStatus(exited, null)).endsWith(": exited (exit status 137)");
-        assertThat(CheckMessages.processStatus(exited, true)).endsWith(": exited as expected (exit status 137)");
+        assertThat(ProcessCheckEmitter.message(exited, null)).endsWith(": exited (exit status 137)");
+        assertThat(ProcessCheckEmitter.message(exited, true)).endsWith(": exited as expected (exit status 137)");
     }
 
     @Test
@@ -128,7 +129,7 @@ class ProcessCheckEmitterTest {
         ProcessStatus stopped = ProcessStatusMerge.applySnapshotProcess(null, SERVER, info("sleeper", "sleeper", "STOPPED",
                 0, AT - 60_000, AT, AT, 0, "", "Nov 22 12:41 AM"), AT, AT);
 
-        assertThat(CheckMessages.processStatus(stopped, null)).isEqualTo("process sleeper:sleeper on web-1 is STOPPED"
+        assertThat(ProcessCheckEmitter.message(stopped, null)).isEqualTo("process sleeper:sleeper on web-1 is STOPPED"
                 + " since 2026-11-22T00:41:03Z: last exit status 0");
     }
 }
