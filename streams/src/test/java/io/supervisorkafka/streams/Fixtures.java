@@ -45,7 +45,8 @@ public final class Fixtures {
         return event(SERVER, INSTANCE, serial, "PROCESS_STATE_" + state, fields, observedAt);
     }
 
-    public static ProcessStateObserved observed(String group, String name, ProcessState state, Long pid, long observedAt) {
+    public static ProcessStateObserved observed(String group, String name, ProcessState state, Long pid,
+                                                long observedAt) {
         return new ProcessStateObserved(SERVER, group, name, state, pid,
                 state == ProcessState.EXITED ? Boolean.FALSE : null, observedAt);
     }

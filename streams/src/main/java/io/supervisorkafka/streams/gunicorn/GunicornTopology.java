@@ -65,8 +65,9 @@ public final class GunicornTopology {
                 .windowedBy(TimeWindows.ofSizeAndGrace(config.fleetWindow(), config.fleetWindow()))
                 .emitStrategy(EmitStrategy.onWindowClose())
                 .aggregate(GunicornFleetRollup::empty, (app, record, rollup) -> rollup.add(record),
-                        Named.as("fleet-rollup"), Materialized.<String, GunicornFleetRollup, WindowStore<Bytes, byte[]>>as(
-                                "fleet-rollup").withKeySerde(KEYS).withValueSerde(JsonSerde.of(GunicornFleetRollup.class)))
+                        Named.as("fleet-rollup"),
+                        Materialized.<String, GunicornFleetRollup, WindowStore<Bytes, byte[]>>as("fleet-rollup")
+                                .withKeySerde(KEYS).withValueSerde(JsonSerde.of(GunicornFleetRollup.class)))
                 .toStream(Named.as("fleet-windows"))
                 .flatMap((windowed, rollup) -> rollup.points(windowed.key(), window, windowed.window().end())
                         .stream().map(point -> KeyValue.pair(GunicornMetrics.FLEET, point)).toList(),

@@ -24,7 +24,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
 /**
  * Keeps the current status of every process in the {@value #STORE} store (key {@code server/group:name}) from events
  * and snapshots, by the rules of {@link ProcessStatusMerge}, and forwards each change that a reader would notice as a
- * {@link ProcessStatusChange} keyed by the process key. A process that is gone is deleted and forwarded with a null status.
+ * {@link ProcessStatusChange} keyed by the process key. A process that is gone is deleted and forwarded with a null
+ * status.
  */
 public final class ProcessStatusDeriver implements Processor<String, SupervisorInput, String, ProcessStatusChange> {
 
@@ -103,7 +104,8 @@ public final class ProcessStatusDeriver implements Processor<String, SupervisorI
         }
         for (KeyValue<String, ProcessStatus> entry : removed) {
             statuses.delete(entry.key);
-            context.forward(record.withKey(entry.key).withValue(new ProcessStatusChange(server, entry.value, null, null)));
+            context.forward(record.withKey(entry.key)
+                    .withValue(new ProcessStatusChange(server, entry.value, null, null)));
         }
     }
 }

@@ -26,7 +26,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * limit. Emitted on first sight and on change only. Also keeps supervisord's own
  * state, from snapshots and from SUPERVISOR_STATE_CHANGE events, and forwards its changes for the metrics.
  */
-public final class SupervisordConnectivityChecker implements Processor<String, SupervisorInput, String, SupervisordConnectivityUpdate> {
+public final class SupervisordConnectivityChecker
+        implements Processor<String, SupervisorInput, String, SupervisordConnectivityUpdate> {
 
     public static final String STORE = "supervisor-connectivity";
 
@@ -59,7 +60,8 @@ public final class SupervisordConnectivityChecker implements Processor<String, S
         } else if (record.value() instanceof SupervisorStateObserved observed) {
             SupervisordConnectivity current = servers.get(observed.server());
             if (current == null) {
-                current = new SupervisordConnectivity(observed.server(), null, 0, null, null, null, 0, 0, null, null, 0);
+                current = new SupervisordConnectivity(observed.server(), null, 0, null, null, null, 0, 0, null, null,
+                        0);
             }
             String state = observed.running() ? "RUNNING" : "SHUTDOWN";
             updateSupervisorState(record, current, state, observed.running() ? 1 : -1, observed.observedAt());
@@ -71,8 +73,9 @@ public final class SupervisordConnectivityChecker implements Processor<String, S
         SupervisorSnapshot.SupervisorInfo supervisor = snapshot.supervisor();
         String version = supervisor != null && supervisor.version() != null ? supervisor.version()
                 : current == null ? null : current.version();
+        String detail = detail(version, supervisor == null ? null : supervisor.state());
         Optional<Verdict> verdict = canConnect.observe(current, new Observation(server, snapshot.observedAt(),
-                snapshot.endpoint(), snapshot.error(), detail(version, supervisor == null ? null : supervisor.state())));
+                snapshot.endpoint(), snapshot.error(), detail));
         if (verdict.isEmpty()) {
             return; // an older snapshot processed late says nothing about now
         }

@@ -23,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * for every process and server on a wall-clock punctuation, so that gauges stay fresh and uptime keeps moving while
  * nothing happens (uptime then computed against the wall clock).
  */
-public final class SupervisordMetricsEmitter implements Processor<String, SupervisordMetricsInput, String, MetricPoint> {
+public final class SupervisordMetricsEmitter
+        implements Processor<String, SupervisordMetricsInput, String, MetricPoint> {
 
     public static final String PROCESS_UPTIME = "supervisord.process.uptime";
     public static final String PROCESS_COUNT = "supervisord.process.count";

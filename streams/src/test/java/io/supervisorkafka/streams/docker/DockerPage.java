@@ -20,8 +20,8 @@ public final class DockerPage {
     public static final String SOURCE = "http://127.0.0.1:9323/metrics";
     public static final String ACTIONS = DockerMetrics.CONTAINER_ACTIONS_FAMILY;
     /** The buckets of {@code engine_daemon_container_actions_seconds}, as the page gives their {@code le}. */
-    public static final List<String> BOUNDS = List.of("0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1", "2.5",
-            "5", "10", "+Inf");
+    public static final List<String> BOUNDS = List.of("0.005", "0.01", "0.025", "0.05", "0.1", "0.25", "0.5", "1",
+            "2.5", "5", "10", "+Inf");
     public static final Map<String, String> ENGINE_INFO = Map.of("architecture", "x86_64", "commit", "5d6db84",
             "daemon_id", "H34V:Y5JP:PBHX:4S2B:45FD:ARUB:3BYR:LDT2:M4UL:NQA6:N7Y4:ME52", "graphdriver", "overlay2",
             "kernel", "6.18.44-fc-v657", "os", "Debian GNU/Linux 12 (bookworm)", "os_type", "linux", "os_version", "12",

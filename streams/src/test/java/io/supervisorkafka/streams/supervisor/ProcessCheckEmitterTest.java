@@ -13,7 +13,6 @@ import io.supervisorkafka.schemas.SchemaValidator;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.ProcessorHarness;
-import io.supervisorkafka.streams.common.CheckMessages;
 import java.io.File;
 import java.time.Instant;
 import java.util.List;
@@ -80,8 +79,8 @@ class ProcessCheckEmitterTest {
     @Test
     void aChangeOfCheckStatusIsReportedWithThePreviousStatus() {
         ProcessStatus running = status("sleeper", ProcessState.RUNNING, 3944L, AT - 60_000);
-        ProcessStatus exited = ProcessStatusMerge.applyEvent(running, observed("sleeper", ProcessState.EXITED, 3944L, AT),
-                AT);
+        ProcessStatus exited = ProcessStatusMerge.applyEvent(running,
+                observed("sleeper", ProcessState.EXITED, 3944L, AT), AT);
 
         assertThat(send(running, exited, false)).singleElement().satisfies(record -> {
             assertThat(record.value().status()).isEqualTo(CheckStatus.CRITICAL);
@@ -94,7 +93,8 @@ class ProcessCheckEmitterTest {
     @Test
     void aStateChangeWithinTheSameCheckStatusIsNotReported() {
         ProcessStatus backoff = status("crasher", ProcessState.BACKOFF, null, AT - 3_000);
-        ProcessStatus fatal = ProcessStatusMerge.applyEvent(backoff, observed("crasher", ProcessState.FATAL, null, AT), AT);
+        ProcessStatus fatal = ProcessStatusMerge.applyEvent(backoff, observed("crasher", ProcessState.FATAL, null, AT),
+                AT);
 
         assertThat(send(backoff, fatal, null)).isEmpty();
     }
@@ -106,8 +106,8 @@ class ProcessCheckEmitterTest {
 
     @Test
     void theMessageOfAFatalProcessGivesTheSpawnError() {
-        ProcessStatus fatal = ProcessStatusMerge.applySnapshotProcess(null, SERVER, info("crasher", "crasher", "FATAL", 0,
-                AT - 4_000, AT, AT, 0, "Exited too quickly (process log may have details)", ""), AT, AT);
+        ProcessStatus fatal = ProcessStatusMerge.applySnapshotProcess(null, SERVER, info("crasher", "crasher", "FATAL",
+                0, AT - 4_000, AT, AT, 0, "Exited too quickly (process log may have details)", ""), AT, AT);
 
         assertThat(ProcessCheckEmitter.message(fatal, null)).isEqualTo("process crasher:crasher on web-1 is FATAL "
                 + "since 2026-11-22T00:41:03Z: Exited too quickly (process log may have details)");
@@ -115,8 +115,8 @@ class ProcessCheckEmitterTest {
 
     @Test
     void theMessageOfAnExitedProcessGivesItsExitStatusWhenKnown() {
-        ProcessStatus exited = ProcessStatusMerge.applySnapshotProcess(null, SERVER, info("sleeper", "sleeper", "EXITED", 0,
-                AT - 60_000, AT, AT, 137, "", "Nov 22 12:41 AM"), AT, AT);
+        ProcessStatus exited = ProcessStatusMerge.applySnapshotProcess(null, SERVER, info("sleeper", "sleeper", "EXITED",
+                0, AT - 60_000, AT, AT, 137, "", "Nov 22 12:41 AM"), AT, AT);
 
         assertThat(ProcessCheckEmitter.message(exited, false)).isEqualTo("process sleeper:sleeper on web-1 is EXITED "
                 + "since 2026-11-22T00:41:03Z: exited unexpectedly (exit status 137)");
@@ -126,8 +126,8 @@ class ProcessCheckEmitterTest {
 
     @Test
     void theMessageOfAStoppedProcessGivesItsLastExitStatusWhenKnown() {
-        ProcessStatus stopped = ProcessStatusMerge.applySnapshotProcess(null, SERVER, info("sleeper", "sleeper", "STOPPED",
-                0, AT - 60_000, AT, AT, 0, "", "Nov 22 12:41 AM"), AT, AT);
+        ProcessStatus stopped = ProcessStatusMerge.applySnapshotProcess(null, SERVER,
+                info("sleeper", "sleeper", "STOPPED", 0, AT - 60_000, AT, AT, 0, "", "Nov 22 12:41 AM"), AT, AT);
 
         assertThat(ProcessCheckEmitter.message(stopped, null)).isEqualTo("process sleeper:sleeper on web-1 is STOPPED"
                 + " since 2026-11-22T00:41:03Z: last exit status 0");

@@ -86,7 +86,8 @@ class ProcessStatusDeriverTest {
     @Test
     void theChangeCarriesThePreviousStatusAndWhetherAnExitWasExpected() {
         send(observed("sleeper", ProcessState.RUNNING, 3944L, T0));
-        List<Record<String, ProcessStatusChange>> changes = send(observed("sleeper", ProcessState.EXITED, 3944L, T0 + 1));
+        List<Record<String, ProcessStatusChange>> changes =
+                send(observed("sleeper", ProcessState.EXITED, 3944L, T0 + 1));
 
         assertThat(changes).singleElement().satisfies(change -> {
             assertThat(change.value().before().state()).isEqualTo("RUNNING");

@@ -57,7 +57,8 @@ class SupervisordConnectivityCheckerTest {
         return validated(harness.process(observed.server(), observed, observed.observedAt()));
     }
 
-    private static List<Record<String, SupervisordConnectivityUpdate>> validated(List<Record<String, SupervisordConnectivityUpdate>> out) {
+    private static List<Record<String, SupervisordConnectivityUpdate>> validated(
+            List<Record<String, SupervisordConnectivityUpdate>> out) {
         out.forEach(record -> {
             if (record.value() instanceof CanConnectChanged changed) {
                 SchemaValidator.assertValid(Topics.SERVICE_CHECKS, changed.check());

@@ -66,7 +66,8 @@ class SupervisordMetricsEmitterTest {
 
     @Test
     void aStatusChangeEmitsTheProcessUptime() {
-        ProcessStatus starting = ProcessStatusMerge.applyEvent(null, observed("probe", ProcessState.STARTING, null, T0), T0);
+        ProcessStatus starting = ProcessStatusMerge.applyEvent(null, observed("probe", ProcessState.STARTING, null, T0),
+                T0);
         ProcessStatus running = ProcessStatusMerge.applyEvent(starting, observed("probe", ProcessState.RUNNING, 3564L,
                 T0 + 1_000), T0 + 42_000);
 
