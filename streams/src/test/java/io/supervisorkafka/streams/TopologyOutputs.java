@@ -33,6 +33,8 @@ public final class TopologyOutputs {
     public final List<KeyValue<String, ServiceCheck>> checks = new ArrayList<>();
     public final List<KeyValue<String, MetricPoint>> metrics = new ArrayList<>();
     public final List<KeyValue<String, ContainerCounts>> containerCounts = new ArrayList<>();
+    /** Every record read since the start, by topic, in the order read: for a test that looks at all at once. */
+    public final Map<String, List<KeyValue<String, Object>>> everything = new LinkedHashMap<>();
 
     public TopologyOutputs(TopologyTestDriver driver) {
         for (String topic : Topics.OUTPUTS) {
@@ -89,7 +91,9 @@ public final class TopologyOutputs {
             if (record.value != null) {
                 SchemaValidator.assertValid(topic, record.value);
             }
-            into.add(KeyValue.pair(record.key, serde.deserialize(topic, record.value)));
+            T value = serde.deserialize(topic, record.value);
+            into.add(KeyValue.pair(record.key, value));
+            everything.computeIfAbsent(topic, t -> new ArrayList<>()).add(KeyValue.pair(record.key, value));
         }
     }
 }

@@ -11,8 +11,8 @@ import java.util.Map;
 
 /**
  * Builds the docker scrapes of the tests: starts from the engine families of the page captured from dockerd 20.10
- * (/work/shared/reference/dockerd-20.10-metrics.txt, same names, labels, buckets and values) and lets a test move
- * them on. Built in Java because the listener's exposition-format parser is out of reach of this module.
+ * (same names, labels, buckets and values as {@link DockerdCapture}, which reads the capture itself; checked by
+ * {@code DockerdCaptureTest}) and lets a test move them on.
  */
 public final class DockerPage {
     public static final String SERVER = Fixtures.SERVER;

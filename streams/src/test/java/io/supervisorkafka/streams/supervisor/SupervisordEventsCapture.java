@@ -14,21 +14,22 @@ import java.util.Map;
 
 /**
  * The events of the reference capture (supervisord 4.2.5: programs started, crashed into FATAL, stopped, killed with
- * kill -9, then supervisord restarted), as the listener would publish them. The capture has no observation times, so
+ * kill -9, then supervisord restarted; test resource {@value #RESOURCE}, kept once with the listener's tests), as the
+ * listener would publish them. The capture has no observation times, so
  * events are spaced 700 ms apart and re-anchored on each TICK's {@code when}; a serial going back to 0 is a restarted
  * supervisord, given a new instance.
  */
-final class SupervisordEventsCapture {
+public final class SupervisordEventsCapture {
 
-    static final String RESOURCE = "/reference/supervisor-4.2.5-events.txt";
-    static final String[] INSTANCES = {"3560-1795307161000", "7585-1795307401000"};
-    static final long[] RUN_STARTS = {1795307161000L, 1795307401000L};
+    public static final String RESOURCE = "/reference/supervisor-4.2.5-events.txt";
+    public static final String[] INSTANCES = {"3560-1795307161000", "7585-1795307401000"};
+    public static final long[] RUN_STARTS = {1795307161000L, 1795307401000L};
 
     private SupervisordEventsCapture() {
     }
 
     /** The supervisord runs of the capture, each a list of events in order. */
-    static List<List<SupervisorEvent>> runs(String server) {
+    public static List<List<SupervisorEvent>> runs(String server) {
         List<List<SupervisorEvent>> runs = new ArrayList<>();
         List<SupervisorEvent> run = null;
         long clock = 0;
