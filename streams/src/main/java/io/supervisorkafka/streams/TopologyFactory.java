@@ -1,9 +1,15 @@
 package io.supervisorkafka.streams;
 
+import io.supervisorkafka.streams.common.Catalog;
+import io.supervisorkafka.streams.docker.DockerCatalog;
 import io.supervisorkafka.streams.docker.DockerTopology;
+import io.supervisorkafka.streams.gunicorn.GunicornCatalog;
 import io.supervisorkafka.streams.gunicorn.GunicornTopology;
+import io.supervisorkafka.streams.selfmetrics.ListenerSelfMetricsCatalog;
 import io.supervisorkafka.streams.selfmetrics.ListenerSelfMetricsTopology;
+import io.supervisorkafka.streams.supervisor.SupervisorCatalog;
 import io.supervisorkafka.streams.supervisor.SupervisorTopology;
+import java.util.List;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
 
@@ -28,6 +34,12 @@ import org.apache.kafka.streams.Topology;
 public final class TopologyFactory {
 
     private TopologyFactory() {
+    }
+
+    /** What the topology emits, by source: every metric point and service check, described once. */
+    public static List<Catalog> catalogs() {
+        return List.of(SupervisorCatalog.catalog(), GunicornCatalog.catalog(), DockerCatalog.catalog(),
+                ListenerSelfMetricsCatalog.catalog());
     }
 
     public static Topology build(PipelineConfig config) {

@@ -23,7 +23,7 @@ import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.docker.DockerPage;
-import io.supervisorkafka.streams.supervisor.SupervisordMetricsEmitter;
+import io.supervisorkafka.streams.supervisor.SupervisorCatalog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -144,8 +144,10 @@ class StreamsAppTest {
                     assertThat(counts.up()).isEqualTo(2);
                     assertThat(counts.down()).isEqualTo(1);
                 });
-                assertThat(outputs.metrics).extracting(MetricPoint::name).contains(SupervisordMetricsEmitter.PROCESS_UPTIME,
-                        SupervisordMetricsEmitter.PROCESS_COUNT, SupervisordMetricsEmitter.INSTANCE_STATE, "docker.containers.running");
+                assertThat(outputs.metrics).extracting(MetricPoint::name).contains(
+                        SupervisorCatalog.Metric.PROCESS_UPTIME.metricName(),
+                        SupervisorCatalog.Metric.PROCESS_COUNT.metricName(),
+                        SupervisorCatalog.Metric.INSTANCE_STATE.metricName(), "docker.containers.running");
                 assertThat(outputs.deadLetters).extracting(
                                 record -> new String(record.value(), StandardCharsets.UTF_8),
                                 record -> new String(record.headers().lastHeader("__streams.errors.topic").value(),

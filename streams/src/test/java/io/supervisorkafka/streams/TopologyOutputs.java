@@ -23,7 +23,8 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * Reads the output topics of a {@link TopologyTestDriver} as bytes, validates every value against its topic's JSON
- * Schema and its key against the value, and keeps what was read so a test can look at all of it.
+ * Schema, its key against the value, and every metric point and service check against the catalogs
+ * ({@link CatalogConformance}), and keeps what was read so a test can look at all of it.
  */
 public final class TopologyOutputs {
 
@@ -60,6 +61,8 @@ public final class TopologyOutputs {
                 .forEach(record -> assertThat(record.key).isEqualTo(record.value.server()));
         checks.forEach(record -> assertThat(record.key).isEqualTo(record.value.key()));
         metrics.forEach(record -> assertThat(record.key).isEqualTo(record.value.tags().get("server")));
+        metrics.forEach(record -> CatalogConformance.assertConforms(record.value));
+        checks.forEach(record -> CatalogConformance.assertConforms(record.key, record.value));
         containerCounts.forEach(record -> assertThat(record.key).isEqualTo(record.value.server()));
         return this;
     }

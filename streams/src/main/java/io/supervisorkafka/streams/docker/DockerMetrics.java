@@ -2,6 +2,8 @@ package io.supervisorkafka.streams.docker;
 
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.MetricPoint;
+import io.supervisorkafka.streams.common.TagSpec;
+import io.supervisorkafka.streams.docker.DockerCatalog.Metric;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,16 +11,11 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Docker engine's metric points, named as Datadog names them, from the Prometheus families of dockerd's
+ * The Docker engine's metric points of {@link DockerCatalog}, from the Prometheus families of dockerd's
  * {@code /metrics} page: containers by state, engine info as tags, counters turned into rates and the container-action
  * histogram into an average and a 95th percentile between two scrapes. Pure functions.
  */
 public final class DockerMetrics {
-    public static final String CONTAINERS = "docker.containers";
-    public static final String EVENTS = "docker.engine.events";
-    public static final String HEALTH_CHECKS_FAILED = "docker.engine.health_checks.failed";
-    public static final String CONTAINER_ACTIONS = "docker.engine.container_actions";
-    public static final String SCRAPE_DURATION = "docker.engine.scrape.duration";
 
     static final String CONTAINER_STATES_FAMILY = "engine_daemon_container_states_containers";
     static final String ENGINE_INFO_FAMILY = "engine_daemon_engine_info";
@@ -146,11 +143,11 @@ public final class DockerMetrics {
     /** The tags of every docker point of a server: server, and the engine's version, os and kernel when known. */
     public static Map<String, String> tags(String server, Engine engine) {
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("server", server);
+        tags.put(TagSpec.SERVER.key(), server);
         if (engine != null) {
-            putIfPresent(tags, "docker_version", engine.version());
-            putIfPresent(tags, "os", engine.os());
-            putIfPresent(tags, "kernel", engine.kernel());
+            putIfPresent(tags, DockerCatalog.DOCKER_VERSION.key(), engine.version());
+            putIfPresent(tags, DockerCatalog.OS.key(), engine.os());
+            putIfPresent(tags, DockerCatalog.KERNEL.key(), engine.kernel());
         }
         return tags;
     }
@@ -224,7 +221,7 @@ public final class DockerMetrics {
     /** {@code docker.containers.<state>} gauges. */
     public static List<MetricPoint> containers(Map<String, Long> states, long at, Map<String, String> tags) {
         List<MetricPoint> points = new ArrayList<>();
-        states.forEach((state, count) -> points.add(MetricPoint.gauge(CONTAINERS + "." + state, count, at, tags)));
+        states.forEach((state, count) -> points.add(Metric.CONTAINERS.memberPoint(state, count, at, tags)));
         return points;
     }
 
@@ -232,30 +229,30 @@ public final class DockerMetrics {
      * A counter's increase per second between two scrapes, or null without an earlier value, after a reset (the
      * counter went down: never a negative rate) or when no time passed.
      */
-    public static MetricPoint rate(String name, Double before, Double now, double seconds, long at,
+    public static MetricPoint rate(Metric metric, Double before, Double now, double seconds, long at,
                                    Map<String, String> tags) {
         if (before == null || now == null || now < before || !(seconds > 0)) {
             return null;
         }
-        return new MetricPoint(name, MetricPoint.RATE, (now - before) / seconds, at, tags);
+        return metric.point((now - before) / seconds, at, tags);
     }
 
     /**
-     * {@code .avg} and {@code .95percentile} (seconds) of the observations made between two scrapes; none when
-     * nothing was observed meanwhile.
+     * {@code docker.engine.container_actions.avg} and {@code .95percentile} (seconds) of the observations made between
+     * two scrapes; none when nothing was observed meanwhile.
      */
-    public static List<MetricPoint> latency(String name, Histogram delta, long at, Map<String, String> tags) {
+    public static List<MetricPoint> containerActions(Histogram delta, long at, Map<String, String> tags) {
         if (delta == null || !(delta.count() > 0)) {
             return List.of();
         }
         List<MetricPoint> points = new ArrayList<>();
         double average = delta.sum() / delta.count();
         if (Double.isFinite(average)) {
-            points.add(MetricPoint.gauge(name + ".avg", average, at, tags));
+            points.add(Metric.CONTAINER_ACTIONS_AVG.point(average, at, tags));
         }
         double p95 = delta.quantile(0.95);
         if (Double.isFinite(p95)) {
-            points.add(MetricPoint.gauge(name + ".95percentile", p95, at, tags));
+            points.add(Metric.CONTAINER_ACTIONS_95PERCENTILE.point(p95, at, tags));
         }
         return points;
     }

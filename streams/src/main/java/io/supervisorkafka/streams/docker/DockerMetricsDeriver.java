@@ -3,6 +3,7 @@ package io.supervisorkafka.streams.docker;
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.streams.common.JsonStores;
+import io.supervisorkafka.streams.docker.DockerCatalog.Metric;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,7 +56,7 @@ public final class DockerMetricsDeriver implements Processor<String, DockerSnaps
         Map<String, String> tags = DockerMetrics.tags(server, engine);
         long at = snapshot.observedAt();
         List<MetricPoint> points = new ArrayList<>();
-        points.add(MetricPoint.gauge(DockerMetrics.SCRAPE_DURATION, snapshot.durationMs(), at, tags));
+        points.add(Metric.SCRAPE_DURATION.point(snapshot.durationMs(), at, tags));
         if (snapshot.ok()) {
             DockerScrapeState current = new DockerScrapeState(at,
                     DockerMetrics.counter(snapshot, DockerMetrics.EVENTS_FAMILY),
@@ -78,18 +79,17 @@ public final class DockerMetricsDeriver implements Processor<String, DockerSnaps
         List<MetricPoint> points = new ArrayList<>();
         long at = current.observedAt();
         double seconds = (at - previous.observedAt()) / 1000.0;
-        MetricPoint events = DockerMetrics.rate(DockerMetrics.EVENTS, previous.events(), current.events(), seconds,
-                at, tags);
-        MetricPoint healthChecksFailed = DockerMetrics.rate(DockerMetrics.HEALTH_CHECKS_FAILED,
-                previous.healthChecksFailed(), current.healthChecksFailed(), seconds, at, tags);
+        MetricPoint events = DockerMetrics.rate(Metric.EVENTS, previous.events(), current.events(), seconds, at,
+                tags);
+        MetricPoint healthChecksFailed = DockerMetrics.rate(Metric.HEALTH_CHECKS_FAILED, previous.healthChecksFailed(),
+                current.healthChecksFailed(), seconds, at, tags);
         Stream.of(events, healthChecksFailed).filter(Objects::nonNull).forEach(points::add);
         new TreeMap<>(current.containerActions()).forEach((action, histogram) -> {
             DockerMetrics.Histogram before = previous.containerActions().get(action);
             if (before != null) {
                 Map<String, String> actionTags = new LinkedHashMap<>(tags);
-                actionTags.put("action", action);
-                points.addAll(DockerMetrics.latency(DockerMetrics.CONTAINER_ACTIONS, histogram.since(before), at,
-                        actionTags));
+                actionTags.put(DockerCatalog.ACTION.key(), action);
+                points.addAll(DockerMetrics.containerActions(histogram.since(before), at, actionTags));
             }
         });
         return points;

@@ -68,8 +68,8 @@ public final class GunicornCheckDeriver implements Processor<String, GunicornSna
         if (previous == status) {
             return;
         }
-        ServiceCheck check = new ServiceCheck(ServiceCheck.GUNICORN_IS_RUNNING, server, group, program, status,
-                previous, message, at, app);
+        ServiceCheck check = new ServiceCheck(GunicornCatalog.Check.IS_RUNNING.checkName(), server, group, program,
+                status, previous, message, at, app);
         context.forward(new Record<>(check.key(), check, at));
     }
 }

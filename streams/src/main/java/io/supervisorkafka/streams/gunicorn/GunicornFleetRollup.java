@@ -38,7 +38,8 @@ public record GunicornFleetRollup(List<String> servers, Map<String, Double> coun
         for (StatsdMetrics.Metric metric : record.metrics()) {
             if (StatsdMetrics.COUNTER.equals(metric.type()) && GunicornMetrics.isRateCounter(metric.name())) {
                 sums.merge(metric.name(), metric.value(), Double::sum);
-            } else if (StatsdMetrics.TIMER.equals(metric.type()) && GunicornMetrics.DURATION.equals(metric.name())) {
+            } else if (StatsdMetrics.TIMER.equals(metric.type())
+                    && GunicornMetrics.DURATION_TIMER.equals(metric.name())) {
                 DDSketch one = Sketches.decode(metric.sketch());
                 if (merged == null) {
                     merged = one;
@@ -56,8 +57,8 @@ public record GunicornFleetRollup(List<String> servers, Map<String, Double> coun
 
     /** The fleet-wide points of the window: tags {@code server:*}, {@code app}, {@code servers} (how many). */
     public List<MetricPoint> points(String app, long windowMillis, long at) {
-        Map<String, String> tags = Map.of("server", GunicornMetrics.FLEET, "app", app, "servers",
-                Integer.toString(servers.size()));
+        Map<String, String> tags = Map.of(GunicornCatalog.SERVER.key(), GunicornMetrics.FLEET,
+                GunicornCatalog.APP.key(), app, GunicornCatalog.SERVERS.key(), Integer.toString(servers.size()));
         double seconds = windowMillis / 1000.0;
         List<MetricPoint> points = new ArrayList<>();
         counters.forEach((name, total) -> points.add(GunicornMetrics.rate(name, total, seconds, at, tags)));

@@ -5,26 +5,22 @@ import io.supervisorkafka.schemas.GunicornSnapshot;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.Sketches;
 import io.supervisorkafka.schemas.StatsdMetrics;
+import io.supervisorkafka.streams.gunicorn.GunicornCatalog.Metric;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
- * The gunicorn metric points, named as the StackState and Datadog gunicorn checks name them: workers by state from
- * the process table, and from gunicorn's own StatsD metrics the request rate, the duration summary and the rates by
- * status code and log level. Pure functions, shared by the per-server and the fleet-wide derivations.
+ * The gunicorn metric points of {@link GunicornCatalog}: workers by state from the process table, and from gunicorn's
+ * own StatsD metrics the request rate, the duration summary and the rates by status code and log level. Pure
+ * functions, shared by the per-server and the fleet-wide derivations.
  */
 public final class GunicornMetrics {
-    public static final String WORKERS = "gunicorn.workers";
-    public static final String REQUESTS = "gunicorn.requests";
-    public static final String DURATION = "gunicorn.request.duration";
+    /** The StatsD timer gunicorn sends for each request, summarised into the {@code gunicorn.request.duration.*}. */
+    public static final String DURATION_TIMER = "gunicorn.request.duration";
     /** The server tag of fleet-wide points. */
     public static final String FLEET = "*";
-
-    private static final Pattern RATE_COUNTERS = Pattern.compile(
-            "gunicorn\\.(requests|request\\.status\\.[0-9]{3}|log\\.(critical|error|warning|exception))");
 
     private GunicornMetrics() {
     }
@@ -32,35 +28,36 @@ public final class GunicornMetrics {
     /** {@code gunicorn.workers} tagged {@code state:idle} and {@code state:working}, zeros included. */
     public static List<MetricPoint> workers(GunicornSnapshot.App app, Map<String, String> tags, long at) {
         Map<String, String> idle = new LinkedHashMap<>(tags);
-        idle.put("state", GunicornSnapshot.IDLE);
+        idle.put(GunicornCatalog.STATE.key(), GunicornSnapshot.IDLE);
         Map<String, String> working = new LinkedHashMap<>(tags);
-        working.put("state", GunicornSnapshot.WORKING);
-        return List.of(MetricPoint.gauge(WORKERS, app.idle(), at, idle),
-                MetricPoint.gauge(WORKERS, app.working(), at, working));
+        working.put(GunicornCatalog.STATE.key(), GunicornSnapshot.WORKING);
+        return List.of(Metric.WORKERS.point(app.idle(), at, idle), Metric.WORKERS.point(app.working(), at, working));
     }
 
     /** The tags of an app: server, app, and its supervisord program when known. */
     public static Map<String, String> tags(String server, String app, String group, String program) {
         Map<String, String> tags = new LinkedHashMap<>();
-        tags.put("server", server);
-        tags.put("app", app);
+        tags.put(GunicornCatalog.SERVER.key(), server);
+        tags.put(GunicornCatalog.APP.key(), app);
         if (group != null) {
-            tags.put("supervisord_group", group);
+            tags.put(GunicornCatalog.SUPERVISORD_GROUP.key(), group);
         }
         if (program != null) {
-            tags.put("supervisord_process", program);
+            tags.put(GunicornCatalog.SUPERVISORD_PROCESS.key(), program);
         }
         return tags;
     }
 
     /** Whether a counter becomes a {@code rate} point. */
     public static boolean isRateCounter(String name) {
-        return RATE_COUNTERS.matcher(name).matches();
+        return Metric.rateOfCounter(name).isPresent();
     }
 
-    /** A counter summed over {@code seconds}: a rate per second. */
-    public static MetricPoint rate(String name, double total, double seconds, long at, Map<String, String> tags) {
-        return new MetricPoint(name, MetricPoint.RATE, total / seconds, at, tags);
+    /** A counter summed over {@code seconds}: a rate per second, under the counter's name. */
+    public static MetricPoint rate(String counter, double total, double seconds, long at, Map<String, String> tags) {
+        Metric rate = Metric.rateOfCounter(counter)
+                .orElseThrow(() -> new IllegalArgumentException(counter + " is no gunicorn rate"));
+        return rate.namedPoint(counter, total / seconds, at, tags);
     }
 
     /**
@@ -73,11 +70,11 @@ public final class GunicornMetrics {
         if (count <= 0) {
             return points;
         }
-        points.add(MetricPoint.gauge(DURATION + ".avg", sum / count, at, tags));
-        points.add(MetricPoint.gauge(DURATION + ".median", sketch.getValueAtQuantile(0.5), at, tags));
-        points.add(MetricPoint.gauge(DURATION + ".max", max, at, tags));
-        points.add(MetricPoint.gauge(DURATION + ".95percentile", sketch.getValueAtQuantile(0.95), at, tags));
-        points.add(new MetricPoint(DURATION + ".count", MetricPoint.RATE, count / seconds, at, tags));
+        points.add(Metric.REQUEST_DURATION_AVG.point(sum / count, at, tags));
+        points.add(Metric.REQUEST_DURATION_MEDIAN.point(sketch.getValueAtQuantile(0.5), at, tags));
+        points.add(Metric.REQUEST_DURATION_MAX.point(max, at, tags));
+        points.add(Metric.REQUEST_DURATION_95PERCENTILE.point(sketch.getValueAtQuantile(0.95), at, tags));
+        points.add(Metric.REQUEST_DURATION_COUNT.point(count / seconds, at, tags));
         return points;
     }
 
@@ -97,7 +94,7 @@ public final class GunicornMetrics {
             tags.putAll(appTags);
             if (StatsdMetrics.COUNTER.equals(metric.type()) && isRateCounter(metric.name())) {
                 points.add(rate(metric.name(), metric.value(), seconds, record.end(), tags));
-            } else if (StatsdMetrics.TIMER.equals(metric.type()) && DURATION.equals(metric.name())) {
+            } else if (StatsdMetrics.TIMER.equals(metric.type()) && DURATION_TIMER.equals(metric.name())) {
                 points.addAll(duration(metric.count(), metric.sum(), metric.max(), Sketches.decode(metric.sketch()),
                         seconds, record.end(), tags));
             }

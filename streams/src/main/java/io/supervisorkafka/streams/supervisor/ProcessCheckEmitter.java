@@ -35,8 +35,8 @@ public final class ProcessCheckEmitter implements Processor<String, ProcessStatu
         if (previous == after.check()) {
             return;
         }
-        ServiceCheck check = new ServiceCheck(ServiceCheck.PROCESS_STATUS, after.server(), after.group(),
-                after.name(), after.check(), previous, message(after, change.exitExpected()),
+        ServiceCheck check = new ServiceCheck(SupervisorCatalog.Check.PROCESS_STATUS.checkName(), after.server(),
+                after.group(), after.name(), after.check(), previous, message(after, change.exitExpected()),
                 after.observedAt());
         context.forward(record.withKey(check.key()).withValue(check));
     }

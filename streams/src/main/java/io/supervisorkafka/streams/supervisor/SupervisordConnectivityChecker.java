@@ -38,8 +38,8 @@ public final class SupervisordConnectivityChecker
 
     public SupervisordConnectivityChecker(Duration punctuateInterval, Duration staleAfter) {
         this.punctuateInterval = punctuateInterval;
-        this.canConnect = new CanConnectCheck<>(ServiceCheck.CAN_CONNECT, "supervisord", "snapshot of supervisord",
-                staleAfter);
+        this.canConnect = new CanConnectCheck<>(SupervisorCatalog.Check.CAN_CONNECT.checkName(), "supervisord",
+                "snapshot of supervisord", staleAfter);
     }
 
     public static StoreBuilder<KeyValueStore<String, SupervisordConnectivity>> storeBuilder() {

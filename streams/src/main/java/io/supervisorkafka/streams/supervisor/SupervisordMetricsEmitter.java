@@ -3,6 +3,8 @@ package io.supervisorkafka.streams.supervisor;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessStatus;
+import io.supervisorkafka.streams.common.TagSpec;
+import io.supervisorkafka.streams.supervisor.SupervisorCatalog.Metric;
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.CountsChanged;
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.InstanceStateChanged;
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.ProcessChanged;
@@ -19,16 +21,12 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Publishes metric points (key server id) named as Datadog's supervisord check names them: on every change, and again
+ * Publishes the metric points of {@link SupervisorCatalog} (key server id): on every change, and again
  * for every process and server on a wall-clock punctuation, so that gauges stay fresh and uptime keeps moving while
  * nothing happens (uptime then computed against the wall clock).
  */
 public final class SupervisordMetricsEmitter
         implements Processor<String, SupervisordMetricsInput, String, MetricPoint> {
-
-    public static final String PROCESS_UPTIME = "supervisord.process.uptime";
-    public static final String PROCESS_COUNT = "supervisord.process.count";
-    public static final String INSTANCE_STATE = "supervisord.instance.state";
 
     private final Duration punctuateInterval;
     private ProcessorContext<String, MetricPoint> context;
@@ -90,12 +88,12 @@ public final class SupervisordMetricsEmitter
     }
 
     private void emit(MetricPoint point, long recordTimestamp) {
-        context.forward(new Record<>(point.tags().get("server"), point, recordTimestamp));
+        context.forward(new Record<>(point.tags().get(TagSpec.SERVER.key()), point, recordTimestamp));
     }
 
     static MetricPoint uptime(ProcessStatus status, long uptimeSeconds, long at) {
-        return MetricPoint.gauge(PROCESS_UPTIME, uptimeSeconds, at, Map.of("server", status.server(),
-                "supervisord_group", status.group(), "supervisord_process", status.name()));
+        return Metric.PROCESS_UPTIME.point(uptimeSeconds, at, Map.of(TagSpec.SERVER.key(), status.server(),
+                SupervisorCatalog.GROUP.key(), status.group(), SupervisorCatalog.PROCESS.key(), status.name()));
     }
 
     /** up, down and unknown, all three always, zeros included: a gauge that stops being sent is not a zero. */
@@ -107,10 +105,11 @@ public final class SupervisordMetricsEmitter
     }
 
     static MetricPoint instanceState(String server, int stateCode, long at) {
-        return MetricPoint.gauge(INSTANCE_STATE, stateCode, at, Map.of("server", server));
+        return Metric.INSTANCE_STATE.point(stateCode, at, Map.of(TagSpec.SERVER.key(), server));
     }
 
     private static MetricPoint count(String server, String status, int value, long at) {
-        return MetricPoint.gauge(PROCESS_COUNT, value, at, Map.of("server", server, "status", status));
+        return Metric.PROCESS_COUNT.point(value, at, Map.of(TagSpec.SERVER.key(), server,
+                SupervisorCatalog.STATUS.key(), status));
     }
 }

@@ -21,6 +21,7 @@ import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.Fixtures;
 import io.supervisorkafka.streams.TopologyDrivers;
 import io.supervisorkafka.streams.TopologyOutputs;
+import io.supervisorkafka.streams.supervisor.SupervisorCatalog.Metric;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -124,7 +125,7 @@ class SupervisorTopologyTest {
                 CheckStatus.CRITICAL, CheckStatus.UNKNOWN, CheckStatus.CRITICAL, CheckStatus.UNKNOWN,
                 CheckStatus.CRITICAL);
         assertThat(crasherChecks.get(0).previous()).isNull();
-        assertThat(outputs.metricsNamed(SupervisordMetricsEmitter.PROCESS_COUNT)).filteredOn(
+        assertThat(outputs.metricsNamed(Metric.PROCESS_COUNT.metricName())).filteredOn(
                 point -> point.tags().get("status").equals("down")).last()
                 .extracting(MetricPoint::value).isEqualTo(2.0);
     }
@@ -157,14 +158,14 @@ class SupervisorTopologyTest {
         outputs.drain();
 
         wallClockAt(end + 15_000);
-        double first = probeUptime(outputs.drain().metricsNamed(SupervisordMetricsEmitter.PROCESS_UPTIME));
+        double first = probeUptime(outputs.drain().metricsNamed(Metric.PROCESS_UPTIME.metricName()));
         wallClockAt(end + 30_000);
-        double second = probeUptime(outputs.drain().metricsNamed(SupervisordMetricsEmitter.PROCESS_UPTIME));
+        double second = probeUptime(outputs.drain().metricsNamed(Metric.PROCESS_UPTIME.metricName()));
 
         assertThat(first).isPositive();
         assertThat(second).isEqualTo(first + 15);
-        assertThat(outputs.metricsNamed(SupervisordMetricsEmitter.PROCESS_COUNT)).extracting(point -> point.tags().get("status"))
-                .containsExactlyInAnyOrder("up", "down", "unknown");
+        assertThat(outputs.metricsNamed(Metric.PROCESS_COUNT.metricName()))
+                .extracting(point -> point.tags().get("status")).containsExactlyInAnyOrder("up", "down", "unknown");
     }
 
     private static double probeUptime(List<MetricPoint> uptimes) {
@@ -205,7 +206,7 @@ class SupervisorTopologyTest {
         assertThat(counts.down()).isEqualTo(1);
         assertThat(outputs.checksOf("supervisord.can_connect|web-1")).singleElement()
                 .satisfies(check -> assertThat(check.status()).isEqualTo(CheckStatus.OK));
-        assertThat(outputs.metricsNamed(SupervisordMetricsEmitter.INSTANCE_STATE)).singleElement()
+        assertThat(outputs.metricsNamed(Metric.INSTANCE_STATE.metricName())).singleElement()
                 .satisfies(point -> assertThat(point.value()).isEqualTo(1.0));
     }
 
@@ -221,7 +222,7 @@ class SupervisorTopologyTest {
         assertThat(outputs.counts).extracting(record -> record.value == null ? null : record.value.total())
                 .containsExactly(2, 1, null);
         assertThat(outputs.counts.get(2).key).isEqualTo(SERVER);
-        List<MetricPoint> countMetrics = outputs.metricsNamed(SupervisordMetricsEmitter.PROCESS_COUNT);
+        List<MetricPoint> countMetrics = outputs.metricsNamed(Metric.PROCESS_COUNT.metricName());
         assertThat(countMetrics.subList(countMetrics.size() - 3, countMetrics.size())).extracting(MetricPoint::value)
                 .containsExactly(0.0, 0.0, 0.0);
     }
