@@ -38,8 +38,8 @@ public final class TopologyFactory {
 
     /** What the topology emits, by source: every metric point and service check, described once. */
     public static List<Catalog> catalogs() {
-        return List.of(SupervisorCatalog.catalog(), GunicornCatalog.catalog(), DockerCatalog.catalog(),
-                ListenerSelfMetricsCatalog.catalog());
+        return List.of(SupervisorCatalog.CATALOG, GunicornCatalog.CATALOG, DockerCatalog.CATALOG,
+                ListenerSelfMetricsCatalog.CATALOG);
     }
 
     public static Topology build(PipelineConfig config) {

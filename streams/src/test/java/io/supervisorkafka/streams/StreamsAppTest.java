@@ -145,9 +145,9 @@ class StreamsAppTest {
                     assertThat(counts.down()).isEqualTo(1);
                 });
                 assertThat(outputs.metrics).extracting(MetricPoint::name).contains(
-                        SupervisorCatalog.Metric.PROCESS_UPTIME.metricName(),
-                        SupervisorCatalog.Metric.PROCESS_COUNT.metricName(),
-                        SupervisorCatalog.Metric.INSTANCE_STATE.metricName(), "docker.containers.running");
+                        SupervisorCatalog.PROCESS_UPTIME.name(),
+                        SupervisorCatalog.PROCESS_COUNT.name(),
+                        SupervisorCatalog.INSTANCE_STATE.name(), "docker.containers.running");
                 assertThat(outputs.deadLetters).extracting(
                                 record -> new String(record.value(), StandardCharsets.UTF_8),
                                 record -> new String(record.headers().lastHeader("__streams.errors.topic").value(),

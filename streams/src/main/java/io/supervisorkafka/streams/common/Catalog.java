@@ -1,6 +1,5 @@
 package io.supervisorkafka.streams.common;
 
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -20,13 +19,6 @@ public record Catalog(String source, String title, String description, List<Metr
     public Catalog {
         metrics = List.copyOf(metrics);
         checks = List.copyOf(checks);
-    }
-
-    /** A catalog of a source's enums of metrics and checks, in their declaration order. */
-    public static Catalog of(String source, String title, String description, MetricEntry[] metrics,
-                             CheckEntry[] checks) {
-        return new Catalog(source, title, description, Arrays.stream(metrics).map(MetricEntry::spec).toList(),
-                Arrays.stream(checks).map(CheckEntry::spec).toList());
     }
 
     /** The metric (or family) a point of this name belongs to. */

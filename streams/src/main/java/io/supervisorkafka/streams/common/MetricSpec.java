@@ -131,6 +131,11 @@ public final class MetricSpec {
         return new MetricPoint(name, type.wire(), value, timestamp, pointTags);
     }
 
+    /** A point of the member of this family whose placeholder takes {@code member}, e.g. {@code running}. */
+    public MetricPoint memberPoint(String member, double value, long timestamp, Map<String, String> pointTags) {
+        return point(nameOf(member), value, timestamp, pointTags);
+    }
+
     /** A point of the member {@code metricName} of this family (or of this metric, when it is its name). */
     public MetricPoint point(String metricName, double value, long timestamp, Map<String, String> pointTags) {
         return new MetricPoint(requireMember(metricName), type.wire(), value, timestamp, pointTags);

@@ -31,7 +31,7 @@ public final class DockerCheckDeriver implements Processor<String, DockerSnapsho
 
     public DockerCheckDeriver(Duration punctuateInterval, Duration staleAfter) {
         this.punctuateInterval = punctuateInterval;
-        this.canConnect = new CanConnectCheck<>(DockerCatalog.Check.CAN_CONNECT.checkName(), "docker engine",
+        this.canConnect = new CanConnectCheck<>(DockerCatalog.CAN_CONNECT.name(), "docker engine",
                 "scrape of the docker engine", staleAfter);
     }
 

@@ -2,8 +2,8 @@ package io.supervisorkafka.streams.docker;
 
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.MetricPoint;
+import io.supervisorkafka.streams.common.MetricSpec;
 import io.supervisorkafka.streams.common.TagSpec;
-import io.supervisorkafka.streams.docker.DockerCatalog.Metric;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -221,7 +221,7 @@ public final class DockerMetrics {
     /** {@code docker.containers.<state>} gauges. */
     public static List<MetricPoint> containers(Map<String, Long> states, long at, Map<String, String> tags) {
         List<MetricPoint> points = new ArrayList<>();
-        states.forEach((state, count) -> points.add(Metric.CONTAINERS.memberPoint(state, count, at, tags)));
+        states.forEach((state, count) -> points.add(DockerCatalog.CONTAINERS.memberPoint(state, count, at, tags)));
         return points;
     }
 
@@ -229,7 +229,7 @@ public final class DockerMetrics {
      * A counter's increase per second between two scrapes, or null without an earlier value, after a reset (the
      * counter went down: never a negative rate) or when no time passed.
      */
-    public static MetricPoint rate(Metric metric, Double before, Double now, double seconds, long at,
+    public static MetricPoint rate(MetricSpec metric, Double before, Double now, double seconds, long at,
                                    Map<String, String> tags) {
         if (before == null || now == null || now < before || !(seconds > 0)) {
             return null;
@@ -248,11 +248,11 @@ public final class DockerMetrics {
         List<MetricPoint> points = new ArrayList<>();
         double average = delta.sum() / delta.count();
         if (Double.isFinite(average)) {
-            points.add(Metric.CONTAINER_ACTIONS_AVG.point(average, at, tags));
+            points.add(DockerCatalog.CONTAINER_ACTIONS_AVG.point(average, at, tags));
         }
         double p95 = delta.quantile(0.95);
         if (Double.isFinite(p95)) {
-            points.add(Metric.CONTAINER_ACTIONS_95PERCENTILE.point(p95, at, tags));
+            points.add(DockerCatalog.CONTAINER_ACTIONS_95PERCENTILE.point(p95, at, tags));
         }
         return points;
     }

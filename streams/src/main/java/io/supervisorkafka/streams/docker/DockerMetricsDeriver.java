@@ -3,7 +3,6 @@ package io.supervisorkafka.streams.docker;
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.streams.common.JsonStores;
-import io.supervisorkafka.streams.docker.DockerCatalog.Metric;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -56,7 +55,7 @@ public final class DockerMetricsDeriver implements Processor<String, DockerSnaps
         Map<String, String> tags = DockerMetrics.tags(server, engine);
         long at = snapshot.observedAt();
         List<MetricPoint> points = new ArrayList<>();
-        points.add(Metric.SCRAPE_DURATION.point(snapshot.durationMs(), at, tags));
+        points.add(DockerCatalog.SCRAPE_DURATION.point(snapshot.durationMs(), at, tags));
         if (snapshot.ok()) {
             DockerScrapeState current = new DockerScrapeState(at,
                     DockerMetrics.counter(snapshot, DockerMetrics.EVENTS_FAMILY),
@@ -79,10 +78,10 @@ public final class DockerMetricsDeriver implements Processor<String, DockerSnaps
         List<MetricPoint> points = new ArrayList<>();
         long at = current.observedAt();
         double seconds = (at - previous.observedAt()) / 1000.0;
-        MetricPoint events = DockerMetrics.rate(Metric.EVENTS, previous.events(), current.events(), seconds, at,
-                tags);
-        MetricPoint healthChecksFailed = DockerMetrics.rate(Metric.HEALTH_CHECKS_FAILED, previous.healthChecksFailed(),
-                current.healthChecksFailed(), seconds, at, tags);
+        MetricPoint events = DockerMetrics.rate(DockerCatalog.EVENTS, previous.events(), current.events(), seconds,
+                at, tags);
+        MetricPoint healthChecksFailed = DockerMetrics.rate(DockerCatalog.HEALTH_CHECKS_FAILED,
+                previous.healthChecksFailed(), current.healthChecksFailed(), seconds, at, tags);
         Stream.of(events, healthChecksFailed).filter(Objects::nonNull).forEach(points::add);
         new TreeMap<>(current.containerActions()).forEach((action, histogram) -> {
             DockerMetrics.Histogram before = previous.containerActions().get(action);

@@ -68,7 +68,7 @@ public final class GunicornCheckDeriver implements Processor<String, GunicornSna
         if (previous == status) {
             return;
         }
-        ServiceCheck check = new ServiceCheck(GunicornCatalog.Check.IS_RUNNING.checkName(), server, group, program,
+        ServiceCheck check = new ServiceCheck(GunicornCatalog.IS_RUNNING.name(), server, group, program,
                 status, previous, message, at, app);
         context.forward(new Record<>(check.key(), check, at));
     }

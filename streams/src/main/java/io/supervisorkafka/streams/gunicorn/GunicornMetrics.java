@@ -5,7 +5,7 @@ import io.supervisorkafka.schemas.GunicornSnapshot;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.Sketches;
 import io.supervisorkafka.schemas.StatsdMetrics;
-import io.supervisorkafka.streams.gunicorn.GunicornCatalog.Metric;
+import io.supervisorkafka.streams.common.MetricSpec;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,7 +31,8 @@ public final class GunicornMetrics {
         idle.put(GunicornCatalog.STATE.key(), GunicornSnapshot.IDLE);
         Map<String, String> working = new LinkedHashMap<>(tags);
         working.put(GunicornCatalog.STATE.key(), GunicornSnapshot.WORKING);
-        return List.of(Metric.WORKERS.point(app.idle(), at, idle), Metric.WORKERS.point(app.working(), at, working));
+        return List.of(GunicornCatalog.WORKERS.point(app.idle(), at, idle),
+                GunicornCatalog.WORKERS.point(app.working(), at, working));
     }
 
     /** The tags of an app: server, app, and its supervisord program when known. */
@@ -50,14 +51,14 @@ public final class GunicornMetrics {
 
     /** Whether a counter becomes a {@code rate} point. */
     public static boolean isRateCounter(String name) {
-        return Metric.rateOfCounter(name).isPresent();
+        return GunicornCatalog.rateOfCounter(name).isPresent();
     }
 
     /** A counter summed over {@code seconds}: a rate per second, under the counter's name. */
     public static MetricPoint rate(String counter, double total, double seconds, long at, Map<String, String> tags) {
-        Metric rate = Metric.rateOfCounter(counter)
+        MetricSpec rate = GunicornCatalog.rateOfCounter(counter)
                 .orElseThrow(() -> new IllegalArgumentException(counter + " is no gunicorn rate"));
-        return rate.namedPoint(counter, total / seconds, at, tags);
+        return rate.point(counter, total / seconds, at, tags);
     }
 
     /**
@@ -70,11 +71,11 @@ public final class GunicornMetrics {
         if (count <= 0) {
             return points;
         }
-        points.add(Metric.REQUEST_DURATION_AVG.point(sum / count, at, tags));
-        points.add(Metric.REQUEST_DURATION_MEDIAN.point(sketch.getValueAtQuantile(0.5), at, tags));
-        points.add(Metric.REQUEST_DURATION_MAX.point(max, at, tags));
-        points.add(Metric.REQUEST_DURATION_95PERCENTILE.point(sketch.getValueAtQuantile(0.95), at, tags));
-        points.add(Metric.REQUEST_DURATION_COUNT.point(count / seconds, at, tags));
+        points.add(GunicornCatalog.REQUEST_DURATION_AVG.point(sum / count, at, tags));
+        points.add(GunicornCatalog.REQUEST_DURATION_MEDIAN.point(sketch.getValueAtQuantile(0.5), at, tags));
+        points.add(GunicornCatalog.REQUEST_DURATION_MAX.point(max, at, tags));
+        points.add(GunicornCatalog.REQUEST_DURATION_95PERCENTILE.point(sketch.getValueAtQuantile(0.95), at, tags));
+        points.add(GunicornCatalog.REQUEST_DURATION_COUNT.point(count / seconds, at, tags));
         return points;
     }
 

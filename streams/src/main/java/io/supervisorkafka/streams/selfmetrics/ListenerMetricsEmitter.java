@@ -2,8 +2,8 @@ package io.supervisorkafka.streams.selfmetrics;
 
 import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.MetricPoint;
+import io.supervisorkafka.streams.common.MetricSpec;
 import io.supervisorkafka.streams.common.TagSpec;
-import io.supervisorkafka.streams.selfmetrics.ListenerSelfMetricsCatalog.Metric;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -28,27 +28,27 @@ public final class ListenerMetricsEmitter {
     public static List<MetricPoint> points(ListenerMetrics metrics) {
         long at = metrics.observedAt();
         Map<String, String> tags = Map.of(TagSpec.SERVER.key(), metrics.server());
-        Map<Metric, Double> totals = new LinkedHashMap<>();
-        totals.put(Metric.UPTIME, Math.max(0, metrics.observedAt() - metrics.startedAt()) / 1000.0);
-        totals.put(Metric.EVENTS_ACKNOWLEDGED, (double) metrics.eventsAcknowledged());
-        totals.put(Metric.EVENTS_MALFORMED, (double) metrics.eventsMalformed());
-        totals.put(Metric.EVENTS_OVERSIZED, (double) metrics.eventsOversized());
-        totals.put(Metric.RECORDS_SHIPPED, (double) metrics.recordsShipped());
-        totals.put(Metric.RECORDS_SKIPPED, (double) metrics.recordsSkipped());
+        Map<MetricSpec, Double> totals = new LinkedHashMap<>();
+        totals.put(ListenerSelfMetricsCatalog.UPTIME, Math.max(0, metrics.observedAt() - metrics.startedAt()) / 1000.0);
+        totals.put(ListenerSelfMetricsCatalog.EVENTS_ACKNOWLEDGED, (double) metrics.eventsAcknowledged());
+        totals.put(ListenerSelfMetricsCatalog.EVENTS_MALFORMED, (double) metrics.eventsMalformed());
+        totals.put(ListenerSelfMetricsCatalog.EVENTS_OVERSIZED, (double) metrics.eventsOversized());
+        totals.put(ListenerSelfMetricsCatalog.RECORDS_SHIPPED, (double) metrics.recordsShipped());
+        totals.put(ListenerSelfMetricsCatalog.RECORDS_SKIPPED, (double) metrics.recordsSkipped());
         ListenerMetrics.Spool spool = metrics.spool();
         if (spool != null) {
-            totals.put(Metric.SPOOL_BYTES, (double) spool.bytes());
-            totals.put(Metric.SPOOL_MAX_BYTES, (double) spool.maxBytes());
-            totals.put(Metric.SPOOL_UNSHIPPED, (double) spool.unshipped());
-            totals.put(Metric.SPOOL_DROPPED, (double) spool.droppedRecords());
-            totals.put(Metric.SPOOL_REFUSED, (double) spool.refusedRecords());
+            totals.put(ListenerSelfMetricsCatalog.SPOOL_BYTES, (double) spool.bytes());
+            totals.put(ListenerSelfMetricsCatalog.SPOOL_MAX_BYTES, (double) spool.maxBytes());
+            totals.put(ListenerSelfMetricsCatalog.SPOOL_UNSHIPPED, (double) spool.unshipped());
+            totals.put(ListenerSelfMetricsCatalog.SPOOL_DROPPED, (double) spool.droppedRecords());
+            totals.put(ListenerSelfMetricsCatalog.SPOOL_REFUSED, (double) spool.refusedRecords());
         }
         List<MetricPoint> points = new ArrayList<>();
         totals.forEach((metric, value) -> points.add(metric.point(value, at, tags)));
         new TreeMap<>(metrics.sources()).forEach((counter, value) -> {
-            Optional<String> name = Metric.SOURCE_COUNTER.spec().memberName(counter);
+            Optional<String> name = ListenerSelfMetricsCatalog.SOURCE_COUNTER.memberName(counter);
             if (name.isPresent()) {
-                points.add(Metric.SOURCE_COUNTER.namedPoint(name.get(), value, at, tags));
+                points.add(ListenerSelfMetricsCatalog.SOURCE_COUNTER.point(name.get(), value, at, tags));
             } else {
                 log.warn("listener of {}: source counter {} is not a metric name, not sent", metrics.server(),
                         counter);

@@ -35,7 +35,7 @@ public final class ProcessCheckEmitter implements Processor<String, ProcessStatu
         if (previous == after.check()) {
             return;
         }
-        ServiceCheck check = new ServiceCheck(SupervisorCatalog.Check.PROCESS_STATUS.checkName(), after.server(),
+        ServiceCheck check = new ServiceCheck(SupervisorCatalog.PROCESS_STATUS.name(), after.server(),
                 after.group(), after.name(), after.check(), previous, message(after, change.exitExpected()),
                 after.observedAt());
         context.forward(record.withKey(check.key()).withValue(check));

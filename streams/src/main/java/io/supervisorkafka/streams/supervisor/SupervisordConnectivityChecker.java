@@ -38,7 +38,7 @@ public final class SupervisordConnectivityChecker
 
     public SupervisordConnectivityChecker(Duration punctuateInterval, Duration staleAfter) {
         this.punctuateInterval = punctuateInterval;
-        this.canConnect = new CanConnectCheck<>(SupervisorCatalog.Check.CAN_CONNECT.checkName(), "supervisord",
+        this.canConnect = new CanConnectCheck<>(SupervisorCatalog.CAN_CONNECT.name(), "supervisord",
                 "snapshot of supervisord", staleAfter);
     }
 

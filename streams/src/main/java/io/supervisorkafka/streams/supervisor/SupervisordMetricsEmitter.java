@@ -4,7 +4,6 @@ import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.streams.common.TagSpec;
-import io.supervisorkafka.streams.supervisor.SupervisorCatalog.Metric;
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.CountsChanged;
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.InstanceStateChanged;
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.ProcessChanged;
@@ -92,7 +91,7 @@ public final class SupervisordMetricsEmitter
     }
 
     static MetricPoint uptime(ProcessStatus status, long uptimeSeconds, long at) {
-        return Metric.PROCESS_UPTIME.point(uptimeSeconds, at, Map.of(TagSpec.SERVER.key(), status.server(),
+        return SupervisorCatalog.PROCESS_UPTIME.point(uptimeSeconds, at, Map.of(TagSpec.SERVER.key(), status.server(),
                 SupervisorCatalog.GROUP.key(), status.group(), SupervisorCatalog.PROCESS.key(), status.name()));
     }
 
@@ -105,11 +104,11 @@ public final class SupervisordMetricsEmitter
     }
 
     static MetricPoint instanceState(String server, int stateCode, long at) {
-        return Metric.INSTANCE_STATE.point(stateCode, at, Map.of(TagSpec.SERVER.key(), server));
+        return SupervisorCatalog.INSTANCE_STATE.point(stateCode, at, Map.of(TagSpec.SERVER.key(), server));
     }
 
     private static MetricPoint count(String server, String status, int value, long at) {
-        return Metric.PROCESS_COUNT.point(value, at, Map.of(TagSpec.SERVER.key(), server,
+        return SupervisorCatalog.PROCESS_COUNT.point(value, at, Map.of(TagSpec.SERVER.key(), server,
                 SupervisorCatalog.STATUS.key(), status));
     }
 }

@@ -96,7 +96,7 @@ class GunicornTopologyTest {
         assertThat(outputs.checks).extracting(kv -> kv.key).containsExactly("gunicorn.is_running|web-1/demo");
         assertThat(outputs.checks.get(0).value.status()).isEqualTo(CheckStatus.OK);
         assertThat(outputs.checks.get(0).value.message()).isEqualTo("1 working and 2 idle workers for demo");
-        List<MetricPoint> workers = outputs.metricsNamed(GunicornCatalog.Metric.WORKERS.metricName());
+        List<MetricPoint> workers = outputs.metricsNamed(GunicornCatalog.WORKERS.name());
         assertThat(workers).extracting(MetricPoint::value, p -> p.tags().get("state")).containsExactly(
                 org.assertj.core.groups.Tuple.tuple(2.0, "idle"), org.assertj.core.groups.Tuple.tuple(1.0, "working"));
         assertThat(workers.get(0).tags()).containsEntry("supervisord_process", "demo").containsEntry("app", "demo");

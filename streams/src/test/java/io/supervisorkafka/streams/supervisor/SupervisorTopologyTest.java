@@ -21,7 +21,6 @@ import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.Fixtures;
 import io.supervisorkafka.streams.TopologyDrivers;
 import io.supervisorkafka.streams.TopologyOutputs;
-import io.supervisorkafka.streams.supervisor.SupervisorCatalog.Metric;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -125,7 +124,7 @@ class SupervisorTopologyTest {
                 CheckStatus.CRITICAL, CheckStatus.UNKNOWN, CheckStatus.CRITICAL, CheckStatus.UNKNOWN,
                 CheckStatus.CRITICAL);
         assertThat(crasherChecks.get(0).previous()).isNull();
-        assertThat(outputs.metricsNamed(Metric.PROCESS_COUNT.metricName())).filteredOn(
+        assertThat(outputs.metricsNamed(SupervisorCatalog.PROCESS_COUNT.name())).filteredOn(
                 point -> point.tags().get("status").equals("down")).last()
                 .extracting(MetricPoint::value).isEqualTo(2.0);
     }
@@ -158,13 +157,13 @@ class SupervisorTopologyTest {
         outputs.drain();
 
         wallClockAt(end + 15_000);
-        double first = probeUptime(outputs.drain().metricsNamed(Metric.PROCESS_UPTIME.metricName()));
+        double first = probeUptime(outputs.drain().metricsNamed(SupervisorCatalog.PROCESS_UPTIME.name()));
         wallClockAt(end + 30_000);
-        double second = probeUptime(outputs.drain().metricsNamed(Metric.PROCESS_UPTIME.metricName()));
+        double second = probeUptime(outputs.drain().metricsNamed(SupervisorCatalog.PROCESS_UPTIME.name()));
 
         assertThat(first).isPositive();
         assertThat(second).isEqualTo(first + 15);
-        assertThat(outputs.metricsNamed(Metric.PROCESS_COUNT.metricName()))
+        assertThat(outputs.metricsNamed(SupervisorCatalog.PROCESS_COUNT.name()))
                 .extracting(point -> point.tags().get("status")).containsExactlyInAnyOrder("up", "down", "unknown");
     }
 
@@ -206,7 +205,7 @@ class SupervisorTopologyTest {
         assertThat(counts.down()).isEqualTo(1);
         assertThat(outputs.checksOf("supervisord.can_connect|web-1")).singleElement()
                 .satisfies(check -> assertThat(check.status()).isEqualTo(CheckStatus.OK));
-        assertThat(outputs.metricsNamed(Metric.INSTANCE_STATE.metricName())).singleElement()
+        assertThat(outputs.metricsNamed(SupervisorCatalog.INSTANCE_STATE.name())).singleElement()
                 .satisfies(point -> assertThat(point.value()).isEqualTo(1.0));
     }
 
@@ -222,7 +221,7 @@ class SupervisorTopologyTest {
         assertThat(outputs.counts).extracting(record -> record.value == null ? null : record.value.total())
                 .containsExactly(2, 1, null);
         assertThat(outputs.counts.get(2).key).isEqualTo(SERVER);
-        List<MetricPoint> countMetrics = outputs.metricsNamed(Metric.PROCESS_COUNT.metricName());
+        List<MetricPoint> countMetrics = outputs.metricsNamed(SupervisorCatalog.PROCESS_COUNT.name());
         assertThat(countMetrics.subList(countMetrics.size() - 3, countMetrics.size())).extracting(MetricPoint::value)
                 .containsExactly(0.0, 0.0, 0.0);
     }
