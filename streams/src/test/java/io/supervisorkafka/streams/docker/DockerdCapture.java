@@ -3,20 +3,17 @@ package io.supervisorkafka.streams.docker;
 import io.supervisorkafka.schemas.DockerSnapshot;
 import io.supervisorkafka.schemas.DockerSnapshot.Family;
 import io.supervisorkafka.schemas.DockerSnapshot.Sample;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.supervisorkafka.streams.ReferenceCaptures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /**
- * The page of {@code GET /metrics} captured from dockerd 20.10 (test resource {@value #RESOURCE}, kept once with the
- * listener's tests), as the listener publishes a scrape of it: the {@code engine_daemon_*} families (its default
- * include), in page order. The listener's own exposition-format parser is out of reach of this module; this reader
- * knows only what the capture holds: HELP and TYPE lines, and samples with quoted labels and no timestamp.
+ * The page of {@code GET /metrics} captured from dockerd 20.10 ({@link ReferenceCaptures}), as the listener publishes
+ * a scrape of it: the {@code engine_daemon_*} families (its default include), in page order. The listener's own
+ * exposition-format parser is out of reach of this module; this reader knows only what the capture holds: HELP and
+ * TYPE lines, and samples with quoted labels and no timestamp.
  */
 public final class DockerdCapture {
     public static final String RESOURCE = "/reference/docker/dockerd-20.10-metrics.txt";
@@ -36,7 +33,7 @@ public final class DockerdCapture {
         Map<String, String> types = new LinkedHashMap<>();
         Map<String, String> helps = new LinkedHashMap<>();
         Map<String, List<Sample>> samples = new LinkedHashMap<>();
-        for (String line : read().split("\n")) {
+        for (String line : ReferenceCaptures.read(RESOURCE).split("\n")) {
             if (line.startsWith("# HELP ") || line.startsWith("# TYPE ")) {
                 String[] parts = line.substring(7).split(" ", 2);
                 if (parts[0].startsWith(KEPT)) {
@@ -112,16 +109,5 @@ public final class DockerdCapture {
             case "NaN" -> Double.NaN;
             default -> Double.parseDouble(text);
         };
-    }
-
-    private static String read() {
-        try (InputStream in = DockerdCapture.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("test resource " + RESOURCE + " is missing");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -3,18 +3,15 @@ package io.supervisorkafka.streams.gunicorn;
 import com.datadoghq.sketch.ddsketch.DDSketch;
 import io.supervisorkafka.schemas.Sketches;
 import io.supervisorkafka.schemas.StatsdMetrics;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.supervisorkafka.streams.ReferenceCaptures;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The StatsD lines captured from gunicorn 20.1 (test resource {@value #RESOURCE}, kept once with the listener's
- * tests; started with {@code --statsd-prefix demo}), turned into what the listener publishes: one app's interval, as
+ * The StatsD lines captured from gunicorn 20.1 ({@link ReferenceCaptures}; started with
+ * {@code --statsd-prefix demo}), turned into what the listener publishes: one app's interval, as
  * its StatsD aggregator sums counters, keeps a gauge's last value and summarises timers with a DDSketch; and the
  * silent intervals after it, where StatsD sends each counter seen before as 0. The listener's parser and aggregator
  * are out of reach of this module; this reads only the line forms of the capture ({@code name:value|type[|@rate]}).
@@ -39,7 +36,7 @@ public final class GunicornStatsdCapture {
         Map<String, Double> counters = new TreeMap<>();
         Map<String, Double> gauges = new TreeMap<>();
         Map<String, Timer> timers = new TreeMap<>();
-        for (String line : read().split("\n")) {
+        for (String line : ReferenceCaptures.read(RESOURCE).split("\n")) {
             if (line.isBlank()) {
                 continue;
             }
@@ -83,16 +80,5 @@ public final class GunicornStatsdCapture {
 
     private static StatsdMetrics.Metric counter(String name, double value) {
         return new StatsdMetrics.Metric(name, StatsdMetrics.COUNTER, null, value, null, null, null, null, null);
-    }
-
-    private static String read() {
-        try (InputStream in = GunicornStatsdCapture.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException("test resource " + RESOURCE + " is missing");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -1,12 +1,7 @@
 package io.supervisorkafka.streams.supervisor;
 
 import io.supervisorkafka.schemas.SupervisorEvent;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
+import io.supervisorkafka.streams.ReferenceCaptures;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,10 +9,9 @@ import java.util.Map;
 
 /**
  * The events of the reference capture (supervisord 4.2.5: programs started, crashed into FATAL, stopped, killed with
- * kill -9, then supervisord restarted; test resource {@value #RESOURCE}, kept once with the listener's tests), as the
- * listener would publish them. The capture has no observation times, so
- * events are spaced 700 ms apart and re-anchored on each TICK's {@code when}; a serial going back to 0 is a restarted
- * supervisord, given a new instance.
+ * kill -9, then supervisord restarted; {@link ReferenceCaptures}), as the listener would publish them. The capture
+ * has no observation times, so events are spaced 700 ms apart and re-anchored on each TICK's {@code when}; a serial
+ * going back to 0 is a restarted supervisord, given a new instance.
  */
 public final class SupervisordEventsCapture {
 
@@ -56,20 +50,15 @@ public final class SupervisordEventsCapture {
 
     private static List<Map<String, String>> parse() {
         List<Map<String, String>> events = new ArrayList<>();
-        try (InputStream in = SupervisordEventsCapture.class.getResourceAsStream(RESOURCE);
-             BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            Map<String, String> header = null;
-            for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-                if (line.startsWith("HEADER: ")) {
-                    header = tokens(line.substring("HEADER: ".length()));
-                } else if (line.startsWith("PAYLOAD: ") && header != null) {
-                    header.put("PAYLOAD", line.substring("PAYLOAD: ".length()));
-                    events.add(header);
-                    header = null;
-                }
+        Map<String, String> header = null;
+        for (String line : ReferenceCaptures.read(RESOURCE).split("\n")) {
+            if (line.startsWith("HEADER: ")) {
+                header = tokens(line.substring("HEADER: ".length()));
+            } else if (line.startsWith("PAYLOAD: ") && header != null) {
+                header.put("PAYLOAD", line.substring("PAYLOAD: ".length()));
+                events.add(header);
+                header = null;
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
         return events;
     }
