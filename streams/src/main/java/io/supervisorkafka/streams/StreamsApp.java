@@ -1,5 +1,6 @@
 package io.supervisorkafka.streams;
 
+import io.supervisorkafka.streams.supervisor.EventDeduplicator;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

@@ -1,14 +1,16 @@
 package io.supervisorkafka.streams;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
+import io.supervisorkafka.schemas.cli.BrokerCheck;
+import io.supervisorkafka.schemas.cli.ConfigFiles;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.apache.kafka.streams.errors.LogAndContinueProcessingExceptionHandler;
@@ -19,7 +21,6 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
@@ -28,13 +29,19 @@ import picocli.CommandLine.Spec;
  *
  * <p>Precedence: this class's defaults, then the {@code --config} file, then the options.
  */
-@Command(name = "supervisor-kafka-streams", mixinStandardHelpOptions = true, sortOptions = false,
-        versionProvider = StreamsMain.Version.class,
+@Command(name = StreamsMain.NAME, mixinStandardHelpOptions = true, sortOptions = false,
+        versionProvider = StreamsMain.Version.class, usageHelpAutoWidth = true, usageHelpWidth = StreamsMain.HELP_WIDTH,
         description = "Derives fleet-wide process status, process counts, service checks and metrics from "
                 + "supervisord events and snapshots.")
 public final class StreamsMain implements Callable<Integer> {
 
     public static final String DEFAULT_APPLICATION_ID = "supervisor-kafka-streams";
+    /**
+     * Width of the help when the terminal's is unknown (piped, or no terminal): wide enough that the descriptions
+     * rarely need to wrap next to a dotted name, which picocli's line breaking would split at the dot.
+     */
+    static final int HELP_WIDTH = 120;
+    static final String NAME = "supervisor-kafka-streams";
     private static final Logger log = LoggerFactory.getLogger(StreamsMain.class);
 
     @Spec
@@ -95,14 +102,34 @@ public final class StreamsMain implements Callable<Integer> {
             description = "How long a shutdown waits for processing to stop cleanly. Default: ${DEFAULT-VALUE}.")
     Duration closeTimeout;
 
+    @Option(names = "--broker-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "30s", description = "How long to wait at start for a Kafka broker to answer before "
+            + "giving up with exit status 1. Default: ${DEFAULT-VALUE}.")
+    Duration brokerTimeout;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamsMain()).execute(args));
     }
 
     @Override
     public Integer call() throws Exception {
-        Properties properties = streamsProperties();
-        StreamsApp app = new StreamsApp(properties, pipelineConfig(properties));
+        Properties properties;
+        PipelineConfig config;
+        Map<String, Object> adminConfig;
+        try {
+            properties = streamsProperties();
+            config = pipelineConfig(properties);
+            adminConfig = new StreamsConfig(properties).getAdminConfigs(
+                    properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-broker-check");
+        } catch (IllegalArgumentException | ConfigException e) {
+            return fail(2, e.getMessage());
+        }
+        try {
+            BrokerCheck.requireReachable(adminConfig, brokerTimeout);
+        } catch (BrokerCheck.BrokerUnreachableException e) {
+            return fail(1, e.getMessage());
+        }
+        StreamsApp app = new StreamsApp(properties, config);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutdown requested, closing within {}", closeTimeout);
             app.close(closeTimeout);
@@ -122,25 +149,30 @@ public final class StreamsMain implements Callable<Integer> {
         return 0;
     }
 
-    /** The Kafka Streams properties: {@link #defaultProperties()}, then the --config file, then the options. */
+    /** One line on stderr, as the listener says it, and the exit status. */
+    private int fail(int exitStatus, String message) {
+        PrintWriter err = spec.commandLine().getErr();
+        err.println(NAME + ": " + message);
+        err.flush();
+        return exitStatus;
+    }
+
+    /**
+     * The Kafka Streams properties: {@link #defaultProperties()}, then the --config file, then the options.
+     *
+     * @throws IllegalArgumentException saying in one line what is wrong: an unreadable --config, no bootstrap servers
+     */
     Properties streamsProperties() {
         Properties properties = defaultProperties();
         if (configFile != null) {
-            Properties file = new Properties();
-            try (Reader reader = Files.newBufferedReader(configFile)) {
-                file.load(reader);
-            } catch (IOException e) {
-                throw new ParameterException(spec.commandLine(), "cannot read --config " + configFile + ": " + e);
-            }
-            properties.putAll(file);
+            properties.putAll(ConfigFiles.read(configFile));
         }
         putIfSet(properties, CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         putIfSet(properties, StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         putIfSet(properties, StreamsConfig.STATE_DIR_CONFIG, stateDir);
         putIfSet(properties, StreamsConfig.REPLICATION_FACTOR_CONFIG, replicationFactor);
         if (properties.getProperty(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "").isBlank()) {
-            throw new ParameterException(spec.commandLine(),
-                    "Missing --bootstrap-servers (or bootstrap.servers in --config)");
+            throw new IllegalArgumentException("Missing --bootstrap-servers (or bootstrap.servers in --config)");
         }
         return properties;
     }
@@ -170,17 +202,23 @@ public final class StreamsMain implements Callable<Integer> {
         return properties;
     }
 
-    /** The pipeline settings; the replication factor is the one Kafka Streams uses for its internal topics. */
+    /**
+     * The pipeline settings; the replication factor is the one Kafka Streams uses for its internal topics.
+     *
+     * @throws IllegalArgumentException saying in one line which value is wrong
+     */
     PipelineConfig pipelineConfig(Properties streamsProperties) {
+        String replication = streamsProperties.getProperty(StreamsConfig.REPLICATION_FACTOR_CONFIG,
+                String.valueOf(PipelineConfig.BROKER_DEFAULT_REPLICATION)).trim();
+        short replicationFactor;
         try {
-            short replication = Short.parseShort(streamsProperties.getProperty(StreamsConfig.REPLICATION_FACTOR_CONFIG,
-                    String.valueOf(PipelineConfig.BROKER_DEFAULT_REPLICATION)).trim());
-            return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention,
-                    partitions == null ? PipelineConfig.DEFAULT_PARTITIONS : partitions, replication,
-                    fleetWindow == null ? PipelineConfig.DEFAULT_FLEET_WINDOW : fleetWindow);
-        } catch (IllegalArgumentException e) {
-            throw new ParameterException(spec.commandLine(), e.getMessage());
+            replicationFactor = Short.parseShort(replication);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("replication.factor must be a number, not " + replication);
         }
+        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention,
+                partitions == null ? PipelineConfig.DEFAULT_PARTITIONS : partitions, replicationFactor,
+                fleetWindow == null ? PipelineConfig.DEFAULT_FLEET_WINDOW : fleetWindow);
     }
 
     private static void putIfSet(Properties properties, String key, Object value) {

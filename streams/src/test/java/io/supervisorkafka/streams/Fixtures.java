@@ -5,32 +5,32 @@ import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.SupervisorSnapshot.ProcessInfo;
 import io.supervisorkafka.schemas.SupervisorSnapshot.SupervisorInfo;
-import io.supervisorkafka.streams.SupervisorInput.ProcessStateObserved;
+import io.supervisorkafka.streams.supervisor.SupervisorInput.ProcessStateObserved;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 /** Builders of wire records and inputs for the tests. */
-final class Fixtures {
+public final class Fixtures {
 
-    static final String SERVER = "web-1";
-    static final String INSTANCE = "3560-1795307160000";
-    static final String ENDPOINT = "http://127.0.0.1:9001/RPC2";
+    public static final String SERVER = "web-1";
+    public static final String INSTANCE = "3560-1795307160000";
+    public static final String ENDPOINT = "http://127.0.0.1:9001/RPC2";
     /** 2026-11-22T00:41:00Z. */
-    static final long T0 = Instant.parse("2026-11-22T00:41:00Z").toEpochMilli();
+    public static final long T0 = Instant.parse("2026-11-22T00:41:00Z").toEpochMilli();
 
     private Fixtures() {
     }
 
-    static SupervisorEvent event(String server, String instance, long serial, String eventName,
+    public static SupervisorEvent event(String server, String instance, long serial, String eventName,
                                  Map<String, String> fields, long observedAt) {
         return new SupervisorEvent(server, "supervisor", instance, serial, "probe", serial, eventName, "3.0", fields,
                 null, observedAt);
     }
 
     /** A PROCESS_STATE_* event with supervisord's payload tokens. */
-    static SupervisorEvent processEvent(long serial, String group, String name, String state, Long pid,
+    public static SupervisorEvent processEvent(long serial, String group, String name, String state, Long pid,
                                         long observedAt) {
         Map<String, String> fields = new LinkedHashMap<>();
         fields.put("processname", name);
@@ -45,36 +45,37 @@ final class Fixtures {
         return event(SERVER, INSTANCE, serial, "PROCESS_STATE_" + state, fields, observedAt);
     }
 
-    static ProcessStateObserved observed(String group, String name, ProcessState state, Long pid, long observedAt) {
+    public static ProcessStateObserved observed(String group, String name, ProcessState state, Long pid,
+                                                long observedAt) {
         return new ProcessStateObserved(SERVER, group, name, state, pid,
                 state == ProcessState.EXITED ? Boolean.FALSE : null, observedAt);
     }
 
-    static ProcessStateObserved observed(String name, ProcessState state, Long pid, long observedAt) {
+    public static ProcessStateObserved observed(String name, ProcessState state, Long pid, long observedAt) {
         return observed(name, name, state, pid, observedAt);
     }
 
-    static SupervisorSnapshot snapshot(String server, long observedAt, ProcessInfo... processes) {
+    public static SupervisorSnapshot snapshot(String server, long observedAt, ProcessInfo... processes) {
         return new SupervisorSnapshot(server, "supervisor", ENDPOINT, observedAt, 12, null,
                 new SupervisorInfo("RUNNING", 1, "supervisor", "4.2.5", 3550L), List.of(processes));
     }
 
-    static SupervisorSnapshot snapshot(long observedAt, ProcessInfo... processes) {
+    public static SupervisorSnapshot snapshot(long observedAt, ProcessInfo... processes) {
         return snapshot(SERVER, observedAt, processes);
     }
 
-    static SupervisorSnapshot failedSnapshot(String server, long observedAt, String error) {
+    public static SupervisorSnapshot failedSnapshot(String server, long observedAt, String error) {
         return new SupervisorSnapshot(server, null, ENDPOINT, observedAt, 3, error, null, List.of());
     }
 
     /** One getAllProcessInfo entry; times in epoch ms, given to supervisord's seconds. */
-    static ProcessInfo info(String group, String name, String state, long pid, long startMillis, long stopMillis,
+    public static ProcessInfo info(String group, String name, String state, long pid, long startMillis, long stopMillis,
                             long nowMillis, int exitStatus, String spawnErr, String description) {
         return new ProcessInfo(group, name, state, ProcessState.ofName(state).code(), pid, startMillis / 1000,
                 stopMillis / 1000, nowMillis / 1000, exitStatus, spawnErr, description);
     }
 
-    static ProcessInfo running(String name, long pid, long startMillis, long nowMillis) {
+    public static ProcessInfo running(String name, long pid, long startMillis, long nowMillis) {
         return info(name, name, "RUNNING", pid, startMillis, 0, nowMillis, 0, "",
                 "pid " + pid + ", uptime 0:00:42");
     }

@@ -16,13 +16,13 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * One processor on a {@link MockProcessorContext} with real (RocksDB, unlogged) stores in a temporary directory:
  * feed it records, read what it forwarded, fire its wall-clock punctuations.
  */
-final class ProcessorHarness<KIn, VIn, KOut, VOut> implements AutoCloseable {
+public final class ProcessorHarness<KIn, VIn, KOut, VOut> implements AutoCloseable {
 
-    final MockProcessorContext<KOut, VOut> context;
+    public final MockProcessorContext<KOut, VOut> context;
     private final Processor<KIn, VIn, KOut, VOut> processor;
     private final List<StateStore> stores = new java.util.ArrayList<>();
 
-    ProcessorHarness(Processor<KIn, VIn, KOut, VOut> processor, File stateDir, long wallClock) {
+    public ProcessorHarness(Processor<KIn, VIn, KOut, VOut> processor, File stateDir, long wallClock) {
         Properties properties = new Properties();
         properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "processor-test");
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
@@ -31,7 +31,7 @@ final class ProcessorHarness<KIn, VIn, KOut, VOut> implements AutoCloseable {
         this.processor = processor;
     }
 
-    <S extends StateStore> S withStore(StoreBuilder<S> builder) {
+    public <S extends StateStore> S withStore(StoreBuilder<S> builder) {
         S store = builder.withLoggingDisabled().build();
         store.init(context.getStateStoreContext(), store);
         context.addStateStore(store);
@@ -39,27 +39,27 @@ final class ProcessorHarness<KIn, VIn, KOut, VOut> implements AutoCloseable {
         return store;
     }
 
-    ProcessorHarness<KIn, VIn, KOut, VOut> start() {
+    public ProcessorHarness<KIn, VIn, KOut, VOut> start() {
         processor.init(context);
         return this;
     }
 
     /** Processes one record and returns what it forwarded. */
-    List<Record<KOut, VOut>> process(KIn key, VIn value, long timestamp) {
+    public List<Record<KOut, VOut>> process(KIn key, VIn value, long timestamp) {
         context.resetForwards();
         processor.process(new Record<>(key, value, timestamp));
         return forwarded();
     }
 
     /** Sets the wall clock, fires every wall-clock punctuation, and returns what they forwarded. */
-    List<Record<KOut, VOut>> punctuateAt(long wallClock) {
+    public List<Record<KOut, VOut>> punctuateAt(long wallClock) {
         context.resetForwards();
         context.setCurrentSystemTimeMs(wallClock);
         context.scheduledPunctuators().forEach(punctuator -> punctuator.getPunctuator().punctuate(wallClock));
         return forwarded();
     }
 
-    void setWallClock(long wallClock) {
+    public void setWallClock(long wallClock) {
         context.setCurrentSystemTimeMs(wallClock);
     }
 

@@ -18,9 +18,12 @@ import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.ServiceCheck;
+import io.supervisorkafka.testkit.SingleNodeKafka;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.streams.docker.DockerPage;
+import io.supervisorkafka.streams.supervisor.SupervisorCatalog;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -142,8 +145,10 @@ class StreamsAppTest {
                     assertThat(counts.up()).isEqualTo(2);
                     assertThat(counts.down()).isEqualTo(1);
                 });
-                assertThat(outputs.metrics).extracting(MetricPoint::name).contains(MetricsEmitter.PROCESS_UPTIME,
-                        MetricsEmitter.PROCESS_COUNT, MetricsEmitter.INSTANCE_STATE, "docker.containers.running");
+                assertThat(outputs.metrics).extracting(MetricPoint::name).contains(
+                        SupervisorCatalog.PROCESS_UPTIME.name(),
+                        SupervisorCatalog.PROCESS_COUNT.name(),
+                        SupervisorCatalog.INSTANCE_STATE.name(), "docker.containers.running");
                 assertThat(outputs.deadLetters).extracting(
                                 record -> new String(record.value(), StandardCharsets.UTF_8),
                                 record -> new String(record.headers().lastHeader("__streams.errors.topic").value(),

@@ -10,6 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
 import org.junit.jupiter.api.Test;
@@ -100,12 +103,62 @@ class StreamsMainTest {
     }
 
     @Test
+    void anUnreadableConfigFileIsOneLineAsTheListenerSaysIt() {
+        Path missing = dir.resolve("missing.properties");
+        StringWriter err = new StringWriter();
+        int exitCode = new CommandLine(new StreamsMain()).setErr(new PrintWriter(err))
+                .execute("--config", missing.toString());
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("supervisor-kafka-streams: cannot read --config " + missing
+                + ": no such file" + System.lineSeparator());
+    }
+
+    @Test
+    void whenNoBrokerAnswersItSaysSoInOneLineAndExitsWithOne() throws Exception {
+        Path out = dir.resolve("stdout");
+        Path err = dir.resolve("stderr");
+        // A JVM of its own, as the command runs: what the user sees on stderr includes the Kafka client's logging.
+        Process streams = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), StreamsMain.class.getName(),
+                "--bootstrap-servers", "127.0.0.1:1", "--broker-timeout", "2s")
+                .redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        try {
+            assertThat(streams.waitFor(2, TimeUnit.MINUTES)).as("the command ended").isTrue();
+        } finally {
+            streams.destroyForcibly();
+        }
+
+        assertThat(streams.exitValue()).isEqualTo(1);
+        assertThat(Files.readAllLines(err))
+                .containsExactly("supervisor-kafka-streams: no Kafka broker answered at 127.0.0.1:1 within 2 s");
+        assertThat(Files.readString(out)).isEmpty();
+    }
+
+    @Test
+    void helpWrapsBetweenWordsNotInsideNames() {
+        CommandLine commandLine = new CommandLine(new StreamsMain());
+        String usage = commandLine.getUsageMessage();
+        Pattern dottedName = Pattern.compile("[A-Za-z_-]+(\\.[A-Za-z_-]+)+");
+
+        assertThat(usage.lines()).allSatisfy(line -> assertThat(line.length())
+                .isLessThanOrEqualTo(commandLine.getCommandSpec().usageMessage().width()));
+        for (CommandLine.Model.OptionSpec option : commandLine.getCommandSpec().options()) {
+            Matcher names = dottedName.matcher(String.join(" ", option.description()));
+            while (names.find()) {
+                assertThat(usage).as("%s in the help of %s", names.group(), option.longestName())
+                        .contains(names.group());
+            }
+        }
+    }
+
+    @Test
     void helpListsEveryOption() {
         String usage = new CommandLine(new StreamsMain()).getUsageMessage();
 
         assertThat(usage).contains("--bootstrap-servers", "--config", "--application-id", "--state-dir",
                 "--partitions", "--replication-factor", "--punctuate-interval", "--stale-after", "--dedup-retention",
-                "--close-timeout", "Default: 15s", "Default: 90s");
+                "--close-timeout", "--broker-timeout", "Default: 15s", "Default: 90s");
     }
 
     @Test

@@ -7,11 +7,11 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
 
 /** The whole topology of the default config on a TopologyTestDriver, with the app's own default properties. */
-final class TopologyDrivers {
+public final class TopologyDrivers {
     private TopologyDrivers() {
     }
 
-    static TopologyTestDriver start(Path stateDir, long wallClock) {
+    public static TopologyTestDriver start(Path stateDir, long wallClock) {
         Properties properties = StreamsMain.defaultProperties();
         properties.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
         properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());

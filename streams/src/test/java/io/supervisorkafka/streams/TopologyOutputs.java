@@ -23,25 +23,28 @@ import org.apache.kafka.streams.TopologyTestDriver;
 
 /**
  * Reads the output topics of a {@link TopologyTestDriver} as bytes, validates every value against its topic's JSON
- * Schema and its key against the value, and keeps what was read so a test can look at all of it.
+ * Schema, its key against the value, and every metric point and service check against the catalogs
+ * ({@link CatalogConformance}), and keeps what was read so a test can look at all of it.
  */
-final class TopologyOutputs {
+public final class TopologyOutputs {
 
     private final Map<String, TestOutputTopic<String, byte[]>> topics = new LinkedHashMap<>();
-    final List<KeyValue<String, ProcessStatus>> statuses = new ArrayList<>();
-    final List<KeyValue<String, ProcessCounts>> counts = new ArrayList<>();
-    final List<KeyValue<String, ServiceCheck>> checks = new ArrayList<>();
-    final List<KeyValue<String, MetricPoint>> metrics = new ArrayList<>();
-    final List<KeyValue<String, ContainerCounts>> containerCounts = new ArrayList<>();
+    public final List<KeyValue<String, ProcessStatus>> statuses = new ArrayList<>();
+    public final List<KeyValue<String, ProcessCounts>> counts = new ArrayList<>();
+    public final List<KeyValue<String, ServiceCheck>> checks = new ArrayList<>();
+    public final List<KeyValue<String, MetricPoint>> metrics = new ArrayList<>();
+    public final List<KeyValue<String, ContainerCounts>> containerCounts = new ArrayList<>();
+    /** Every record read since the start, by topic, in the order read: for a test that looks at all at once. */
+    public final Map<String, List<KeyValue<String, Object>>> everything = new LinkedHashMap<>();
 
-    TopologyOutputs(TopologyTestDriver driver) {
+    public TopologyOutputs(TopologyTestDriver driver) {
         for (String topic : Topics.OUTPUTS) {
             topics.put(topic, driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer()));
         }
     }
 
     /** Reads what was produced since the last call; the lists then hold only that. */
-    TopologyOutputs drain() {
+    public TopologyOutputs drain() {
         statuses.clear();
         counts.clear();
         checks.clear();
@@ -58,28 +61,30 @@ final class TopologyOutputs {
                 .forEach(record -> assertThat(record.key).isEqualTo(record.value.server()));
         checks.forEach(record -> assertThat(record.key).isEqualTo(record.value.key()));
         metrics.forEach(record -> assertThat(record.key).isEqualTo(record.value.tags().get("server")));
+        metrics.forEach(record -> CatalogConformance.assertConforms(record.value));
+        checks.forEach(record -> CatalogConformance.assertConforms(record.key, record.value));
         containerCounts.forEach(record -> assertThat(record.key).isEqualTo(record.value.server()));
         return this;
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return statuses.isEmpty() && counts.isEmpty() && checks.isEmpty() && metrics.isEmpty()
                 && containerCounts.isEmpty();
     }
 
     /** The last status per key, as a compacted topic would keep it; removed processes absent. */
-    Map<String, ProcessStatus> latestStatuses() {
+    public Map<String, ProcessStatus> latestStatuses() {
         Map<String, ProcessStatus> latest = new LinkedHashMap<>();
         statuses.forEach(record -> latest.put(record.key, record.value));
         latest.values().removeIf(Objects::isNull);
         return latest;
     }
 
-    List<ServiceCheck> checksOf(String key) {
+    public List<ServiceCheck> checksOf(String key) {
         return checks.stream().filter(record -> record.key.equals(key)).map(record -> record.value).toList();
     }
 
-    List<MetricPoint> metricsNamed(String name) {
+    public List<MetricPoint> metricsNamed(String name) {
         return metrics.stream().map(record -> record.value).filter(point -> point.name().equals(name)).toList();
     }
 
@@ -89,7 +94,9 @@ final class TopologyOutputs {
             if (record.value != null) {
                 SchemaValidator.assertValid(topic, record.value);
             }
-            into.add(KeyValue.pair(record.key, serde.deserialize(topic, record.value)));
+            T value = serde.deserialize(topic, record.value);
+            into.add(KeyValue.pair(record.key, value));
+            everything.computeIfAbsent(topic, t -> new ArrayList<>()).add(KeyValue.pair(record.key, value));
         }
     }
 }

@@ -1,0 +1,56 @@
+package io.supervisorkafka.streams.selfmetrics;
+
+import io.supervisorkafka.streams.common.Catalog;
+import io.supervisorkafka.streams.common.MetricSpec;
+import io.supervisorkafka.streams.common.TagSpec;
+import java.util.List;
+
+/**
+ * The listener's own counters as metric points. They count since the listener started and are sent as they are, as
+ * gauges of the totals: an increase is what to alert on, and {@code uptime} going down tells a restart, which
+ * resets them.
+ */
+public final class ListenerSelfMetricsCatalog {
+
+    public static final MetricSpec UPTIME = total("supervisor_kafka.listener.uptime", "s",
+            "Time since the listener started.");
+    public static final MetricSpec EVENTS_ACKNOWLEDGED = total("supervisor_kafka.listener.events.acknowledged",
+            "events", "Events stored in the spool and acknowledged to supervisord.");
+    public static final MetricSpec EVENTS_MALFORMED = total("supervisor_kafka.listener.events.malformed", "events",
+            "Events acknowledged but not published: malformed.");
+    public static final MetricSpec EVENTS_OVERSIZED = total("supervisor_kafka.listener.events.oversized", "events",
+            "Events acknowledged but not published: too large.");
+    public static final MetricSpec RECORDS_SHIPPED = total("supervisor_kafka.listener.records.shipped", "records",
+            "Records Kafka acknowledged.");
+    public static final MetricSpec RECORDS_SKIPPED = total("supervisor_kafka.listener.records.skipped", "records",
+            "Spool entries that could not become a record.");
+    public static final MetricSpec SPOOL_BYTES = total("supervisor_kafka.listener.spool.bytes", "bytes",
+            "The spool on disk.");
+    public static final MetricSpec SPOOL_MAX_BYTES = total("supervisor_kafka.listener.spool.max_bytes", "bytes",
+            "The spool's limit (`--spool-max-bytes`).");
+    public static final MetricSpec SPOOL_UNSHIPPED = total("supervisor_kafka.listener.spool.unshipped", "records",
+            "Records in the spool Kafka has not acknowledged yet: the backlog.");
+    public static final MetricSpec SPOOL_DROPPED = total("supervisor_kafka.listener.spool.dropped", "records",
+            "Records deleted unshipped by the `drop-oldest` policy.");
+    public static final MetricSpec SPOOL_REFUSED = total("supervisor_kafka.listener.spool.refused", "records",
+            "Records not stored because the spool was full under the `block` policy.");
+    public static final MetricSpec SOURCE_COUNTER = total("supervisor_kafka.listener.source.<counter>", "count",
+            "Each counter of the listener's periodic sources, e.g. `source.snapshots.ok`, `source.docker.failed`, "
+                    + "`source.statsd.malformed`; a counter whose name is no metric name is logged and left out.")
+            .member("counter", "[a-z0-9_]+(\\.[a-z0-9_]+)+", "the source's counter, dotted lower case");
+
+    public static final Catalog CATALOG = new Catalog("listener", "The listener's own metrics",
+            "From `supervisor.listener-metrics`: each `ListenerMetrics` record, every `listener.metrics.interval` "
+                    + "and when the listener stops, becomes these gauges at its `observedAt`. The spool gauges are "
+                    + "sent when the record has the spool's figures.",
+            List.of(UPTIME, EVENTS_ACKNOWLEDGED, EVENTS_MALFORMED, EVENTS_OVERSIZED, RECORDS_SHIPPED, RECORDS_SKIPPED,
+                    SPOOL_BYTES, SPOOL_MAX_BYTES, SPOOL_UNSHIPPED, SPOOL_DROPPED, SPOOL_REFUSED, SOURCE_COUNTER),
+            List.of());
+
+    private ListenerSelfMetricsCatalog() {
+    }
+
+    private static MetricSpec total(String name, String unit, String description) {
+        return MetricSpec.gauge(name, unit, description).tags(TagSpec.SERVER);
+    }
+}

@@ -1,0 +1,61 @@
+package io.supervisorkafka.streams;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.supervisorkafka.schemas.CheckStatus;
+import io.supervisorkafka.schemas.Json;
+import io.supervisorkafka.streams.docker.DockerConnectivity;
+import io.supervisorkafka.streams.docker.DockerMetrics;
+import io.supervisorkafka.streams.docker.DockerScrapeState;
+import io.supervisorkafka.streams.gunicorn.GunicornAppsState;
+import io.supervisorkafka.streams.gunicorn.GunicornFleetRollup;
+import io.supervisorkafka.streams.supervisor.SupervisordConnectivity;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The JSON of the values this app keeps in its state stores, as running deployments hold them in RocksDB and in the
+ * changelog topics: a new version must read what an older one wrote, and write the same. A renamed record component,
+ * or a method that Jackson takes for a property, shows here first.
+ */
+class StateStoreFormatTest {
+
+    private static <T> void assertLayout(T value, Class<T> type, String json) throws JsonProcessingException {
+        assertThat(Json.MAPPER.writeValueAsString(value)).isEqualTo(json);
+        assertThat(Json.MAPPER.readValue(json, type)).isEqualTo(value);
+    }
+
+    @Test
+    void supervisorConnectivity() throws JsonProcessingException {
+        assertLayout(new SupervisordConnectivity("web-1", CheckStatus.OK, 1000, "unix:///run/supervisor.sock", null,
+                        "4.2.5", 1000, 1020, "RUNNING", 1, 1000), SupervisordConnectivity.class,
+                "{\"server\":\"web-1\",\"status\":\"OK\",\"since\":1000,\"endpoint\":\"unix:///run/supervisor.sock\","
+                        + "\"version\":\"4.2.5\",\"lastSnapshotAt\":1000,\"lastArrivalAt\":1020,\"state\":\"RUNNING\","
+                        + "\"stateCode\":1,\"stateAt\":1000}");
+    }
+
+    @Test
+    void dockerStores() throws JsonProcessingException {
+        assertLayout(new DockerConnectivity("web-1", CheckStatus.CRITICAL, 2000, "20.10.24+dfsg1", 2000, 2010),
+                DockerConnectivity.class, "{\"server\":\"web-1\",\"status\":\"CRITICAL\",\"since\":2000,"
+                        + "\"version\":\"20.10.24+dfsg1\",\"lastScrapeAt\":2000,\"lastArrivalAt\":2010}");
+        assertLayout(new DockerScrapeState(3000, 12.0, null, Map.of("start", new DockerMetrics.Histogram(0.5, 2,
+                        new TreeMap<>(Map.of("1", 2.0)))), new DockerMetrics.Engine("20.10", "Debian", "6.1")),
+                DockerScrapeState.class, "{\"observedAt\":3000,\"events\":12.0,\"containerActions\":{\"start\":"
+                        + "{\"sum\":0.5,\"count\":2.0,\"buckets\":{\"1\":2.0}}},\"engine\":{\"version\":\"20.10\","
+                        + "\"os\":\"Debian\",\"kernel\":\"6.1\"}}");
+    }
+
+    @Test
+    void gunicornStores() throws JsonProcessingException {
+        assertLayout(new GunicornAppsState(Map.of("demo", new GunicornAppsState.App("OK", "web", "demo"))),
+                GunicornAppsState.class,
+                "{\"apps\":{\"demo\":{\"status\":\"OK\",\"group\":\"web\",\"program\":\"demo\"}}}");
+        assertLayout(new GunicornFleetRollup(List.of("web-1"), Map.of("gunicorn.requests", 6.0), 6, 4.9, 1.3, "AA=="),
+                GunicornFleetRollup.class, "{\"servers\":[\"web-1\"],\"counters\":{\"gunicorn.requests\":6.0},"
+                        + "\"count\":6.0,\"sum\":4.9,\"max\":1.3,\"sketch\":\"AA==\"}");
+    }
+}

@@ -1,0 +1,149 @@
+package io.supervisorkafka.streams.supervisor;
+
+import static io.supervisorkafka.streams.Fixtures.SERVER;
+import static io.supervisorkafka.streams.Fixtures.T0;
+import static io.supervisorkafka.streams.Fixtures.observed;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+import io.supervisorkafka.schemas.CheckStatus;
+import io.supervisorkafka.schemas.MetricPoint;
+import io.supervisorkafka.schemas.ProcessCounts;
+import io.supervisorkafka.schemas.ProcessState;
+import io.supervisorkafka.schemas.ProcessStatus;
+import io.supervisorkafka.testkit.SchemaValidator;
+import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.streams.ProcessorHarness;
+import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.CountsChanged;
+import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.InstanceStateChanged;
+import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.ProcessChanged;
+import java.io.File;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SupervisordMetricsEmitterTest {
+
+    @TempDir
+    File stateDir;
+
+    private ProcessorHarness<String, SupervisordMetricsInput, String, MetricPoint> harness;
+    private KeyValueStore<String, ProcessStatus> statuses;
+    private KeyValueStore<String, SupervisordConnectivity> servers;
+
+    @BeforeEach
+    void start() {
+        harness = new ProcessorHarness<>(new SupervisordMetricsEmitter(Duration.ofSeconds(15)), stateDir, T0);
+        statuses = harness.withStore(ProcessStatusDeriver.storeBuilder());
+        servers = harness.withStore(SupervisordConnectivityChecker.storeBuilder());
+        harness.start();
+    }
+
+    @AfterEach
+    void close() {
+        harness.close();
+    }
+
+    private static List<MetricPoint> validated(List<Record<String, MetricPoint>> records) {
+        records.forEach(record -> {
+            SchemaValidator.assertValid(Topics.METRICS, record.value());
+            assertThat(record.key()).isEqualTo(record.value().tags().get("server"));
+            assertThat(record.value().type()).isEqualTo(MetricPoint.GAUGE);
+        });
+        return records.stream().map(Record::value).toList();
+    }
+
+    private ProcessStatus stored(ProcessStatus status) {
+        statuses.put(status.key(), status);
+        return status;
+    }
+
+    @Test
+    void aStatusChangeEmitsTheProcessUptime() {
+        ProcessStatus starting = ProcessStatusMerge.applyEvent(null, observed("probe", ProcessState.STARTING, null, T0),
+                T0);
+        ProcessStatus running = ProcessStatusMerge.applyEvent(starting, observed("probe", ProcessState.RUNNING, 3564L,
+                T0 + 1_000), T0 + 42_000);
+
+        List<MetricPoint> points = validated(harness.process(running.key(), new ProcessChanged(running), T0));
+
+        assertThat(points).singleElement().satisfies(point -> {
+            assertThat(point.name()).isEqualTo("supervisord.process.uptime");
+            assertThat(point.value()).isEqualTo(42.0);
+            assertThat(point.timestamp()).isEqualTo(T0 + 42_000);
+            assertThat(point.tags()).isEqualTo(Map.of("server", SERVER, "supervisord_group", "probe",
+                    "supervisord_process", "probe"));
+        });
+    }
+
+    @Test
+    void countsAreEmittedForUpDownAndUnknownZerosIncluded() {
+        ProcessCounts counts = new ProcessCounts(SERVER, 2, 1, 0, 3, Map.of(), T0);
+
+        List<MetricPoint> points = validated(harness.process(SERVER, new CountsChanged(SERVER, counts), T0));
+
+        assertThat(points).extracting(MetricPoint::name, point -> point.tags().get("status"), MetricPoint::value)
+                .containsExactly(tuple("supervisord.process.count", "up", 2.0),
+                        tuple("supervisord.process.count", "down", 1.0),
+                        tuple("supervisord.process.count", "unknown", 0.0));
+    }
+
+    @Test
+    void aServerWithoutProcessesCountsZeroEverywhere() {
+        List<MetricPoint> points = validated(harness.process(SERVER, new CountsChanged(SERVER, null), T0));
+
+        assertThat(points).extracting(MetricPoint::value).containsExactly(0.0, 0.0, 0.0);
+    }
+
+    @Test
+    void aSupervisordStateChangeEmitsTheInstanceState() {
+        List<MetricPoint> points = validated(harness.process(SERVER, new InstanceStateChanged(SERVER, -1, T0), T0));
+
+        assertThat(points).singleElement().satisfies(point -> {
+            assertThat(point.name()).isEqualTo("supervisord.instance.state");
+            assertThat(point.value()).isEqualTo(-1.0);
+            assertThat(point.tags()).isEqualTo(Map.of("server", SERVER));
+        });
+    }
+
+    @Test
+    void thePunctuationReemitsEverythingWithUptimeAgainstTheWallClock() {
+        stored(ProcessStatusMerge.applyEvent(null, observed("probe", ProcessState.RUNNING, 3564L, T0), T0));
+        stored(ProcessStatusMerge.applyEvent(null, observed("crasher", ProcessState.FATAL, null, T0), T0));
+        stored(ProcessStatusMerge.applyEvent(null, new SupervisorInput.ProcessStateObserved("web-2", "api", "api",
+                ProcessState.STARTING, null, null, T0), T0));
+        servers.put(SERVER, new SupervisordConnectivity(SERVER, CheckStatus.OK, T0, null, null, "4.2.5", T0, T0,
+                "RUNNING", 1, T0));
+
+        List<MetricPoint> first = validated(harness.punctuateAt(T0 + 15_000));
+        List<MetricPoint> second = validated(harness.punctuateAt(T0 + 30_000));
+
+        assertThat(uptimeOf(first, "probe")).isEqualTo(15.0);
+        assertThat(uptimeOf(second, "probe")).as("keeps moving with the wall clock").isEqualTo(30.0);
+        assertThat(uptimeOf(second, "crasher")).isZero();
+        assertThat(second).filteredOn(point -> point.name().equals("supervisord.process.count"))
+                .extracting(point -> point.tags().get("server"), point -> point.tags().get("status"),
+                        MetricPoint::value)
+                .containsExactlyInAnyOrder(tuple(SERVER, "up", 1.0), tuple(SERVER, "down", 1.0),
+                        tuple(SERVER, "unknown", 0.0), tuple("web-2", "up", 0.0), tuple("web-2", "down", 0.0),
+                        tuple("web-2", "unknown", 1.0));
+        assertThat(second).filteredOn(point -> point.name().equals("supervisord.instance.state"))
+                .singleElement().satisfies(point -> {
+                    assertThat(point.value()).isEqualTo(1.0);
+                    assertThat(point.timestamp()).isEqualTo(T0 + 30_000);
+                });
+    }
+
+    private static double uptimeOf(List<MetricPoint> points, String process) {
+        return points.stream()
+                .filter(point -> point.name().equals("supervisord.process.uptime"))
+                .filter(point -> point.tags().get("supervisord_process").equals(process))
+                .findFirst().orElseThrow().value();
+    }
+}
