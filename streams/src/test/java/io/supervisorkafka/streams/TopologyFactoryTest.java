@@ -71,7 +71,7 @@ class TopologyFactoryTest {
     void theProvisionerCreatesInputsOutputsAndDeadLettersWithCompactedState() {
         var topics = TopicProvisioner.requiredTopics(PipelineConfig.defaults().withTopicLayout(6, (short) 3));
 
-        assertThat(topics).extracting(NewTopic::name).containsExactlyInAnyOrder(Topics.EVENTS, Topics.SNAPSHOTS,
+        assertThat(topics).extracting(NewTopic::name).containsExactlyInAnyOrder(Topics.EVENTS, Topics.SNAPSHOTS, Topics.PROCESS_EXITS,
                 Topics.PROCESS_STATUS, Topics.PROCESS_COUNTS, Topics.SERVICE_CHECKS, Topics.METRICS,
                 TopicProvisioner.DEAD_LETTERS, Topics.GUNICORN, Topics.STATSD, Topics.DOCKER, Topics.LISTENER_METRICS,
                 Topics.CONTAINER_COUNTS);
