@@ -44,6 +44,23 @@ final class DebianPackage {
         return out.exitCode() == 0 && !out.text().isBlank() ? out.text().trim() : "not-installed";
     }
 
+    /**
+     * Before a test: purges the package if a run of these tests left this very version installed (killed before it
+     * could purge); any other installation is an operator's, which a test must not touch.
+     */
+    static void purgeWhatAnInterruptedRunLeft(Path deb) throws IOException {
+        if (status().equals("not-installed")) {
+            return;
+        }
+        String installed = check(List.of("dpkg-query", "-W", "-f=${Version}", NAME)).trim();
+        String tested = check(List.of("dpkg-deb", "--field", deb.toString(), "Version")).trim();
+        if (!installed.equals(tested)) {
+            throw new IllegalStateException(NAME + " " + installed + " is installed on this machine; the package"
+                    + " tests install and purge " + tested + ": remove it first (apt purge " + NAME + ")");
+        }
+        apt("purge", NAME);
+    }
+
     /** Purges the package when anything of it is on this machine: how every test leaves the machine. */
     static void purgeIfPresent() throws IOException {
         if (!status().equals("not-installed")) {

@@ -51,8 +51,7 @@ class DebianPackageEndToEndTest {
     @BeforeEach
     void startFromAMachineWithoutThePackage() throws IOException {
         DebianPackage.requireRoot();
-        // What an interrupted run may have left.
-        DebianPackage.purgeIfPresent();
+        DebianPackage.purgeWhatAnInterruptedRunLeft(ReleaseArtifacts.debianPackage());
         userExistedBefore = userExists();
     }
 
@@ -215,8 +214,9 @@ class DebianPackageEndToEndTest {
                                     assertThat(s.state()).isEqualTo("RUNNING");
                                 }));
             }
-            assertThat(Files.list(STATE.resolve("streams")).findAny()).as("its state, in the package's state.dir")
-                    .isPresent();
+            try (Stream<Path> state = Files.list(STATE.resolve("streams"))) {
+                assertThat(state.findAny()).as("its state, in the package's state.dir").isPresent();
+            }
         }
     }
 
