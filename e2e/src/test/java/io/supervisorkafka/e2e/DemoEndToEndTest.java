@@ -17,9 +17,15 @@ class DemoEndToEndTest {
 
     @Test
     void demoShowsTheFleetAndCtrlCStopsEverythingItStarted(@TempDir(cleanup = CleanupMode.ON_SUCCESS) Path dir) throws Exception {
-        Path out = dir.resolve("demo.out");
-        ProcessBuilder builder = new ProcessBuilder(Checkout.bin().toString(), "demo", "--run-dir",
-                dir.resolve("run").toString());
+        runDemoUntilCtrlC(new ProcessBuilder(Checkout.bin().toString(), "demo", "--run-dir",
+                dir.resolve("run").toString()), dir.resolve("demo.out"));
+    }
+
+    /**
+     * Runs the demo command until its table shows the three programs, then sends it Ctrl-C and checks that it
+     * stopped every process it started. Returns what it printed.
+     */
+    static String runDemoUntilCtrlC(ProcessBuilder builder, Path out) throws Exception {
         builder.redirectErrorStream(true).redirectOutput(out.toFile());
         Process demo = builder.start();
         try {
@@ -42,7 +48,9 @@ class DemoEndToEndTest {
             assertThat(demo.waitFor(2, TimeUnit.MINUTES)).as("demo exits after Ctrl-C").isTrue();
             await("every process the demo started gone").atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(started.stream().filter(ProcessHandle::isAlive).toList()).isEmpty());
-            assertThat(Files.readString(out)).contains("stopped everything it started");
+            String printed = Files.readString(out);
+            assertThat(printed).contains("stopped everything it started");
+            return printed;
         } finally {
             List<ProcessHandle> leftovers = demo.descendants().toList();
             demo.destroyForcibly();
