@@ -70,9 +70,12 @@ public final class TopicProvisioner {
     public List<String> ensureTopics(PipelineConfig config, Duration timeout)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        List<NewTopic> missing = requiredTopics(config).stream()
-                .filter(topic -> !existing.contains(topic.name()))
-                .toList();
+        List<NewTopic> missing = new ArrayList<>();
+        for (NewTopic topic : requiredTopics(config)) {
+            if (!existing.contains(topic.name())) {
+                missing.add(withSiblingPartitions(topic, existing, timeout));
+            }
+        }
         List<String> created = new ArrayList<>();
         if (!missing.isEmpty()) {
             var results = admin.createTopics(missing).values();
@@ -90,6 +93,30 @@ public final class TopicProvisioner {
         }
         requireCoPartitionedInputs(timeout);
         return created;
+    }
+
+    /**
+     * A missing input whose co-partitioned siblings exist gets their partition count, not the configured one: an
+     * upgrade that adds an input (supervisor.process-exits beside the events and snapshots) must not make the app
+     * refuse to start on a cluster whose inputs were created with other counts.
+     */
+    private NewTopic withSiblingPartitions(NewTopic topic, Set<String> existing, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        for (List<String> group : List.of(Topics.INPUTS, Topics.GUNICORN_INPUTS)) {
+            if (!group.contains(topic.name())) {
+                continue;
+            }
+            List<String> siblings = group.stream().filter(existing::contains).toList();
+            if (siblings.isEmpty()) {
+                return topic;
+            }
+            int partitions = admin.describeTopics(siblings.subList(0, 1)).allTopicNames()
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(siblings.get(0)).partitions().size();
+            NewTopic matching = new NewTopic(topic.name(), Optional.of(partitions), topic.replicationFactor() < 0
+                    ? Optional.empty() : Optional.of(topic.replicationFactor()));
+            return topic.configs() == null ? matching : matching.configs(topic.configs());
+        }
+        return topic;
     }
 
     private void requireCoPartitionedInputs(Duration timeout)
