@@ -1,5 +1,6 @@
 package io.supervisorkafka.e2e;
 
+import io.supervisorkafka.testkit.ChildProcess;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

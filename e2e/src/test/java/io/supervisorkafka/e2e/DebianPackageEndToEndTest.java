@@ -1,10 +1,13 @@
 package io.supervisorkafka.e2e;
 
+import io.supervisorkafka.testkit.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.supervisorkafka.schemas.ProcessStatus;
-import io.supervisorkafka.schemas.SingleNodeKafka;
+import io.supervisorkafka.testkit.SingleNodeKafka;
+import io.supervisorkafka.testkit.Supervisord;
+import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;

@@ -1,5 +1,6 @@
 package io.supervisorkafka.e2e;
 
+import io.supervisorkafka.testkit.ChildProcess;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
