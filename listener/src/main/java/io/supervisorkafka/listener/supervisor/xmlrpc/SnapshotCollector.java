@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.xmlrpc.XmlRpcException;
@@ -42,6 +44,7 @@ public final class SnapshotCollector implements AutoCloseable {
     private final SupervisorRpcClient rpc;
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicBoolean extraPending = new AtomicBoolean();
     private ScheduledExecutorService scheduler;
     private volatile boolean lastFailed;
     private volatile boolean closing;
@@ -77,6 +80,24 @@ public final class SnapshotCollector implements AutoCloseable {
         scheduler.scheduleAtFixedRate(BackgroundThreads.surviving("supervisord snapshot", log,
                 this::collectAndPublish), 0, config.snapshotInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes a snapshot now, on the collector thread, besides the periodic ones; a request while one is waiting adds
+     * nothing. Returns at once.
+     */
+    public synchronized void requestNow() {
+        if (scheduler == null || !extraPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            scheduler.execute(BackgroundThreads.surviving("supervisord snapshot", log, () -> {
+                extraPending.set(false);
+                collectAndPublish();
+            }));
+        } catch (RejectedExecutionException closing) {
+            extraPending.set(false);
+        }
     }
 
     /** collect() records every failure in the snapshot; anything else thrown is left to BackgroundThreads.surviving. */
