@@ -68,8 +68,8 @@ class KafkaIntegrationTest {
         cluster = SingleNodeKafka.start(Map.of("auto.create.topics.enable", "false"));
         try (Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 1, (short) 1),
-                    new NewTopic(Topics.SNAPSHOTS, 1, (short) 1), new NewTopic(Topics.LISTENER_METRICS, 1, (short) 1)))
-                    .all().get(60, TimeUnit.SECONDS);
+                    new NewTopic(Topics.SNAPSHOTS, 1, (short) 1), new NewTopic(Topics.LISTENER_METRICS, 1, (short) 1),
+                    new NewTopic(Topics.PROCESS_EXITS, 1, (short) 1))).all().get(60, TimeUnit.SECONDS);
         }
     }
 
@@ -242,7 +242,6 @@ class KafkaIntegrationTest {
 
     @Test
     void eventsAreAcknowledgedWhileKafkaIsUnreachableAndDeliveredOnceItIsThere() throws Exception {
-        String unreachable = ListenerProcess.unreachableBroker();
         Path spool = dir.resolve("spool");
         int count = 40;
         List<byte[]> input = new ArrayList<>();
@@ -253,8 +252,9 @@ class KafkaIntegrationTest {
 
         // Broker unreachable: every event is still acknowledged, from the spool alone. Only the metrics record of the
         // stop: a periodic one would come too if the run took longer than the interval.
-        Listener offline = listener(config("outage-1", unreachable, spool, null, "0s", "64m", null,
-                "listener.metrics.interval=1h\n"));
+        // The same cluster in both runs (its spool is the listener's to ship), unreachable in the first.
+        Listener offline = listenerWithOutage(config("outage-1", cluster.bootstrapServers(), spool, null, "0s", "64m",
+                null, "listener.metrics.interval=1h\n"), new AtomicBoolean(false));
         ByteArrayOutputStream offlineOut = new ByteArrayOutputStream();
         int exit = offline.run(new ByteArrayInputStream(TestEvents.concat(input)), offlineOut);
         assertThat(exit).isEqualTo(Listener.EXIT_OK);
