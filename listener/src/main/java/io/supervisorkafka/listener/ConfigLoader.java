@@ -96,6 +96,9 @@ public final class ConfigLoader {
         GunicornConfig gunicorn = GunicornConfig.from(options);
         DockerConfig docker = DockerConfig.from(options);
         boolean withoutEventListener = options.isOn(ListenerConfig.NO_EVENTLISTENER);
+        if (withoutEventListener) {
+            supervisor = supervisor.withoutExits();
+        }
         if (withoutEventListener && !docker.enabled() && !gunicorn.enabled() && !supervisor.snapshotsEnabled()) {
             // Without supervisord's events the listener would only sit there until SIGTERM.
             throw new IllegalArgumentException("--no-eventlistener with no source to run: give --docker-url or"

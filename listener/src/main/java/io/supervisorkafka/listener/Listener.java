@@ -346,8 +346,8 @@ public final class Listener implements AutoCloseable {
             shipper.start();
             if (!config.withoutEventListener()) {
                 poolSerials = openPoolSerials();
+                lostEvents.start();
             }
-            lostEvents.start();
             RecordSink sink = this::spoolReady;
             for (Source source : Sources.of(config, identity, clock)) {
                 sources.add(source); // closed even if its start fails half-way

@@ -278,6 +278,36 @@ class KafkaIntegrationTest {
                 && online.stats().spool().unshipped() == 0);
     }
 
+    @Test
+    void aSpoolLeftForAnotherKafkaClusterIsSetAsideNotShippedToThisOne() throws Exception {
+        Path spool = dir.resolve("spool");
+        int count = 12;
+        List<byte[]> input = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            input.add(event("web-1", i, "PROCESS_STATE_RUNNING", "processname:w groupname:w pid:1"));
+        }
+        Listener before = listener(config("moved-1", ListenerProcess.unreachableBroker(), spool, null, "0s", "64m",
+                null, "listener.metrics.interval=1h\n"));
+        assertThat(before.run(new ByteArrayInputStream(TestEvents.concat(input)), new ByteArrayOutputStream()))
+                .isEqualTo(Listener.EXIT_OK);
+        before.close();
+        assertThat(before.stats().spool().unshipped()).isEqualTo(count + 1);
+
+        // The same server id against this cluster: what was for the other one is not shipped here.
+        Listener after = listener(config("moved-1", cluster.bootstrapServers(), spool, null, "0s"));
+        assertThat(after.run(new ByteArrayInputStream(event("web-1", count, "PROCESS_STATE_RUNNING",
+                "processname:w groupname:w pid:1")), new ByteArrayOutputStream())).isEqualTo(Listener.EXIT_OK);
+        await().atMost(Duration.ofSeconds(30)).until(after::caughtUp);
+        after.close();
+        assertThat(events("moved-1")).extracting(SupervisorEvent::serial).containsExactly((long) count);
+        assertThat(await().atMost(Duration.ofSeconds(20)).until(() -> listenerMetrics("moved-1"),
+                list -> !list.isEmpty())).last().satisfies(metrics ->
+                assertThat(metrics.sources()).containsEntry("spool.set_aside_records", (long) count + 1));
+        try (var siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("spool.set-aside-"));
+        }
+    }
+
     /** Events of about 200 bytes: a 16 KiB spool holds some 70 of them. */
     private static List<byte[]> numberedEvents(int count) {
         List<byte[]> input = new ArrayList<>();

@@ -65,6 +65,8 @@ public final class ExitContextCollector implements AutoCloseable {
     private static final Set<String> STATES = Set.of("STOPPED", "STARTING", "RUNNING", "BACKOFF", "STOPPING",
             "EXITED", "FATAL", "UNKNOWN");
     private static final Logger log = LoggerFactory.getLogger(ExitContextCollector.class);
+    /** Queued by close() to end the thread's wait. */
+    private static final Notice STOP = new Notice("", "", -1, "STOP", new byte[0], 0);
 
     /**
      * An event the protocol loop handed over: an exit, or a start (whose time gives a run's length when the log does
@@ -137,9 +139,9 @@ public final class ExitContextCollector implements AutoCloseable {
         BackgroundThreads.lower(THREAD);
         while (!closing) {
             try {
-                Notice first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+                Notice first = queue.take();
+                if (first == STOP) {
+                    return;
                 }
                 batch.add(first);
                 long lingerEnd = System.nanoTime() + LINGER.toNanos();
@@ -152,6 +154,7 @@ public final class ExitContextCollector implements AutoCloseable {
                     batch.add(next);
                 }
                 queue.drainTo(batch, MAX_BATCH - batch.size());
+                batch.remove(STOP); // close() will be seen by the loop
                 publishBatch.run();
             } catch (InterruptedException e) {
                 return;
@@ -281,13 +284,19 @@ public final class ExitContextCollector implements AutoCloseable {
         return call;
     }
 
-    /** A multicall result: {@code [value]}, or a fault struct (null then). */
+    /**
+     * A multicall result's value, or null for a fault struct. supervisord 4.2.5 returns each value as it is, not in
+     * the one-element array that its docstring and the multicall convention describe; both are taken.
+     */
     private static Object single(Object result) {
-        return result instanceof Object[] values && values.length == 1 ? values[0] : null;
+        Object value = result instanceof Object[] values && values.length == 1 ? values[0] : result;
+        boolean fault = value instanceof Map<?, ?> map && map.containsKey("faultCode") && map.containsKey("faultString");
+        return fault ? null : value;
     }
 
     private static String faultText(Object result) {
-        if (result instanceof Map<?, ?> fault && fault.get("faultString") != null) {
+        Object value = result instanceof Object[] values && values.length == 1 ? values[0] : result;
+        if (value instanceof Map<?, ?> fault && fault.get("faultString") != null) {
             return fault.get("faultString") + " (fault " + fault.get("faultCode") + ")";
         }
         return "unexpected answer";
@@ -501,6 +510,8 @@ public final class ExitContextCollector implements AutoCloseable {
             return;
         }
         closing = true;
+        // A full queue needs no STOP: the thread is busy and sees closing when its batch is done.
+        queue.offer(STOP);
         // A fetch under way ends by its own deadline and is published (the spool takes it while it is open); what is
         // still queued is not fetched.
         BackgroundThreads.stopWithoutInterrupt(thread, Duration.ofSeconds(1));

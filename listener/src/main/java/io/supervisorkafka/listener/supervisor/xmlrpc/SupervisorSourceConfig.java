@@ -93,6 +93,12 @@ public record SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials cr
         }
     }
 
+    /** The same source without exit records (no events to follow: the listener runs without supervisord's). */
+    public SupervisorSourceConfig withoutExits() {
+        return new SupervisorSourceConfig(endpoint, credentials, snapshotInterval, rpcTimeout, wakeInterval, false,
+                exitTailBytes);
+    }
+
     public boolean snapshotsEnabled() {
         return endpoint != null && !snapshotInterval.isZero();
     }

@@ -58,11 +58,13 @@ class ExitContextCollectorTest {
         return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
-    /** supervisord's answer to system.multicall([readLog, getProcessInfo]): both values, each in its own array. */
+    /**
+     * supervisord 4.2.5's answer to system.multicall([readLog, getProcessInfo]): the two values as they are (not each
+     * in a one-element array, as its docstring says).
+     */
     private static String multicallAnswer(String log, String processInfoStruct) {
         return "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n"
-                + "<value><array><data>\n<value><string>" + xmlEscape(log) + "</string></value>\n</data></array></value>\n"
-                + "<value><array><data>\n" + processInfoStruct + "\n</data></array></value>\n"
+                + "<value><string>" + xmlEscape(log) + "</string></value>\n" + processInfoStruct + "\n"
                 + "</data></array></value>\n</param>\n</params>\n</methodResponse>\n";
     }
 
@@ -209,6 +211,32 @@ class ExitContextCollectorTest {
         assertThat(published).extracting(ProcessExit::toState).containsExactly("BACKOFF", "FATAL");
         assertThat(published.get(0).runSeconds()).isEqualTo(0.133);
         assertThat(published.get(1).fromState()).isEqualTo("BACKOFF");
+    }
+
+    @Test
+    void aLogSupervisordCannotServeLeavesTheStatusToGetProcessInfoWhileTheProcessStaysExited() throws IOException {
+        // logfile=syslog: readLog is Fault 20 NO_FILE, here inside the multicall's answer.
+        String fault = capturedBody("readLog-syslog--300-0.response.http");
+        String faultStruct = fault.substring(fault.indexOf("<value><struct>"), fault.indexOf("</struct></value>") + 17);
+        String info = capturedBody("b-unexpected-getProcessInfo-04-EXITED.response.http");
+        String infoStruct = info.substring(info.indexOf("<value><struct>"), info.indexOf("</struct></value>") + 17);
+        SupervisorEndpoint endpoint = serve(request -> ok("<?xml version='1.0'?>\n<methodResponse>\n<params>\n"
+                + "<param>\n<value><array><data>\n" + faultStruct + "\n" + infoStruct + "\n</data></array></value>\n"
+                + "</param>\n</params>\n</methodResponse>\n"));
+        List<ProcessExit> published = new ArrayList<>();
+        ExitContextCollector collector = new ExitContextCollector(config(endpoint, 0), published::add,
+                Clock.systemUTC());
+
+        collector.publish(List.of(notice(15, "EXITED",
+                "processname:run3 groupname:run3 from_state:RUNNING expected:0 pid:26210", 1796067708300L)));
+
+        assertThat(published).singleElement().satisfies(exit -> {
+            SchemaValidator.assertValid(Topics.PROCESS_EXITS, exit);
+            assertThat(exit.exitStatus()).isEqualTo(3);
+            assertThat(exit.error()).isEqualTo("supervisor.readLog: NO_FILE: syslog (fault 20)");
+            assertThat(exit.outputTail()).as("tails off").isNull();
+        });
+        assertThat(collector.failed()).isEqualTo(1);
     }
 
     @Test
