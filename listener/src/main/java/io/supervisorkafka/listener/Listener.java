@@ -74,8 +74,8 @@ public final class Listener implements AutoCloseable {
     /** The sources that follow events, told of each one on the protocol loop (which alone reads this list). */
     private final List<EventFollower> followers = new ArrayList<>();
     private MetricsPublisher metrics;
-    /** Gap detection in the pool's serials: the protocol loop's alone. */
-    private PoolSerials poolSerials;
+    /** Gap detection in the pool's serials: the protocol loop's (the fsync thread only syncs its file). */
+    private volatile PoolSerials poolSerials;
     private boolean poolChecked;
     private final LostEvents lostEvents = new LostEvents(this::afterLostEvents);
     private long startedAt;
@@ -270,32 +270,14 @@ public final class Listener implements AutoCloseable {
         if (gap != null) {
             lostEvents.seen(gap);
         }
-        if (poolSerials.persistent()) {
-            try {
-                poolSerials.persist(instance, pool, poolSerial);
-            } catch (IOException e) {
-                if (!isClosed()) {
-                    log.warn("cannot keep the last poolserial in the spool directory ({}): gaps across restarts of the"
-                            + " listener are not counted from now on", e.toString());
-                }
-                closePoolSerials(poolSerials);
-            }
-        }
+        poolSerials.persist(instance, pool, poolSerial);
     }
 
     private void closePoolSerials() {
         PoolSerials serials = poolSerials;
         poolSerials = null;
-        closePoolSerials(serials);
-    }
-
-    private static void closePoolSerials(PoolSerials serials) {
         if (serials != null) {
-            try {
-                serials.close();
-            } catch (IOException e) {
-                // only a file handle of ours: nothing to save
-            }
+            serials.close();
         }
     }
 
@@ -383,6 +365,10 @@ public final class Listener implements AutoCloseable {
     }
 
     private void syncSpool() {
+        PoolSerials serials = poolSerials;
+        if (serials != null) {
+            serials.sync();
+        }
         try {
             spool.sync();
         } catch (IOException | RuntimeException e) {

@@ -124,11 +124,38 @@ class PoolSerialsTest {
             assertThat(seen(damaged, RUN, "kafka", 7000)).isNull();
         }
         byte[] bytes = Files.readAllBytes(file());
-        bytes[bytes.length - 5] ^= 1; // the serial changed under its checksum
+        bytes[12] ^= 1; // both slots' serials changed under their checksums
+        bytes[2048 + 12] ^= 1;
         Files.write(file(), bytes);
         try (PoolSerials corrupt = PoolSerials.open(file())) {
             assertThat(seen(corrupt, RUN, "kafka", 9000)).isNull();
         }
+    }
+
+    @Test
+    void aWriteCutShortByKill9LeavesTheSlotBefore() throws IOException {
+        try (PoolSerials first = PoolSerials.open(file())) {
+            seen(first, RUN, "kafka", 41);
+            seen(first, RUN, "kafka", 42); // killed while writing this one: the event was not acknowledged
+        }
+        byte[] bytes = Files.readAllBytes(file());
+        int latest = PoolSerials.read(file()).serial() == 42 ? slotOf(bytes, 42) : -1;
+        bytes[latest + 20] ^= 1; // its text length, say: the slot no longer checks
+        Files.write(file(), bytes);
+        assertThat(PoolSerials.read(file())).isEqualTo(new PoolSerials.Last(RUN, "kafka", 41));
+        try (PoolSerials restarted = PoolSerials.open(file())) {
+            assertThat(seen(restarted, RUN, "kafka", 42)).as("sent again by supervisord").isNull();
+        }
+    }
+
+    /** The offset of the slot that holds {@code serial}. */
+    private static int slotOf(byte[] file, long serial) {
+        for (int at = 0; at < file.length; at += 2048) {
+            if (java.nio.ByteBuffer.wrap(file).getLong(at + 12) == serial) {
+                return at;
+            }
+        }
+        throw new AssertionError("no slot holds " + serial);
     }
 
     @Test
