@@ -3,6 +3,7 @@ package io.supervisorkafka.listener;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.supervisorkafka.listener.testing.ListenerKafka;
 import io.supervisorkafka.listener.testing.ListenerProcess;
 import io.supervisorkafka.schemas.Json;
 import io.supervisorkafka.schemas.ListenerMetrics;
@@ -12,7 +13,6 @@ import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.testkit.ChildProcess;
 import io.supervisorkafka.testkit.SchemaValidator;
-import io.supervisorkafka.testkit.SingleNodeKafka;
 import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.testkit.TopicCollector;
 import java.io.IOException;
@@ -21,16 +21,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -41,28 +35,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SupervisordListenerIntegrationTest {
     private static final Duration PATIENCE = Duration.ofSeconds(90);
 
-    private static KafkaClusterTestKit cluster;
+    @RegisterExtension
+    static final ListenerKafka KAFKA = new ListenerKafka();
 
     @TempDir
     Path dir;
 
     private final List<AutoCloseable> toClose = new ArrayList<>();
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        cluster = SingleNodeKafka.start(Map.of("auto.create.topics.enable", "false"));
-        try (Admin admin = cluster.admin()) {
-            admin.createTopics(Stream.of(Topics.EVENTS, Topics.SNAPSHOTS, Topics.LISTENER_METRICS, Topics.PROCESS_EXITS)
-                    .map(topic -> new NewTopic(topic, 1, (short) 1)).toList()).all().get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -74,7 +53,7 @@ class SupervisordListenerIntegrationTest {
     /** The {@code [eventlistener:kafka]} section running the listener with these arguments after the broker's. */
     private static String listenerSection(String events, int bufferSize, Path stderr, String environment,
                                           String... args) {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", cluster.bootstrapServers()));
+        List<String> all = new ArrayList<>(List.of("--bootstrap-servers", KAFKA.bootstrapServers()));
         all.addAll(List.of(args));
         return """
                 [eventlistener:kafka]
@@ -96,7 +75,7 @@ class SupervisordListenerIntegrationTest {
     }
 
     private static <T> List<T> records(String topic, String key, Class<T> type) {
-        return TopicCollector.readToEnd(cluster.bootstrapServers(), topic, key).stream().map(record -> {
+        return TopicCollector.readToEnd(KAFKA.bootstrapServers(), topic, key).stream().map(record -> {
             SchemaValidator.assertValid(topic, record.value());
             try {
                 return Json.MAPPER.readValue(record.value(), type);

@@ -249,7 +249,7 @@ public final class ExitContextCollector implements AutoCloseable {
                 answer = rpc.call("system.multicall", deadline, (Object) calls);
             } catch (XmlRpcException e) {
                 if (!cutCharacter(e) || longer == 3) {
-                    return Fetched.failed("system.multicall(readLog, getProcessInfo): " + describe(e));
+                    return Fetched.failed(describe(e));
                 }
             }
         }
@@ -459,20 +459,7 @@ public final class ExitContextCollector implements AutoCloseable {
     }
 
     private String describe(Exception e) {
-        String message = e.getMessage();
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ChannelHttpTransport.CallFailedException) {
-                message = t.getMessage();
-                break;
-            }
-        }
-        if (message == null || message.isBlank()) {
-            message = e.getClass().getSimpleName();
-        }
-        if (e instanceof XmlRpcException x && x.code != 0) {
-            message = message + " (fault " + x.code + ")";
-        }
-        return config.credentials() == null ? message : config.credentials().scrub(message);
+        return SupervisorRpcClient.describe(e, config.credentials());
     }
 
     private static long number(Object value) {

@@ -171,11 +171,7 @@ public final class SnapshotCollector implements AutoCloseable {
     }
 
     private Object call(String method, long deadline) throws XmlRpcException {
-        try {
-            return rpc.call(method, deadline);
-        } catch (XmlRpcException e) {
-            throw new XmlRpcException(e.code, method + ": " + rootMessage(e), e);
-        }
+        return rpc.call(method, deadline);
     }
 
     private static ProcessInfo processInfo(Map<?, ?> info) {
@@ -232,26 +228,7 @@ public final class SnapshotCollector implements AutoCloseable {
 
     /** The error text of a failed snapshot: what failed and why, never credentials. */
     private String describe(Exception e) {
-        String message = e instanceof XmlRpcException ? e.getMessage() : rootMessage(e);
-        if (e instanceof XmlRpcException x && x.code != 0 && !message.contains("fault")) {
-            message = message + " (fault " + x.code + ")";
-        }
-        return config.credentials() == null ? message : config.credentials().scrub(message);
-    }
-
-    /** Our own transport's message when there is one: it is precise and names the endpoint without credentials. */
-    private static String rootMessage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ChannelHttpTransport.CallFailedException) {
-                return t.getMessage();
-            }
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        return SupervisorRpcClient.describe(e, config.credentials());
     }
 
     public long succeeded() {

@@ -67,14 +67,45 @@ final class SupervisorRpcClient {
                         controlPictures));
     }
 
-    /** Calls {@code method}; connect, request and the whole response must be done by {@code deadlineNanos}. */
+    /**
+     * Calls {@code method}; connect, request and the whole response must be done by {@code deadlineNanos}. A failure's
+     * message names the method, then what went wrong as precisely as known ({@link #rootMessage}).
+     */
     Object call(String method, long deadlineNanos, Object... params) throws XmlRpcException {
-        if (deadlineNanos - System.nanoTime() <= 0) {
-            throw new XmlRpcException("no time left for " + method + " within the " + deadlineName,
-                    new ChannelHttpTransport.CallFailedException("timed out before calling " + method + " ("
-                            + endpoint.display() + ")"));
+        try {
+            if (deadlineNanos - System.nanoTime() <= 0) {
+                throw new XmlRpcException("no time left for " + method + " within the " + deadlineName,
+                        new ChannelHttpTransport.CallFailedException("timed out before calling " + method + " ("
+                                + endpoint.display() + ")"));
+            }
+            this.deadlineNanos = deadlineNanos;
+            return client.execute(method, params);
+        } catch (XmlRpcException e) {
+            throw new XmlRpcException(e.code, method + ": " + rootMessage(e), e);
         }
-        this.deadlineNanos = deadlineNanos;
-        return client.execute(method, params);
+    }
+
+    /** The error text of a failed call: what failed and why, never credentials. */
+    static String describe(Exception e, Credentials credentials) {
+        String message = e instanceof XmlRpcException ? e.getMessage() : rootMessage(e);
+        if (e instanceof XmlRpcException x && x.code != 0 && !message.contains("fault")) {
+            message = message + " (fault " + x.code + ")";
+        }
+        return credentials == null ? message : credentials.scrub(message);
+    }
+
+    /** Our own transport's message when there is one: it is precise and names the endpoint without credentials. */
+    private static String rootMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ChannelHttpTransport.CallFailedException) {
+                return t.getMessage();
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 }
