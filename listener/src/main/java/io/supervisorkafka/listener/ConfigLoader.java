@@ -5,6 +5,7 @@ import io.supervisorkafka.listener.gunicorn.GunicornConfig;
 import io.supervisorkafka.listener.kafka.ProducerSettings;
 import io.supervisorkafka.listener.spool.PrivateFiles;
 import io.supervisorkafka.listener.spool.SpoolConfig;
+import io.supervisorkafka.listener.spool.SpoolDirectoryName;
 import io.supervisorkafka.listener.supervisor.xmlrpc.SupervisorSourceConfig;
 import io.supervisorkafka.schemas.cli.ConfigFiles;
 import java.io.IOException;
@@ -31,6 +32,10 @@ import java.util.TreeSet;
  */
 public final class ConfigLoader {
     public static final String PREFIX = "listener.";
+    /** What supervisord sets for each process it runs: its name ({@code [eventlistener:x]}'s process name). */
+    static final String SUPERVISOR_PROCESS_NAME = "SUPERVISOR_PROCESS_NAME";
+    /** What supervisord sets for each process it runs: where its XML-RPC interface answers. */
+    static final String SUPERVISOR_SERVER_URL = "SUPERVISOR_SERVER_URL";
 
     /** Every option of the listener, by owner, in the order of {@code --help} and the options reference. */
     public static final List<OptionGroup> OPTIONS = List.of(ListenerConfig.OPTIONS, SupervisorSourceConfig.OPTIONS,
@@ -91,6 +96,9 @@ public final class ConfigLoader {
         GunicornConfig gunicorn = GunicornConfig.from(options);
         DockerConfig docker = DockerConfig.from(options);
         boolean withoutEventListener = options.isOn(ListenerConfig.NO_EVENTLISTENER);
+        if (withoutEventListener) {
+            supervisor = supervisor.withoutExits();
+        }
         if (withoutEventListener && !docker.enabled() && !gunicorn.enabled() && !supervisor.snapshotsEnabled()) {
             // Without supervisord's events the listener would only sit there until SIGTERM.
             throw new IllegalArgumentException("--no-eventlistener with no source to run: give --docker-url or"
@@ -101,12 +109,22 @@ public final class ConfigLoader {
                     + docker.pluginSocket() + " is of use only if a managed plugin proxies the engine's calls to it"
                     + " (the plugin itself runs --no-eventlistener --docker-plugin)");
         }
+        String processName = env.get(SUPERVISOR_PROCESS_NAME);
+        processName = processName == null || processName.isBlank() ? null : processName.trim();
         // Everything is valid: only now may the disk be touched.
         if (!spoolDir.explicit()) {
-            spool = spool.withDir(usableSpoolDir(spool.dir(), serverId, notices));
+            String serverUrl = env.get(SUPERVISOR_SERVER_URL);
+            String own = SpoolDirectoryName.of(processName, serverUrl,
+                    processName != null && (serverUrl == null || serverUrl.isBlank()) ? supervisordCommandLine() : null);
+            spool = spool.withDir(usableSpoolDir(spool.dir(), own, serverId, notices));
         }
         return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, notices,
-                gunicorn, metrics, docker, withoutEventListener);
+                gunicorn, metrics, docker, withoutEventListener, processName);
+    }
+
+    /** The command line of our parent process (supervisord, when it runs us), or null. */
+    private static String supervisordCommandLine() {
+        return ProcessHandle.current().parent().flatMap(parent -> parent.info().commandLine()).orElse(null);
     }
 
     /** The spool directory as given; where the host's or the default one is blank, the default. */
@@ -115,24 +133,38 @@ public final class ConfigLoader {
     }
 
     /**
-     * The environment's or the default spool directory, created; or, when it cannot be created or written (a listener
-     * not running as root), {@code ${java.io.tmpdir}/supervisor-kafka-spool-<server>}. A directory given by flag or key
-     * is not probed: failing to open it is an error.
+     * The listener's directory under the environment's or the default spool root ({@code own}: see
+     * {@link SpoolDirectoryName}; the root itself when null), created; or, when it cannot be created or written (a
+     * listener not running as root), the same under {@code ${java.io.tmpdir}/supervisor-kafka-spool-<server>}. A
+     * directory given by flag or key is not probed: failing to open it is an error.
      */
-    private static Path usableSpoolDir(Path preferred, String serverId, List<String> notices) {
+    private static Path usableSpoolDir(Path root, String own, String serverId, List<String> notices) {
+        Path preferred = own == null ? root : root.resolve(own);
         try {
             PrivateFiles.createDirectory(preferred);
             if (Files.isWritable(preferred)) {
+                noticeLeftBehind(root, preferred, notices);
                 return preferred;
             }
         } catch (IOException | SecurityException e) {
             // fall back below
         }
-        Path fallback = Path.of(System.getProperty("java.io.tmpdir"),
+        Path fallbackRoot = Path.of(System.getProperty("java.io.tmpdir"),
                 "supervisor-kafka-spool-" + serverId.replaceAll("[^A-Za-z0-9._-]", "_"));
+        Path fallback = own == null ? fallbackRoot : fallbackRoot.resolve(own);
         notices.add("spool directory " + preferred + " is not writable: using " + fallback
                 + " (give --spool-dir to choose; a tmpfs loses the spool on reboot)");
         return fallback;
+    }
+
+    /** A spool that an earlier listener left in the root itself is not this listener's to ship: say so. */
+    private static void noticeLeftBehind(Path root, Path used, List<String> notices) {
+        long segments = used.equals(root) ? 0 : SpoolDirectoryName.segmentFilesIn(root);
+        if (segments > 0) {
+            notices.add("spool root " + root + " holds " + segments + " segment file(s) of an earlier listener,"
+                    + " which this one (spool " + used + ") does not ship: to ship them, run the listener once with"
+                    + " --spool-dir " + root);
+        }
     }
 
     /** The file's properties, values trimmed, in key order. */

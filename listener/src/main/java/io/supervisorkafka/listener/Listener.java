@@ -4,8 +4,11 @@ import io.supervisorkafka.listener.kafka.RecordMapper;
 import io.supervisorkafka.listener.kafka.SpoolShipper;
 import io.supervisorkafka.listener.spool.Spool;
 import io.supervisorkafka.listener.spool.SpoolEntry;
+import io.supervisorkafka.listener.spool.SpoolOwner;
 import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
+import io.supervisorkafka.listener.supervisor.protocol.EventHeader;
 import io.supervisorkafka.listener.supervisor.protocol.EventListenerProtocol;
+import io.supervisorkafka.listener.supervisor.protocol.PoolSerials;
 import io.supervisorkafka.listener.supervisor.protocol.ProtocolException;
 import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.Topics;
@@ -68,7 +71,13 @@ public final class Listener implements AutoCloseable {
     private SpoolShipper shipper;
     /** The sources started (or tried), in start order. */
     private final List<Source> sources = new ArrayList<>();
+    /** The sources that follow events, told of each one on the protocol loop (which alone reads this list). */
+    private final List<EventFollower> followers = new ArrayList<>();
     private MetricsPublisher metrics;
+    /** Gap detection in the pool's serials: the protocol loop's (the fsync thread only syncs its file). */
+    private volatile PoolSerials poolSerials;
+    private boolean poolChecked;
+    private final LostEvents lostEvents = new LostEvents(this::afterLostEvents);
     private long startedAt;
     private boolean closed;
 
@@ -109,11 +118,15 @@ public final class Listener implements AutoCloseable {
         if (started != CONTINUE) {
             return started;
         }
-        while (true) {
-            int exit = handleNextEvent(protocol);
-            if (exit != CONTINUE) {
-                return exit;
+        try {
+            while (true) {
+                int exit = handleNextEvent(protocol);
+                if (exit != CONTINUE) {
+                    return exit;
+                }
             }
+        } finally {
+            closePoolSerials();
         }
     }
 
@@ -214,6 +227,10 @@ public final class Listener implements AutoCloseable {
             spool.append(new SpoolEntry.RawEvent(observedAt, serverId, instance, event.headerLine(),
                     event.payload()));
             acknowledged.incrementAndGet();
+            checkPoolSerial(event.header());
+            for (EventFollower follower : followers) {
+                follower.stored(event.header(), event.payload(), serverId, instance, observedAt);
+            }
             return CONTINUE;
         } catch (Spool.TooLargeException e) {
             oversized.incrementAndGet();
@@ -229,6 +246,69 @@ public final class Listener implements AutoCloseable {
         }
     }
 
+    /**
+     * Finds the events supervisord discarded before this one (a gap in the pool's serials) and remembers this one's
+     * serial, before it is acknowledged. The report of a gap happens on the {@link LostEvents} thread.
+     */
+    private void checkPoolSerial(EventHeader header) {
+        if (poolSerials == null) {
+            return;
+        }
+        String pool = header.pool();
+        if (!poolChecked) {
+            poolChecked = true;
+            if (config.processName() != null && !config.processName().equals(pool)) {
+                // numprocs > 1: each process of the pool sees only some of its serials.
+                log.info("this listener ({}) is one of several processes of pool {}: gaps in the pool's serials are"
+                        + " not counted", config.processName(), pool);
+                closePoolSerials();
+                return;
+            }
+        }
+        long poolSerial = header.poolSerial();
+        PoolSerials.Gap gap = poolSerials.observe(instance, pool, poolSerial);
+        if (gap != null) {
+            lostEvents.seen(gap);
+        }
+        poolSerials.persist(instance, pool, poolSerial);
+    }
+
+    private void closePoolSerials() {
+        PoolSerials serials = poolSerials;
+        poolSerials = null;
+        if (serials != null) {
+            serials.close();
+        }
+    }
+
+    /** The listener's own gap detection: from the spool directory's record of the last serial when it can be read. */
+    private PoolSerials openPoolSerials() {
+        try {
+            return PoolSerials.open(config.spool().dir().resolve(PoolSerials.FILE_NAME));
+        } catch (IOException e) {
+            log.warn("cannot read or create {} in the spool directory ({}): gaps in supervisord's event serials are"
+                    + " counted, but not across restarts of the listener", PoolSerials.FILE_NAME, e.toString());
+            return PoolSerials.inMemory();
+        }
+    }
+
+    /** After a gap, on the LostEvents thread: a fresh look from every source and a metrics record now. */
+    private void afterLostEvents() {
+        List<Source> started;
+        MetricsPublisher publisher;
+        synchronized (lifecycle) {
+            if (closed) {
+                return;
+            }
+            started = List.copyOf(sources);
+            publisher = metrics;
+        }
+        started.forEach(Source::eventsLost);
+        if (publisher != null) {
+            publisher.publishNow();
+        }
+    }
+
     /** Opens the spool and starts the background threads; false if the listener was closed meanwhile. */
     private boolean startServices() throws IOException {
         synchronized (lifecycle) {
@@ -236,7 +316,9 @@ public final class Listener implements AutoCloseable {
                 return false;
             }
             startedAt = clock.millis();
-            spool = Spool.open(config.spool());
+            spool = Spool.open(config.spool(), SpoolOwner.of(config.serverId(), config.serverIdFromIdentification(),
+                    Objects.toString(config.producerProperties().get("bootstrap.servers"), null)));
+            sourceCounters.register("spool.set_aside_records", spool::setAsideRecords);
             fsync = BackgroundThreads.scheduler("spool-fsync");
             long interval = config.spool().fsyncInterval().toMillis();
             fsync.scheduleWithFixedDelay(BackgroundThreads.surviving("spool fsync", logger(), this::syncSpool), interval,
@@ -244,10 +326,17 @@ public final class Listener implements AutoCloseable {
             shipper = new SpoolShipper(spool, producerFactory, RecordMapper::toRecord,
                     SpoolShipper.Settings.DEFAULTS);
             shipper.start();
+            if (!config.withoutEventListener()) {
+                poolSerials = openPoolSerials();
+                lostEvents.start();
+            }
             RecordSink sink = this::spoolReady;
             for (Source source : Sources.of(config, identity, clock)) {
                 sources.add(source); // closed even if its start fails half-way
                 source.start(sink, sourceCounters);
+                if (source instanceof EventFollower follower) {
+                    followers.add(follower);
+                }
             }
             metrics = new MetricsPublisher(config.metricsInterval(), this::metrics, record -> sink.publishJson(
                     Topics.LISTENER_METRICS, record.server(), record.observedAt(), ListenerMetrics.class, record));
@@ -276,6 +365,10 @@ public final class Listener implements AutoCloseable {
     }
 
     private void syncSpool() {
+        PoolSerials serials = poolSerials;
+        if (serials != null) {
+            serials.sync();
+        }
         try {
             spool.sync();
         } catch (IOException | RuntimeException e) {
@@ -314,7 +407,7 @@ public final class Listener implements AutoCloseable {
                 stats.malformed(), stats.oversized(), stats.shipped(), stats.skipped(),
                 new ListenerMetrics.Spool(config.spool().fullPolicy().optionValue(), spooled.bytes(),
                         config.spool().maxBytes(), spooled.unshipped(), spooled.droppedRecords(),
-                        spooled.refusedRecords()), sourceCounters.read());
+                        spooled.refusedRecords()), sourceCounters.read(), lostEvents.total());
     }
 
     /** Whether the shipper has sent everything in the spool and Kafka acknowledged it. */
@@ -338,6 +431,7 @@ public final class Listener implements AutoCloseable {
             closed = true;
             lifecycle.notifyAll();
         }
+        lostEvents.close();
         for (int i = sources.size() - 1; i >= 0; i--) {
             sources.get(i).close();
         }

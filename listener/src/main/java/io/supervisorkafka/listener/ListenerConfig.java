@@ -26,11 +26,14 @@ import java.util.Objects;
  * @param docker                     the docker source: the engine's Prometheus metrics, scraped or as a plugin
  * @param withoutEventListener       run without supervisord's eventlistener protocol: the spool, the shipper and the
  *                                   sources until SIGTERM
+ * @param processName                the listener's own name as supervisord runs it ({@code SUPERVISOR_PROCESS_NAME}),
+ *                                   or null when not run by supervisord
  */
 public record ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                              Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
                              Duration shutdownGrace, List<String> notices, GunicornConfig gunicorn,
-                             Duration metricsInterval, DockerConfig docker, boolean withoutEventListener) {
+                             Duration metricsInterval, DockerConfig docker, boolean withoutEventListener,
+                             String processName) {
 
     public static final OptionGroup OPTIONS = new OptionGroup("Listener", null);
     public static final ListenerOption BOOTSTRAP_SERVERS = OPTIONS.add(ListenerOption.key("bootstrap.servers")
@@ -77,7 +80,7 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
     /** The same config with other producer properties (tests point the listener at their broker). */
     public ListenerConfig withProducerProperties(Map<String, Object> properties) {
         return new ListenerConfig(serverId, serverIdFromIdentification, spool, properties, supervisor, shutdownGrace,
-                notices, gunicorn, metricsInterval, docker, withoutEventListener);
+                notices, gunicorn, metricsInterval, docker, withoutEventListener, processName);
     }
 
     /** The configuration without secrets: the producer properties are named, not shown. */
@@ -87,6 +90,6 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
                 + ", spool=" + spool + ", producerProperties=" + producerProperties.keySet() + ", supervisor="
                 + supervisor + ", shutdownGrace=" + shutdownGrace + ", gunicorn=" + gunicorn
                 + ", metricsInterval=" + metricsInterval + ", docker=" + docker + ", withoutEventListener="
-                + withoutEventListener + "]";
+                + withoutEventListener + ", processName=" + processName + "]";
     }
 }

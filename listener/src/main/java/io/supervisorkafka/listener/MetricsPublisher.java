@@ -3,6 +3,7 @@ package io.supervisorkafka.listener;
 import io.supervisorkafka.schemas.ListenerMetrics;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
@@ -44,6 +45,17 @@ final class MetricsPublisher implements AutoCloseable {
         long millis = interval.toMillis();
         scheduler.scheduleAtFixedRate(BackgroundThreads.surviving("publishing the listener's metrics", log,
                 this::publish), millis, millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** Publishes a record now, on the publishing thread, besides the periodic ones; nothing when records are off. */
+    synchronized void publishNow() {
+        if (scheduler != null) {
+            try {
+                scheduler.execute(this::publish);
+            } catch (RejectedExecutionException closing) {
+                // close() publishes the last one itself
+            }
+        }
     }
 
     private void publish() {

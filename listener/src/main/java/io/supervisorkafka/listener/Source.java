@@ -19,6 +19,14 @@ public interface Source extends AutoCloseable {
     void start(RecordSink sink, SourceCounters counters) throws IOException;
 
     /**
+     * supervisord discarded events before the listener could read them: what the source derives from events may be
+     * out of date, so it should take a fresh look at once (the supervisord source takes a snapshot). Called on a
+     * background thread; returns without waiting for the work.
+     */
+    default void eventsLost() {
+    }
+
+    /**
      * Stops the source's threads; work under way ends by its own deadline. Safe to call when {@link #start} failed
      * half-way or never ran.
      */

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.supervisorkafka.listener.spool.SpoolConfig;
+import io.supervisorkafka.listener.spool.SpoolDirectoryName;
 import io.supervisorkafka.listener.spool.SpoolFullPolicy;
 import io.supervisorkafka.listener.supervisor.xmlrpc.SupervisorEndpoint;
 import io.supervisorkafka.listener.supervisor.xmlrpc.SupervisorSourceConfig;
@@ -263,6 +264,73 @@ class ConfigLoaderTest {
         OptionResolver resolver = new OptionResolver(Map.of(), Map.of(), Map.of());
         assertThat(resolver.resolve(SpoolConfig.DIR)).isEqualTo(new OptionResolver.Value(
                 "/var/lib/supervisor-kafka/spool", OptionResolver.Origin.DEFAULT, "--spool-dir"));
+    }
+
+    @Test
+    void underSupervisordTheDefaultSpoolIsADirectoryOfTheListenersOwnUnderTheRoot() throws IOException {
+        Path root = dir.resolve("env-spool");
+        env.put("SUPERVISOR_PROCESS_NAME", "kafka");
+        env.put("SUPERVISOR_SERVER_URL", "unix:///var/run/supervisor.sock");
+        ListenerConfig first = load(flags("k:9092", null));
+        assertThat(first.processName()).isEqualTo("kafka");
+        assertThat(first.spool().dir().getParent()).isEqualTo(root);
+        assertThat(first.spool().dir().getFileName().toString()).startsWith("kafka-var_run_supervisor.sock-");
+        assertThat(first.spool().dir()).isDirectory();
+        assertThat(load(flags("k:9092", null)).spool().dir()).as("the same across restarts")
+                .isEqualTo(first.spool().dir());
+
+        env.put("SUPERVISOR_SERVER_URL", "unix:///srv/other/supervisor.sock");
+        assertThat(load(flags("k:9092", null)).spool().dir()).as("another supervisord on the host")
+                .isNotEqualTo(first.spool().dir()).hasParent(root);
+        // Given by flag (or key), a directory is used as given.
+        assertThat(load(TestFlags.parse("--bootstrap-servers", "k:9092", "--spool-dir",
+                dir.resolve("given").toString())).spool().dir()).isEqualTo(dir.resolve("given"));
+    }
+
+    @Test
+    void aSpoolThatAnEarlierListenerLeftInTheRootIsNamedInANotice() throws IOException {
+        Path root = Files.createDirectories(dir.resolve("env-spool"));
+        Files.write(root.resolve("00000000000000000000.seg"), new byte[8]);
+        env.put("SUPERVISOR_PROCESS_NAME", "kafka");
+        ListenerConfig config = load(flags("k:9092", null));
+        assertThat(config.notices()).anySatisfy(n -> assertThat(n).contains(root.toString())
+                .contains("--spool-dir " + root).contains("1 segment file"));
+        assertThat(config.spool().dir()).hasParent(root);
+    }
+
+    @Test
+    void exitRecordsAreOnWithATailOfTwoKibibytesUnlessTold() throws IOException {
+        ListenerConfig defaults = load(flags("k:9092", null));
+        assertThat(defaults.supervisor().exits()).isTrue();
+        assertThat(defaults.supervisor().exitTailBytes()).isEqualTo(2048);
+        ListenerConfig off = load(flags("k:9092", file("listener.exits=false\nlistener.exits.tail.bytes=0\n")));
+        assertThat(off.supervisor().exits()).isFalse();
+        assertThat(off.supervisor().exitTailBytes()).isZero();
+        assertThat(load(flags("k:9092", file("listener.exits.tail.bytes=64k\n"))).supervisor().exitTailBytes())
+                .isEqualTo(65536);
+        assertThatThrownBy(() -> load(flags("k:9092", file("listener.exits=flase\n"))))
+                .hasMessageContaining("listener.exits").hasMessageContaining("flase");
+        assertThatThrownBy(() -> load(flags("k:9092", file("listener.exits.tail.bytes=1m\n"))))
+                .hasMessageContaining("listener.exits.tail.bytes").hasMessageContaining("64KiB");
+    }
+
+    @Test
+    void spoolDirectoryNamesKeepListenersAndSupervisordsApart() {
+        assertThat(SpoolDirectoryName.of(null, null, null)).isNull();
+        assertThat(SpoolDirectoryName.of("kafka", "unix:///var/run/supervisor.sock", null))
+                .matches("kafka-var_run_supervisor\\.sock-[0-9a-f]{8}");
+        assertThat(SpoolDirectoryName.of("kafka", "http://user:secret@127.0.0.1:9001", null))
+                .startsWith("kafka-127.0.0.1_9001-").doesNotContain("secret");
+        assertThat(SpoolDirectoryName.of("kafka_00", "http://127.0.0.1:9001", null))
+                .isNotEqualTo(SpoolDirectoryName.of("kafka_01", "http://127.0.0.1:9001", null));
+        // Names the readable part would merge stay apart.
+        assertThat(SpoolDirectoryName.of("kafka", "unix:///run/a_b.sock", null))
+                .isNotEqualTo(SpoolDirectoryName.of("kafka", "unix:///run/a/b.sock", null));
+        // No server URL: supervisord's command line tells two of them apart.
+        assertThat(SpoolDirectoryName.of("kafka", null, "/usr/bin/python3 /usr/bin/supervisord -c /etc/a.conf"))
+                .isNotEqualTo(SpoolDirectoryName.of("kafka", null, "/usr/bin/python3 /usr/bin/supervisord -c"
+                        + " /etc/b.conf"));
+        assertThat(SpoolDirectoryName.of("k".repeat(300), "unix:///x.sock", null).length()).isLessThan(100);
     }
 
     @Test

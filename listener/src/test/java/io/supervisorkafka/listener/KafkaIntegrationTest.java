@@ -5,6 +5,7 @@ import static io.supervisorkafka.listener.testing.TestEvents.event;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.supervisorkafka.listener.testing.ListenerKafka;
 import io.supervisorkafka.listener.testing.ListenerProcess;
 import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.testkit.TopicCollector;
@@ -37,23 +38,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import io.supervisorkafka.testkit.SingleNodeKafka;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The listener against a real single-node KRaft broker. Each test uses its own server id, the records' key. */
 class KafkaIntegrationTest {
     private static final String INSTANCE = "4242-1700000000000";
 
-    private static KafkaClusterTestKit cluster;
+    @RegisterExtension
+    static final ListenerKafka KAFKA = new ListenerKafka();
 
     @TempDir
     Path dir;
@@ -62,23 +59,6 @@ class KafkaIntegrationTest {
     private final ExecutorService executor = Executors.newSingleThreadExecutor();
     /** For {@link #listenerWithOutage}: when the outage ends. */
     private final AtomicBoolean kafkaReachable = new AtomicBoolean(false);
-
-    @BeforeAll
-    static void startKafka() throws Exception {
-        cluster = SingleNodeKafka.start(Map.of("auto.create.topics.enable", "false"));
-        try (Admin admin = cluster.admin()) {
-            admin.createTopics(List.of(new NewTopic(Topics.EVENTS, 1, (short) 1),
-                    new NewTopic(Topics.SNAPSHOTS, 1, (short) 1), new NewTopic(Topics.LISTENER_METRICS, 1, (short) 1)))
-                    .all().get(60, TimeUnit.SECONDS);
-        }
-    }
-
-    @AfterAll
-    static void stopKafka() throws Exception {
-        if (cluster != null) {
-            cluster.close();
-        }
-    }
 
     @AfterEach
     void closeAll() throws Exception {
@@ -115,7 +95,7 @@ class KafkaIntegrationTest {
         String down = ListenerProcess.unreachableBroker();
         Listener listener = new Listener(config, INSTANCE, Clock.systemUTC(), () -> {
             Map<String, Object> properties = new HashMap<>(config.producerProperties());
-            properties.put("bootstrap.servers", reachable.get() ? cluster.bootstrapServers() : down);
+            properties.put("bootstrap.servers", reachable.get() ? KAFKA.bootstrapServers() : down);
             return new KafkaProducer<>(properties);
         });
         toClose.add(listener);
@@ -131,7 +111,7 @@ class KafkaIntegrationTest {
 
     /** Every record of a topic with this key, from the beginning. */
     private static List<ConsumerRecord<byte[], byte[]>> records(String topic, String key) {
-        return TopicCollector.readToEnd(cluster.bootstrapServers(), topic, key);
+        return TopicCollector.readToEnd(KAFKA.bootstrapServers(), topic, key);
     }
 
     private static List<SupervisorEvent> events(String key) {
@@ -179,7 +159,7 @@ class KafkaIntegrationTest {
         Supervisord supervisord = Supervisord.start(dir, "itest-ident", null, null,
                 "[program:sleeper]\ncommand=/bin/sleep 1000\nstartsecs=0\n");
         toClose.add(supervisord);
-        Listener listener = listener(config("itest-1", cluster.bootstrapServers(), dir.resolve("spool"),
+        Listener listener = listener(config("itest-1", KAFKA.bootstrapServers(), dir.resolve("spool"),
                 supervisord.unixUrl(), "1s"));
 
         List<byte[]> input = new ArrayList<>();
@@ -242,7 +222,6 @@ class KafkaIntegrationTest {
 
     @Test
     void eventsAreAcknowledgedWhileKafkaIsUnreachableAndDeliveredOnceItIsThere() throws Exception {
-        String unreachable = ListenerProcess.unreachableBroker();
         Path spool = dir.resolve("spool");
         int count = 40;
         List<byte[]> input = new ArrayList<>();
@@ -253,8 +232,9 @@ class KafkaIntegrationTest {
 
         // Broker unreachable: every event is still acknowledged, from the spool alone. Only the metrics record of the
         // stop: a periodic one would come too if the run took longer than the interval.
-        Listener offline = listener(config("outage-1", unreachable, spool, null, "0s", "64m", null,
-                "listener.metrics.interval=1h\n"));
+        // The same cluster in both runs (its spool is the listener's to ship), unreachable in the first.
+        Listener offline = listenerWithOutage(config("outage-1", KAFKA.bootstrapServers(), spool, null, "0s", "64m",
+                null, "listener.metrics.interval=1h\n"), new AtomicBoolean(false));
         ByteArrayOutputStream offlineOut = new ByteArrayOutputStream();
         int exit = offline.run(new ByteArrayInputStream(TestEvents.concat(input)), offlineOut);
         assertThat(exit).isEqualTo(Listener.EXIT_OK);
@@ -266,7 +246,7 @@ class KafkaIntegrationTest {
         assertThat(events("outage-1")).isEmpty();
 
         // The next start, with the broker there, replays the spool: nothing was lost.
-        Listener online = listener(config("outage-1", cluster.bootstrapServers(), spool, null, "0s"));
+        Listener online = listener(config("outage-1", KAFKA.bootstrapServers(), spool, null, "0s"));
         ByteArrayOutputStream onlineOut = new ByteArrayOutputStream();
         assertThat(online.run(new ByteArrayInputStream(new byte[0]), onlineOut)).isEqualTo(Listener.EXIT_OK);
         assertThat(onlineOut.toString(StandardCharsets.UTF_8)).isEqualTo("READY\n");
@@ -276,6 +256,36 @@ class KafkaIntegrationTest {
                 .containsExactlyElementsOf(java.util.stream.LongStream.range(0, count).boxed().toList());
         await().atMost(Duration.ofSeconds(30)).until(() -> online.caughtUp()
                 && online.stats().spool().unshipped() == 0);
+    }
+
+    @Test
+    void aSpoolLeftForAnotherKafkaClusterIsSetAsideNotShippedToThisOne() throws Exception {
+        Path spool = dir.resolve("spool");
+        int count = 12;
+        List<byte[]> input = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            input.add(event("web-1", i, "PROCESS_STATE_RUNNING", "processname:w groupname:w pid:1"));
+        }
+        Listener before = listener(config("moved-1", ListenerProcess.unreachableBroker(), spool, null, "0s", "64m",
+                null, "listener.metrics.interval=1h\n"));
+        assertThat(before.run(new ByteArrayInputStream(TestEvents.concat(input)), new ByteArrayOutputStream()))
+                .isEqualTo(Listener.EXIT_OK);
+        before.close();
+        assertThat(before.stats().spool().unshipped()).isEqualTo(count + 1);
+
+        // The same server id against this cluster: what was for the other one is not shipped here.
+        Listener after = listener(config("moved-1", KAFKA.bootstrapServers(), spool, null, "0s"));
+        assertThat(after.run(new ByteArrayInputStream(event("web-1", count, "PROCESS_STATE_RUNNING",
+                "processname:w groupname:w pid:1")), new ByteArrayOutputStream())).isEqualTo(Listener.EXIT_OK);
+        await().atMost(Duration.ofSeconds(30)).until(after::caughtUp);
+        after.close();
+        assertThat(events("moved-1")).extracting(SupervisorEvent::serial).containsExactly((long) count);
+        assertThat(await().atMost(Duration.ofSeconds(20)).until(() -> listenerMetrics("moved-1"),
+                list -> !list.isEmpty())).last().satisfies(metrics ->
+                assertThat(metrics.sources()).containsEntry("spool.set_aside_records", (long) count + 1));
+        try (var siblings = Files.list(dir)) {
+            assertThat(siblings.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("spool.set-aside-"));
+        }
     }
 
     /** Events of about 200 bytes: a 16 KiB spool holds some 70 of them. */
@@ -293,7 +303,7 @@ class KafkaIntegrationTest {
      */
     private Listener listenerWithTinySpool(String serverId, String fullPolicy, String metricsInterval)
             throws IOException {
-        return listenerWithOutage(config(serverId, cluster.bootstrapServers(), dir.resolve("spool"), null, "0s", "16k",
+        return listenerWithOutage(config(serverId, KAFKA.bootstrapServers(), dir.resolve("spool"), null, "0s", "16k",
                 fullPolicy, "listener.spool.segment.bytes=4k\nmax.block.ms=500\nlistener.metrics.interval="
                         + metricsInterval + "\n"), kafkaReachable);
     }
@@ -381,7 +391,7 @@ class KafkaIntegrationTest {
         Path spool = dir.resolve("e2e-spool");
         Path listenerLog = dir.resolve("listener.err");
         String command = String.join(" ", ListenerProcess.command(List.of(
-                "--bootstrap-servers", cluster.bootstrapServers(), "--server-id", "e2e-1",
+                "--bootstrap-servers", KAFKA.bootstrapServers(), "--server-id", "e2e-1",
                 "--spool-dir", spool.toString(), "--snapshot-interval", "2s", "--fsync-interval", "50ms")));
         // PROCESS_LOG for the first line, PROCESS_COMMUNICATION for the text between the capture tokens.
         String talker = "printf 'h\\303\\251llo \\360\\237\\230\\200 w\\303\\266rld\\n';"

@@ -13,11 +13,14 @@ package io.supervisorkafka.schemas;
  * @param name        the process name
  * @param fromState   the state the event says the process left
  * @param toState     EXITED, BACKOFF, FATAL or STOPPED
- * @param expected    for EXITED: whether the exit code was one of the program's {@code exitcodes}; else null
+ * @param expected    whether supervisord took the exit as expected (the exit code one of the program's
+ *                    {@code exitcodes}): the EXITED event's {@code expected}, else the log's {@code exited:} line
+ *                    ({@code not expected} for every exit too quick to reach RUNNING); null for a stop, or unknown
  * @param pid         the pid of the run that ended, when the event or the log names it
  * @param exitStatus  the exit status, when the run ended by exiting; null when a signal ended it or it is unknown
  * @param signal      the signal that ended the run ({@code SIGKILL}), or null
- * @param runSeconds  how long that run lasted (from supervisord's log: spawned to exited), or null when unknown
+ * @param runSeconds  how long that run lasted: from supervisord's log (spawned to exited, to the millisecond), else
+ *                    from the STARTING event to the exit event as the listener read them; null when unknown
  * @param outputTail  the last bytes the run wrote to stderr (to stdout when stderr is redirected), at most the
  *                    listener's {@code listener.exits.tail.bytes}; null when off or unavailable
  * @param outputStream {@code stderr} or {@code stdout}: where {@code outputTail} comes from; null with no tail

@@ -54,7 +54,7 @@ class WireContractTest {
     static final ListenerMetrics LISTENER_METRICS = new ListenerMetrics("web-1", "812-1795307160000", 1795307160000L,
             1795307175000L, 120, 1, 0, 118, 0,
             new ListenerMetrics.Spool("drop-oldest", 40960, 268435456, 2, 0, 0),
-            Map.of("snapshots.ok", 3L, "docker.failed", 1L));
+            Map.of("snapshots.ok", 3L, "docker.failed", 1L), 6L);
 
     static StatsdMetrics statsd() {
         com.datadoghq.sketch.ddsketch.DDSketch sketch = Sketches.create();

@@ -17,6 +17,9 @@ import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -149,6 +152,7 @@ public final class Spool implements AutoCloseable {
     private long droppedRecords;
     private long droppedBytes;
     private long refusedRecords;
+    private volatile long setAsideRecords;
 
     private Spool(SpoolConfig config, FileChannel lockChannel, FileLock dirLock) {
         this.config = config;
@@ -162,6 +166,18 @@ public final class Spool implements AutoCloseable {
      * (truncating a torn tail) and loads the checkpoint.
      */
     public static Spool open(SpoolConfig config) throws IOException {
+        return open(config, null);
+    }
+
+    /**
+     * Opens the spool for {@code owner}: as {@link #open(SpoolConfig)}, but records that another owner left unshipped
+     * (another server id, another Kafka cluster: see {@link SpoolOwner#conflictWith}) are first moved to a sibling
+     * directory, {@code <dir>.set-aside-<UTC time>}, with one warning naming it and how to ship it; they are counted
+     * in {@link #setAsideRecords()}. The owner is recorded in the directory.
+     *
+     * @param owner whose records the spool holds from now on; null: no check
+     */
+    public static Spool open(SpoolConfig config, SpoolOwner owner) throws IOException {
         Path dir = config.dir();
         if (!PrivateFiles.createDirectory(dir)) {
             log.warn("cannot make spool directory {} owner-only (0700): it is not ours", dir);
@@ -180,12 +196,84 @@ public final class Spool implements AutoCloseable {
         }
         Spool spool = new Spool(config, lockChannel, dirLock);
         try {
+            if (owner != null) {
+                spool.claimFor(owner);
+            }
             spool.recover();
             return spool;
         } catch (IOException | RuntimeException e) {
             spool.closeQuietly();
             throw e;
         }
+    }
+
+    /** Sets aside what another owner left unshipped (under the directory lock, before recovery) and records ours. */
+    private void claimFor(SpoolOwner owner) throws IOException {
+        SpoolOwner previous = SpoolOwner.read(dir);
+        if (owner.equals(previous)) {
+            return;
+        }
+        String conflict = previous == null ? null : owner.conflictWith(previous);
+        if (conflict != null) {
+            long unshipped = unshippedOnDisk();
+            if (unshipped > 0) {
+                Path aside = setAside(previous);
+                setAsideRecords = unshipped;
+                log.warn("spool {} holds {} records not yet in Kafka that are not this listener's ({}): set aside in"
+                        + " {}, not shipped; to ship them, run the listener once with --spool-dir {} {}. This listener"
+                        + " starts with an empty spool", dir, unshipped, conflict, aside, aside, previous.flags());
+            }
+        }
+        owner.write(dir);
+    }
+
+    /** Records in the segment files after the checkpoint, counted without opening the spool. */
+    private long unshippedOnDisk() throws IOException {
+        SpoolPosition saved = readCheckpointFile();
+        long shippedBefore = saved == null ? 0 : saved.seq();
+        long unshipped = 0;
+        for (Path path : segmentFilesOnDisk()) {
+            Matcher m = SEGMENT_NAME.matcher(path.getFileName().toString());
+            if (m.matches()) {
+                long base = Long.parseLong(m.group(1));
+                long end = base + countRecords(new Segment(base, path, Files.size(path)));
+                unshipped += Math.max(0, end - Math.max(base, shippedBefore));
+            }
+        }
+        return unshipped;
+    }
+
+    private List<Path> segmentFilesOnDisk() throws IOException {
+        List<Path> found = new ArrayList<>();
+        try (var stream = Files.list(dir)) {
+            for (Path path : (Iterable<Path>) stream::iterator) {
+                String name = path.getFileName().toString();
+                if (SEGMENT_NAME.matcher(name).matches() || name.endsWith(".seg.corrupt")) {
+                    found.add(path);
+                }
+            }
+        }
+        found.sort(null);
+        return found;
+    }
+
+    /** Moves the segments and the checkpoint to a new sibling directory, itself a spool of {@code previous}. */
+    private Path setAside(SpoolOwner previous) throws IOException {
+        String stamp = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").format(OffsetDateTime.now(ZoneOffset.UTC));
+        Path aside = dir.resolveSibling(dir.getFileName() + ".set-aside-" + stamp);
+        for (int n = 2; Files.exists(aside); n++) {
+            aside = dir.resolveSibling(dir.getFileName() + ".set-aside-" + stamp + "-" + n);
+        }
+        PrivateFiles.createDirectory(aside);
+        for (Path path : segmentFilesOnDisk()) {
+            Files.move(path, aside.resolve(path.getFileName()));
+        }
+        Path checkpointFile = dir.resolve(CHECKPOINT_FILE);
+        if (Files.exists(checkpointFile)) {
+            Files.move(checkpointFile, aside.resolve(CHECKPOINT_FILE));
+        }
+        previous.write(aside);
+        return aside;
     }
 
     private void recover() throws IOException {
@@ -760,6 +848,11 @@ public final class Spool implements AutoCloseable {
 
     public SpoolConfig config() {
         return config;
+    }
+
+    /** Records another owner left unshipped, which {@link #open(SpoolConfig, SpoolOwner)} set aside. */
+    public long setAsideRecords() {
+        return setAsideRecords;
     }
 
     /** Forces everything to disk, wakes waiting appenders (they get ClosedException) and unlocks the directory. */

@@ -25,11 +25,16 @@ public record SpoolConfig(Path dir, long maxBytes, long segmentBytes, SpoolFullP
     public static final ListenerOption DIR = OPTIONS.add(ListenerOption.key("listener.spool.dir")
             .flag("--spool-dir", "DIR").env("SUPERVISOR_KAFKA_SPOOL_DIR")
             .defaultValue("/var/lib/supervisor-kafka/spool")
-            .description("Spool directory, created 0700 (files 0600), locked by the listener using it. When the"
-                    + " default or the environment's directory cannot be created or written (a listener not running"
-                    + " as root), the listener uses `${java.io.tmpdir}/supervisor-kafka-spool-<server>` (`/tmp/...`"
-                    + " unless the JVM is told otherwise) and warns: give `--spool-dir` on a disk that survives a"
-                    + " reboot. A directory given by flag or key is used as given: failing to open it is an error."));
+            .description("Spool directory, created 0700 (files 0600), locked by the listener using it. Given by flag"
+                    + " or key, it is used as given: failing to open it is an error. Otherwise the environment's or the"
+                    + " default directory is a root, under which a listener run by supervisord takes a directory of its"
+                    + " own, named after its process and its supervisord (`SUPERVISOR_PROCESS_NAME`,"
+                    + " `SUPERVISOR_SERVER_URL`; e.g. `kafka-var_run_supervisor.sock-5c3e0f1a`): two supervisord on"
+                    + " one host never share a spool. When the root cannot be created or written (a listener not"
+                    + " running as root), `${java.io.tmpdir}/supervisor-kafka-spool-<server>` (`/tmp/...` unless the"
+                    + " JVM is told otherwise) stands in for it, with a warning: give `--spool-dir` on a disk that"
+                    + " survives a reboot. Records another listener left in the spool (another server id or Kafka"
+                    + " cluster) are set aside, never shipped: see the listener README."));
     public static final ListenerOption MAX_BYTES = OPTIONS.add(ListenerOption.key("listener.spool.max.bytes")
             .flag("--spool-max-bytes", "SIZE").defaultValue("256MiB")
             .description("Most bytes the spool's segments may hold together."));

@@ -36,6 +36,21 @@ public record EventHeader(Map<String, String> tokens) {
         return tokens.get("eventname");
     }
 
+    /** The {@code pool} token: the {@code [eventlistener:x]} pool the event was queued for, or null. */
+    public String pool() {
+        return tokens.get("pool");
+    }
+
+    /** The {@code serial} token (supervisord's, across all pools); -1 when missing or not a number. */
+    public long serial() {
+        return nonNegative("serial");
+    }
+
+    /** The {@code poolserial} token (the pool's own count of events); -1 when missing or not a number. */
+    public long poolSerial() {
+        return nonNegative("poolserial");
+    }
+
     /**
      * What makes this header unusable for a {@code supervisor.events} record although the payload could be read:
      * empty when it is fine. Unknown event names are fine; missing serials are not.

@@ -47,17 +47,30 @@ class ChannelHttpTransport extends XmlRpcHttpTransport {
     private final long deadlineNanos;
     private final long timeoutMillis;
     private final Map<String, String> headers = new LinkedHashMap<>();
+    private final String deadlineName;
+    private final boolean controlPictures;
     private byte[] responseBody;
 
-    /**
-     * @param deadlineNanos when the call must be done ({@link System#nanoTime()} time)
-     * @param timeoutMillis the timeout that deadline comes from, for messages
-     */
+    /** A transport whose answers are parsed as they come. */
     ChannelHttpTransport(XmlRpcClient client, SupervisorEndpoint endpoint, long deadlineNanos, long timeoutMillis) {
+        this(client, endpoint, deadlineNanos, timeoutMillis, "snapshot deadline", false);
+    }
+
+    /**
+     * @param deadlineNanos   when the call must be done ({@link System#nanoTime()} time)
+     * @param timeoutMillis   the timeout that deadline comes from, for messages
+     * @param deadlineName    what messages call the deadline ({@code snapshot deadline})
+     * @param controlPictures whether control characters in the answer become their Unicode control pictures
+     *                        ({@link #withControlPictures}) before it is parsed
+     */
+    ChannelHttpTransport(XmlRpcClient client, SupervisorEndpoint endpoint, long deadlineNanos, long timeoutMillis,
+                         String deadlineName, boolean controlPictures) {
         super(client, USER_AGENT);
+        this.deadlineName = deadlineName;
         this.endpoint = endpoint;
         this.deadlineNanos = deadlineNanos;
         this.timeoutMillis = timeoutMillis;
+        this.controlPictures = controlPictures;
     }
 
     @Override
@@ -90,7 +103,42 @@ class ChannelHttpTransport extends XmlRpcHttpTransport {
         headers.remove("Connection");
         byte[] request = ChannelHttpExchange.request("POST", endpoint.requestPath(), endpoint.hostHeader(), headers,
                 bodyBytes);
-        responseBody = exchange(request);
+        byte[] response = exchange(request);
+        responseBody = controlPictures ? withControlPictures(response) : response;
+    }
+
+    /**
+     * supervisord puts a process's output into its XML answers as it is, control characters included (ESC of terminal
+     * colours, for one), and XML 1.0 allows none but tab, newline and carriage return: the answer is not well-formed.
+     * Each such byte becomes the UTF-8 of its Unicode control picture, U+2400 + byte (ESC: U+241B), which the reader
+     * of the text can turn back. The bytes are below 0x20 and so never part of a multi-byte UTF-8 sequence.
+     */
+    static byte[] withControlPictures(byte[] body) {
+        int illegal = 0;
+        for (byte b : body) {
+            if (isIllegalControl(b)) {
+                illegal++;
+            }
+        }
+        if (illegal == 0) {
+            return body;
+        }
+        byte[] out = new byte[body.length + 2 * illegal];
+        int at = 0;
+        for (byte b : body) {
+            if (isIllegalControl(b)) {
+                out[at++] = (byte) 0xE2;
+                out[at++] = (byte) 0x90;
+                out[at++] = (byte) (0x80 + b);
+            } else {
+                out[at++] = b;
+            }
+        }
+        return out;
+    }
+
+    private static boolean isIllegalControl(byte b) {
+        return b >= 0 && b < 0x20 && b != '\t' && b != '\n' && b != '\r';
     }
 
     /**
@@ -111,7 +159,7 @@ class ChannelHttpTransport extends XmlRpcHttpTransport {
     /** Sends {@code request} (a whole HTTP request) and returns the response body. */
     byte[] exchange(byte[] request) throws CallFailedException {
         try {
-            return new ChannelHttpExchange(endpoint, deadlineNanos, "snapshot deadline " + timeoutMillis + " ms",
+            return new ChannelHttpExchange(endpoint, deadlineNanos, deadlineName + " " + timeoutMillis + " ms",
                     MAX_RESPONSE_BYTES).send(request);
         } catch (HttpExchangeException.Status e) {
             String hint = e.code() == 401 ? " (check the supervisor username and password)" : "";

@@ -11,8 +11,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.apache.xmlrpc.XmlRpcException;
@@ -42,6 +44,7 @@ public final class SnapshotCollector implements AutoCloseable {
     private final SupervisorRpcClient rpc;
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
+    private final AtomicBoolean extraPending = new AtomicBoolean();
     private ScheduledExecutorService scheduler;
     private volatile boolean lastFailed;
     private volatile boolean closing;
@@ -77,6 +80,24 @@ public final class SnapshotCollector implements AutoCloseable {
         scheduler.scheduleAtFixedRate(BackgroundThreads.surviving("supervisord snapshot", log,
                 this::collectAndPublish), 0, config.snapshotInterval().toMillis(),
                 TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Takes a snapshot now, on the collector thread, besides the periodic ones; a request while one is waiting adds
+     * nothing. Returns at once.
+     */
+    public synchronized void requestNow() {
+        if (scheduler == null || !extraPending.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            scheduler.execute(BackgroundThreads.surviving("supervisord snapshot", log, () -> {
+                extraPending.set(false);
+                collectAndPublish();
+            }));
+        } catch (RejectedExecutionException closing) {
+            extraPending.set(false);
+        }
     }
 
     /** collect() records every failure in the snapshot; anything else thrown is left to BackgroundThreads.surviving. */
@@ -150,11 +171,7 @@ public final class SnapshotCollector implements AutoCloseable {
     }
 
     private Object call(String method, long deadline) throws XmlRpcException {
-        try {
-            return rpc.call(method, deadline);
-        } catch (XmlRpcException e) {
-            throw new XmlRpcException(e.code, method + ": " + rootMessage(e), e);
-        }
+        return rpc.call(method, deadline);
     }
 
     private static ProcessInfo processInfo(Map<?, ?> info) {
@@ -211,26 +228,7 @@ public final class SnapshotCollector implements AutoCloseable {
 
     /** The error text of a failed snapshot: what failed and why, never credentials. */
     private String describe(Exception e) {
-        String message = e instanceof XmlRpcException ? e.getMessage() : rootMessage(e);
-        if (e instanceof XmlRpcException x && x.code != 0 && !message.contains("fault")) {
-            message = message + " (fault " + x.code + ")";
-        }
-        return config.credentials() == null ? message : config.credentials().scrub(message);
-    }
-
-    /** Our own transport's message when there is one: it is precise and names the endpoint without credentials. */
-    private static String rootMessage(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof ChannelHttpTransport.CallFailedException) {
-                return t.getMessage();
-            }
-        }
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        String message = root.getMessage();
-        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
+        return SupervisorRpcClient.describe(e, config.credentials());
     }
 
     public long succeeded() {

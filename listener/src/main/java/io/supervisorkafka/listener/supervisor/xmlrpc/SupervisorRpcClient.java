@@ -10,15 +10,16 @@ import org.apache.xmlrpc.client.XmlRpcTransport;
 
 /**
  * Calls supervisord's XML-RPC interface through {@link ChannelHttpTransport}, each call bounded by a deadline.
- * Used by one thread at a time (the snapshot collector).
+ * Used by one thread at a time (the snapshot collector, the exit context collector).
  */
 final class SupervisorRpcClient {
     private final XmlRpcClient client;
     private final SupervisorEndpoint endpoint;
+    private final String deadlineName;
     private long deadlineNanos;
 
     SupervisorRpcClient(SupervisorEndpoint endpoint, Credentials credentials, long timeoutMillis) {
-        this(endpoint, credentials, timeoutMillis, null);
+        this(endpoint, credentials, timeoutMillis, null, "snapshot deadline", false);
     }
 
     /**
@@ -27,7 +28,20 @@ final class SupervisorRpcClient {
      */
     SupervisorRpcClient(SupervisorEndpoint endpoint, Credentials credentials, long timeoutMillis,
                         Function<XmlRpcClient, XmlRpcTransport> transport) {
+        this(endpoint, credentials, timeoutMillis, transport, "snapshot deadline", false);
+    }
+
+    /**
+     * @param deadlineName    what error messages call the deadline ({@code snapshot deadline})
+     * @param controlPictures whether answers may carry a process's raw output: control characters then become
+     *                        their Unicode control pictures before the XML is parsed (see
+     *                        {@link ChannelHttpTransport#withControlPictures})
+     */
+    SupervisorRpcClient(SupervisorEndpoint endpoint, Credentials credentials, long timeoutMillis,
+                        Function<XmlRpcClient, XmlRpcTransport> transport, String deadlineName,
+                        boolean controlPictures) {
         this.endpoint = endpoint;
+        this.deadlineName = deadlineName;
         XmlRpcClientConfigImpl config = new XmlRpcClientConfigImpl();
         try {
             // The transport talks to the endpoint itself; the URL only satisfies the library and never has credentials.
@@ -49,17 +63,49 @@ final class SupervisorRpcClient {
         client = new XmlRpcClient();
         client.setConfig(config);
         client.setTransportFactory(transport != null ? () -> transport.apply(client)
-                : () -> new ChannelHttpTransport(client, endpoint, deadlineNanos, timeoutMillis));
+                : () -> new ChannelHttpTransport(client, endpoint, deadlineNanos, timeoutMillis, deadlineName,
+                        controlPictures));
     }
 
-    /** Calls {@code method}; connect, request and the whole response must be done by {@code deadlineNanos}. */
-    Object call(String method, long deadlineNanos) throws XmlRpcException {
-        if (deadlineNanos - System.nanoTime() <= 0) {
-            throw new XmlRpcException("no time left for " + method + " within the snapshot deadline",
-                    new ChannelHttpTransport.CallFailedException("timed out before calling " + method + " ("
-                            + endpoint.display() + ")"));
+    /**
+     * Calls {@code method}; connect, request and the whole response must be done by {@code deadlineNanos}. A failure's
+     * message names the method, then what went wrong as precisely as known ({@link #rootMessage}).
+     */
+    Object call(String method, long deadlineNanos, Object... params) throws XmlRpcException {
+        try {
+            if (deadlineNanos - System.nanoTime() <= 0) {
+                throw new XmlRpcException("no time left for " + method + " within the " + deadlineName,
+                        new ChannelHttpTransport.CallFailedException("timed out before calling " + method + " ("
+                                + endpoint.display() + ")"));
+            }
+            this.deadlineNanos = deadlineNanos;
+            return client.execute(method, params);
+        } catch (XmlRpcException e) {
+            throw new XmlRpcException(e.code, method + ": " + rootMessage(e), e);
         }
-        this.deadlineNanos = deadlineNanos;
-        return client.execute(method, new Object[0]);
+    }
+
+    /** The error text of a failed call: what failed and why, never credentials. */
+    static String describe(Exception e, Credentials credentials) {
+        String message = e instanceof XmlRpcException ? e.getMessage() : rootMessage(e);
+        if (e instanceof XmlRpcException x && x.code != 0 && !message.contains("fault")) {
+            message = message + " (fault " + x.code + ")";
+        }
+        return credentials == null ? message : credentials.scrub(message);
+    }
+
+    /** Our own transport's message when there is one: it is precise and names the endpoint without credentials. */
+    private static String rootMessage(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ChannelHttpTransport.CallFailedException) {
+                return t.getMessage();
+            }
+        }
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null || message.isBlank() ? root.getClass().getSimpleName() : message;
     }
 }

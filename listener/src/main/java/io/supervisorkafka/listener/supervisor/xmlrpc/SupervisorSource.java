@@ -1,9 +1,12 @@
 package io.supervisorkafka.listener.supervisor.xmlrpc;
 
+import io.supervisorkafka.listener.EventFollower;
 import io.supervisorkafka.listener.RecordSink;
 import io.supervisorkafka.listener.ServerIdentity;
 import io.supervisorkafka.listener.Source;
 import io.supervisorkafka.listener.SourceCounters;
+import io.supervisorkafka.listener.supervisor.protocol.EventHeader;
+import io.supervisorkafka.schemas.ProcessExit;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
 import java.time.Clock;
@@ -12,15 +15,18 @@ import java.util.Objects;
 
 /**
  * What the listener takes from supervisord's HTTP socket beside the events of the protocol loop: XML-RPC snapshots
- * ({@link SnapshotCollector}, thread {@code snapshot-collector}) to {@code supervisor.snapshots}, and the
+ * ({@link SnapshotCollector}, thread {@code snapshot-collector}) to {@code supervisor.snapshots}, why each process
+ * exited ({@link ExitContextCollector}, thread {@code exit-context}) to {@code supervisor.process-exits}, and the
  * {@link SupervisordWaker} that makes supervisord hand over a process's event at once.
  */
-public final class SupervisorSource implements Source {
+public final class SupervisorSource implements Source, EventFollower {
     private final SupervisorSourceConfig config;
     private final ServerIdentity identity;
     private final Clock clock;
     private volatile List<SupervisorSnapshot.ProcessInfo> latestProcesses = List.of();
     private SnapshotCollector collector;
+    /** Set once in start(), before the protocol loop reads events; read by it without the lock. */
+    private volatile ExitContextCollector exits;
     private SupervisordWaker waker;
 
     public SupervisorSource(SupervisorSourceConfig config, ServerIdentity identity, Clock clock) {
@@ -37,7 +43,27 @@ public final class SupervisorSource implements Source {
             counters.register("snapshots.ok", collector::succeeded);
             counters.register("snapshots.failed", collector::failed);
         }
+        if (config.exits()) {
+            exits = new ExitContextCollector(config, exit -> sink.publishJson(Topics.PROCESS_EXITS, exit.server(),
+                    exit.observedAt(), ProcessExit.class, exit), clock);
+            exits.start();
+            counters.register("exits.ok", exits::succeeded);
+            counters.register("exits.failed", exits::failed);
+            counters.register("exits.dropped", exits::dropped);
+        }
         waker = SupervisordWaker.startForParent(config.endpoint(), config.wakeInterval()).orElse(null);
+    }
+
+    /** On the protocol loop: hands the exits (and starts) of processes to the exit context thread. */
+    @Override
+    public void stored(EventHeader header, byte[] payload, String serverId, String instance, long observedAt) {
+        ExitContextCollector collector = exits;
+        if (collector != null) {
+            String state = ExitContextCollector.stateOf(header.eventName());
+            if (state != null) {
+                collector.offer(serverId, instance, header.serial(), state, payload, observedAt);
+            }
+        }
     }
 
     private void publish(RecordSink sink, SupervisorSnapshot snapshot) {
@@ -48,16 +74,30 @@ public final class SupervisorSource implements Source {
                 snapshot);
     }
 
+    /** A snapshot at once: the status derived from events is out of date when supervisord discarded some. */
+    @Override
+    public synchronized void eventsLost() {
+        if (collector != null) {
+            collector.requestNow();
+        }
+    }
+
     /** The processes of the latest successful snapshot, empty before one: the gunicorn source names programs by them. */
     public List<SupervisorSnapshot.ProcessInfo> latestProcesses() {
         return latestProcesses;
     }
 
-    /** The waker first: it only nudges supervisord; the snapshot under way ends by its own deadline. */
+    /**
+     * The waker first: it only nudges supervisord; the exit context and the snapshot under way end by their own
+     * deadline.
+     */
     @Override
     public synchronized void close() {
         if (waker != null) {
             waker.close();
+        }
+        if (exits != null) {
+            exits.close();
         }
         if (collector != null) {
             collector.close();

@@ -18,13 +18,16 @@ import java.util.Objects;
  *                         response of every call must be done by then
  * @param wakeInterval     how often supervisord's children are checked to wake it when one exits or starts
  *                         ({@link SupervisordWaker}); zero turns it off
+ * @param exits            whether each exit event is followed by a {@code supervisor.process-exits} record
+ *                         ({@link ExitContextCollector})
+ * @param exitTailBytes    how many bytes of the process's output an exit record carries at most; 0 none
  */
 public record SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials credentials, Duration snapshotInterval,
-                                     Duration rpcTimeout, Duration wakeInterval) {
+                                     Duration rpcTimeout, Duration wakeInterval, boolean exits, int exitTailBytes) {
 
-    public static final OptionGroup OPTIONS = new OptionGroup("supervisord source (XML-RPC snapshots)",
+    public static final OptionGroup OPTIONS = new OptionGroup("supervisord source (XML-RPC snapshots, exit records)",
             "Events come from supervisord's eventlistener protocol and need no option; these are the XML-RPC"
-                    + " snapshots and the wake-up of supervisord's loop.");
+                    + " snapshots, the records of why a process exited, and the wake-up of supervisord's loop.");
     public static final ListenerOption URL = OPTIONS.add(ListenerOption.key("listener.supervisor.url")
             .flag("--supervisor-url", "URL").env("SUPERVISOR_SERVER_URL")
             .shownDefault("none, snapshots off (supervisord sets `SUPERVISOR_SERVER_URL` for its listeners)")
@@ -51,6 +54,29 @@ public record SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials cr
                     + " which wakes supervisord's loop: the event is dispatched at once instead of up to 1 s later."
                     + " `0s` turns it off."));
 
+    public static final ListenerOption EXITS = OPTIONS.add(ListenerOption.key("listener.exits")
+            .defaultValue("true")
+            .description("After each PROCESS_STATE_EXITED, BACKOFF, FATAL and STOPPED event, publish why the process"
+                    + " left its run to `supervisor.process-exits`: the exit status or signal and `expected` from"
+                    + " supervisord's main log (`readLog`), how long the run lasted, and the tail of its output, fetched"
+                    + " off the protocol loop, the event itself never waiting for it (see the supervisor source's"
+                    + " README). `false` turns it off."));
+    public static final ListenerOption EXITS_TAIL_BYTES = OPTIONS.add(ListenerOption.key("listener.exits.tail.bytes")
+            .defaultValue("2KiB")
+            .description("At most this many of the last bytes the process wrote to stderr (to stdout when stderr is"
+                    + " redirected or empty) go into its exit record, read from its log file or through XML-RPC; `0`"
+                    + " leaves the output out. At most 64KiB."));
+
+    /** The largest output tail: exit records stay small, and the XML-RPC answer that may carry it too. */
+    public static final int MAX_EXIT_TAIL_BYTES = 64 * 1024;
+
+    /** Without exit records' options: exit records on, with the default tail. */
+    public SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials credentials, Duration snapshotInterval,
+                                  Duration rpcTimeout, Duration wakeInterval) {
+        this(endpoint, credentials, snapshotInterval, rpcTimeout, wakeInterval, true,
+                (int) EXITS_TAIL_BYTES.defaultBytes());
+    }
+
     public SupervisorSourceConfig {
         Objects.requireNonNull(snapshotInterval, "snapshotInterval");
         Objects.requireNonNull(rpcTimeout, "rpcTimeout");
@@ -61,6 +87,16 @@ public record SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials cr
         if (rpcTimeout.isNegative() || rpcTimeout.isZero()) {
             throw new IllegalArgumentException("XML-RPC timeout must be positive");
         }
+        if (exitTailBytes < 0 || exitTailBytes > MAX_EXIT_TAIL_BYTES) {
+            throw new IllegalArgumentException(EXITS_TAIL_BYTES.key() + " must be between 0 and "
+                    + MAX_EXIT_TAIL_BYTES + " bytes");
+        }
+    }
+
+    /** The same source without exit records (no events to follow: the listener runs without supervisord's). */
+    public SupervisorSourceConfig withoutExits() {
+        return new SupervisorSourceConfig(endpoint, credentials, snapshotInterval, rpcTimeout, wakeInterval, false,
+                exitTailBytes);
     }
 
     public boolean snapshotsEnabled() {
@@ -76,13 +112,23 @@ public record SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials cr
         Duration interval = options.duration(SNAPSHOT_INTERVAL);
         Duration timeout = options.duration(XMLRPC_TIMEOUT);
         Duration wake = options.duration(WAKE_INTERVAL);
+        String exitsValue = options.string(EXITS).trim();
+        if (!exitsValue.equalsIgnoreCase("true") && !exitsValue.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(EXITS.key() + ": '" + exitsValue + "' is neither true nor false");
+        }
+        boolean exits = Boolean.parseBoolean(exitsValue);
+        long tailBytes = options.bytes(EXITS_TAIL_BYTES);
+        if (tailBytes < 0 || tailBytes > MAX_EXIT_TAIL_BYTES) {
+            throw new IllegalArgumentException(options.resolve(EXITS_TAIL_BYTES).source() + ": at most "
+                    + MAX_EXIT_TAIL_BYTES / 1024 + "KiB, not " + tailBytes + " bytes");
+        }
         String url = options.string(URL);
         if (url == null || url.isBlank()) {
             if (!interval.isZero()) {
                 notices.add("no supervisor URL (" + URL.flag() + ", " + URL.key() + " or " + URL.env()
                         + "): XML-RPC snapshots are off");
             }
-            return new SupervisorSourceConfig(null, null, interval, timeout, wake);
+            return new SupervisorSourceConfig(null, null, interval, timeout, wake, exits, (int) tailBytes);
         }
         SupervisorEndpoint.Parsed parsed = SupervisorEndpoint.parse(url);
         Credentials fromUrl = parsed.credentials();
@@ -96,6 +142,7 @@ public record SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials cr
         }
         Credentials credentials = username == null || username.isEmpty() ? null
                 : new Credentials(username, password == null ? "" : password);
-        return new SupervisorSourceConfig(parsed.endpoint(), credentials, interval, timeout, wake);
+        return new SupervisorSourceConfig(parsed.endpoint(), credentials, interval, timeout, wake, exits,
+                (int) tailBytes);
     }
 }

@@ -1,0 +1,90 @@
+package io.supervisorkafka.listener;
+
+import io.supervisorkafka.listener.supervisor.protocol.PoolSerials;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The events supervisord discarded before the listener could read them ({@link PoolSerials} finds them): counted for
+ * the metrics record, and made known at once on a background thread of its own (niced): one WARN line on stderr, a
+ * fresh XML-RPC snapshot (the discarded events may have been state changes) and a metrics record.
+ *
+ * <p>The protocol loop only adds to counters and hands the work over ({@link #seen}); it never waits for it.
+ */
+final class LostEvents implements AutoCloseable {
+    /** Thread name; its first 15 characters are what {@code BackgroundThreads.lower} matches. */
+    static final String THREAD = "events-lost";
+    private static final Logger log = LoggerFactory.getLogger(LostEvents.class);
+
+    private final Runnable afterLoss;
+    private final AtomicLong total = new AtomicLong();
+    private final AtomicLong unreported = new AtomicLong();
+    private final AtomicBoolean reportPending = new AtomicBoolean();
+    private volatile PoolSerials.Gap lastGap;
+    private volatile ScheduledExecutorService reporter;
+    private final Runnable reportTask = BackgroundThreads.surviving("reporting lost events", log, this::report);
+    private boolean lowered;
+
+    /** @param afterLoss what to do once a loss is reported: a snapshot and a metrics record, on the reporter thread */
+    LostEvents(Runnable afterLoss) {
+        this.afterLoss = Objects.requireNonNull(afterLoss, "afterLoss");
+    }
+
+    synchronized void start() {
+        if (reporter == null) {
+            reporter = BackgroundThreads.scheduler(THREAD);
+        }
+    }
+
+    /** On the protocol loop: counts the gap and has it reported; never blocks. */
+    void seen(PoolSerials.Gap gap) {
+        total.addAndGet(gap.lost());
+        unreported.addAndGet(gap.lost());
+        lastGap = gap;
+        ScheduledExecutorService thread = reporter;
+        if (thread != null && reportPending.compareAndSet(false, true)) {
+            try {
+                thread.execute(reportTask);
+            } catch (RejectedExecutionException closing) {
+                reportPending.set(false);
+            }
+        }
+    }
+
+    private void report() {
+        if (!lowered) {
+            lowered = true;
+            BackgroundThreads.lower(THREAD);
+        }
+        reportPending.set(false);
+        long lost = unreported.getAndSet(0);
+        PoolSerials.Gap gap = lastGap;
+        if (lost == 0 || gap == null) {
+            return;
+        }
+        log.warn("supervisord discarded {} event(s) of pool {} before the listener could read them (last gap:"
+                + " poolserial {} to {}; {} lost since the listener started): its event buffer overflowed (raise"
+                + " buffer_size in [eventlistener:{}]) or the listener was not reading; taking a snapshot now",
+                lost, gap.pool(), gap.first(), gap.received() - 1, total.get(), gap.pool());
+        afterLoss.run();
+    }
+
+    /** Events lost since the listener started. */
+    long total() {
+        return total.get();
+    }
+
+    @Override
+    public synchronized void close() {
+        if (reporter != null) {
+            BackgroundThreads.stopWithoutInterrupt(reporter, Duration.ofSeconds(1));
+            reporter = null;
+        }
+    }
+}
