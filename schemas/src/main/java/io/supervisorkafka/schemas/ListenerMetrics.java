@@ -18,13 +18,24 @@ import java.util.Map;
  * @param spool              the spool's state and what its full policy dropped or refused
  * @param sources            counters of the periodic sources, by name (for example {@code snapshots.ok},
  *                           {@code docker.failed}, {@code statsd.malformed})
+ * @param eventsLost         events supervisord discarded before the listener could read them (gaps in the pool's
+ *                           {@code poolserial}), counted since the listener started; null from a listener that does
+ *                           not count them
  */
 public record ListenerMetrics(String server, String instance, long startedAt, long observedAt,
                               long eventsAcknowledged, long eventsMalformed, long eventsOversized, long recordsShipped,
-                              long recordsSkipped, Spool spool, Map<String, Long> sources) {
+                              long recordsSkipped, Spool spool, Map<String, Long> sources, Long eventsLost) {
 
     public ListenerMetrics {
         sources = sources == null ? Map.of() : Map.copyOf(sources);
+    }
+
+    /** Counters without {@code eventsLost}: a listener that does not count lost events. */
+    public ListenerMetrics(String server, String instance, long startedAt, long observedAt, long eventsAcknowledged,
+                           long eventsMalformed, long eventsOversized, long recordsShipped, long recordsSkipped,
+                           Spool spool, Map<String, Long> sources) {
+        this(server, instance, startedAt, observedAt, eventsAcknowledged, eventsMalformed, eventsOversized,
+                recordsShipped, recordsSkipped, spool, sources, null);
     }
 
     /**
