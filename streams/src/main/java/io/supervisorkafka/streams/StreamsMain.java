@@ -143,8 +143,7 @@ public final class StreamsMain implements Callable<Integer> {
         try {
             properties = streamsProperties();
             config = pipelineConfig(properties);
-            // The watch rules are the pipeline's: Kafka Streams would warn about each key it does not know.
-            properties.keySet().removeIf(key -> key.toString().startsWith(WatchRules.PREFIX));
+            withoutPipelineKeys(properties);
             adminConfig = new StreamsConfig(properties).getAdminConfigs(
                     properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-broker-check");
         } catch (IllegalArgumentException | ConfigException e) {
@@ -257,6 +256,12 @@ public final class StreamsMain implements Callable<Integer> {
                 new FlappingPolicy(flappingThreshold == null ? FlappingPolicy.DEFAULT_THRESHOLD : flappingThreshold,
                         window, flappingQuiet == null ? window : flappingQuiet),
                 WatchRules.parse(settings));
+    }
+
+    /** Removes the pipeline's own keys (the watch rules): Kafka Streams would warn about each key it does not know. */
+    static Properties withoutPipelineKeys(Properties properties) {
+        properties.keySet().removeIf(key -> key.toString().startsWith(WatchRules.PREFIX));
+        return properties;
     }
 
     private static void putIfSet(Properties properties, String key, Object value) {
