@@ -69,13 +69,14 @@ class StateStoreFormatTest {
     void exitAndAlertStores() throws JsonProcessingException {
         ProcessExit early = new ProcessExit("web-1", "812-1000", 41, "web", "web", "RUNNING", "EXITED", false, 4100L,
                 3, null, 2.5, "boom\n", "stderr", null, 5000, 5012);
-        assertLayout(new ExitTracking("web-1/812-1000/40", 4000L, "EXITED", 4000, true, early), ExitTracking.class,
-                "{\"eventId\":\"web-1/812-1000/40\",\"pid\":4000,\"state\":\"EXITED\",\"observedAt\":4000,"
+        assertLayout(new ExitTracking("web-1/812-1000/40", 4000L, "FATAL", 4000, true, early, "web-1/812-1000/39"),
+                ExitTracking.class,
+                "{\"eventId\":\"web-1/812-1000/40\",\"pid\":4000,\"state\":\"FATAL\",\"observedAt\":4000,"
                         + "\"explained\":true,\"early\":{\"server\":\"web-1\",\"instance\":\"812-1000\","
                         + "\"serial\":41,\"group\":\"web\",\"name\":\"web\",\"fromState\":\"RUNNING\","
                         + "\"toState\":\"EXITED\",\"expected\":false,\"pid\":4100,\"exitStatus\":3,"
                         + "\"runSeconds\":2.5,\"outputTail\":\"boom\\n\",\"outputStream\":\"stderr\","
-                        + "\"observedAt\":5000,\"fetchedAt\":5012}}");
+                        + "\"observedAt\":5000,\"fetchedAt\":5012},\"backoffId\":\"web-1/812-1000/39\"}");
         ServiceCheck held = new ServiceCheck(ServiceCheck.PROCESS_STATUS, "web-1", "web", "web", CheckStatus.CRITICAL,
                 CheckStatus.OK, "process web:web on web-1 is EXITED", 5000);
         assertLayout(new ProcessCheckState(CheckStatus.CRITICAL, held, "web-1/812-1000/41", false, 5100),

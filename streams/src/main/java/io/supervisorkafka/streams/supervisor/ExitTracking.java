@@ -13,9 +13,17 @@ import io.supervisorkafka.schemas.ProcessExit;
  * @param observedAt when it was observed, epoch ms (0 without one)
  * @param explained  whether its record was applied to the status
  * @param early      a record that came before its event (newer than the latest exit event), waiting for it; or null
+ * @param backoffId  when the latest exit is a FATAL: the id of the BACKOFF it follows if that one's record has not
+ *                   arrived yet. FATAL ends no run of its own (supervisord gives up after the last try's BACKOFF), so
+ *                   that record still tells why the process stopped; else null
  */
 public record ExitTracking(String eventId, Long pid, String state, long observedAt, boolean explained,
-                           ProcessExit early) {
+                           ProcessExit early, String backoffId) {
+
+    /** Whether {@code exit} is the record of the BACKOFF the latest exit, a FATAL, follows. */
+    boolean explainsBackoffBy(ProcessExit exit) {
+        return backoffId != null && backoffId.equals(exit.eventId());
+    }
 
     /** Whether {@code exit} is the record of the latest exit event: the same event id, or the same pid and state. */
     boolean explainedBy(ProcessExit exit) {

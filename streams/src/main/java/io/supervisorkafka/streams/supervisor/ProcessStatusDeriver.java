@@ -1,6 +1,7 @@
 package io.supervisorkafka.streams.supervisor;
 
 import io.supervisorkafka.schemas.ProcessExit;
+import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.SupervisorSnapshot.ProcessInfo;
@@ -30,8 +31,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * and forwarded with a null status.
  *
  * <p>An exit record explains one exit event (same event id): applied when it arrives if that event is the process's
- * latest exit, kept until its event comes when it arrives first (both share a timestamp, so either may be processed
- * first), ignored when a newer exit happened since. The {@value #EXITS_STORE} store pairs them, and {@value
+ * latest exit (or the BACKOFF a FATAL follows), kept until its event comes when it arrives first (both share a
+ * timestamp, so either may be processed first), ignored when a newer exit happened since. The {@value #EXITS_STORE} store pairs them, and {@value
  * #EXIT_SERVERS_STORE} remembers which servers' listeners publish exit records: only their exits are worth waiting
  * for ({@link ProcessStatusChange#awaitedExit()}).
  */
@@ -103,8 +104,10 @@ public final class ProcessStatusDeriver implements Processor<String, SupervisorI
             // A record of a later exit stays for its event.
             ProcessExit stillEarly = exit == null && early != null && early.observedAt() > event.observedAt() ? early
                     : null;
+            String backoffId = event.state() == ProcessState.FATAL && tracking != null && !tracking.explained()
+                    && ProcessState.BACKOFF.name().equals(tracking.state()) ? tracking.eventId() : null;
             exits.put(key, new ExitTracking(event.eventId(), event.pid(), event.state().name(), event.observedAt(),
-                    exit != null, stillEarly));
+                    exit != null, stillEarly, backoffId));
         }
         store(record, key, before, after, event.exitExpected(), exit, awaited);
     }
@@ -119,16 +122,24 @@ public final class ProcessStatusDeriver implements Processor<String, SupervisorI
                 return; // a redelivery
             }
             exits.put(key, new ExitTracking(tracking.eventId(), tracking.pid(), tracking.state(),
-                    tracking.observedAt(), true, null));
-            ProcessStatus before = statuses.get(key);
-            if (before != null) {
-                store(record, key, before, ProcessStatusMerge.applyExit(before, exit, now), null, exit, null);
-            }
+                    tracking.observedAt(), true, null, tracking.backoffId()));
+            explain(record, key, exit, now);
+        } else if (tracking != null && tracking.explainsBackoffBy(exit)) {
+            exits.put(key, new ExitTracking(tracking.eventId(), tracking.pid(), tracking.state(),
+                    tracking.observedAt(), tracking.explained(), tracking.early(), null));
+            explain(record, key, exit, now);
         } else if (tracking == null || exit.observedAt() >= tracking.observedAt()) {
             // Before its event: kept for it. (A record older than the latest exit explains an exit superseded since.)
-            exits.put(key, tracking == null ? new ExitTracking(null, null, null, 0, false, exit)
+            exits.put(key, tracking == null ? new ExitTracking(null, null, null, 0, false, exit, null)
                     : new ExitTracking(tracking.eventId(), tracking.pid(), tracking.state(), tracking.observedAt(),
-                    tracking.explained(), exit));
+                    tracking.explained(), exit, tracking.backoffId()));
+        }
+    }
+
+    private void explain(Record<String, SupervisorInput> record, String key, ProcessExit exit, long now) {
+        ProcessStatus before = statuses.get(key);
+        if (before != null) {
+            store(record, key, before, ProcessStatusMerge.applyExit(before, exit, now), null, exit, null);
         }
     }
 

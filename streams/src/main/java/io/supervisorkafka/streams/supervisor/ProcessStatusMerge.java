@@ -84,19 +84,18 @@ final class ProcessStatusMerge {
 
     /**
      * The status once the listener's record of why the last run ended arrived: its exit status (-1 for a signal, as
-     * supervisord reports it) and {@link LastExit}. The state, and what the merges compare, stay as they are. A FATAL
-     * record that lacks the cause or the output keeps those of the BACKOFF before it: the same run ended both.
+     * supervisord reports it) and {@link LastExit}. The state, and what the merges compare, stay as they are. The
+     * records of a FATAL and of the BACKOFF before it tell of the same run (supervisord gave up after it), whichever
+     * comes first: the FATAL's is kept, and takes the cause and the output the other has and it lacks.
      */
     static ProcessStatus applyExit(ProcessStatus current, ProcessExit exit, long now) {
         LastExit last = LastExit.of(exit);
         LastExit before = current.lastExit();
-        if (ProcessState.ofName(last.state()) == ProcessState.FATAL && before != null) {
-            boolean cause = last.hasCause();
-            boolean output = last.output() != null;
-            last = new LastExit(last.state(), firstNonNull(last.expected(), before.expected()),
-                    cause ? last.exitStatus() : before.exitStatus(), cause ? last.signal() : before.signal(),
-                    firstNonNull(last.runSeconds(), before.runSeconds()), output ? last.output() : before.output(),
-                    output ? last.outputStream() : before.outputStream(), last.error(), last.observedAt());
+        if (before != null && ProcessState.ofName(last.state()) == ProcessState.FATAL) {
+            last = filled(last, before);
+        } else if (before != null && ProcessState.ofName(before.state()) == ProcessState.FATAL
+                && ProcessState.ofName(last.state()) == ProcessState.BACKOFF) {
+            last = filled(before, last);
         }
         Integer exitStatus = last.exitStatus() != null ? last.exitStatus()
                 : last.signal() != null ? Integer.valueOf(-1) : current.exitStatus();
@@ -105,6 +104,16 @@ final class ProcessStatusMerge {
                 current.stateCode(), current.pid(), current.startedAt(),
                 uptimeSeconds(state, current.startedAt(), now), exitStatus, current.spawnErr(), current.description(),
                 current.check(), current.since(), current.source(), current.observedAt(), now, last);
+    }
+
+    /** {@code last}, with the cause and the output of {@code other} where it lacks them. */
+    private static LastExit filled(LastExit last, LastExit other) {
+        boolean cause = last.hasCause();
+        boolean output = last.output() != null;
+        return new LastExit(last.state(), firstNonNull(last.expected(), other.expected()),
+                cause ? last.exitStatus() : other.exitStatus(), cause ? last.signal() : other.signal(),
+                firstNonNull(last.runSeconds(), other.runSeconds()), output ? last.output() : other.output(),
+                output ? last.outputStream() : other.outputStream(), last.error(), last.observedAt());
     }
 
     /**

@@ -141,4 +141,18 @@ class ExitRecordMergeTest {
         assertThat(stopped.lastExit()).isNull();
         assertThat(stopped.exitStatus()).isZero();
     }
+
+    @Test
+    void theBackoffsRecordAfterTheFatalsFillsWhatTheFatalsLacks() {
+        SupervisorEvent backoff = processEvent(2, "quick", "quick", "BACKOFF", "STARTING", null, null, T0 + 100);
+        SupervisorEvent fatalEvent = processEvent(3, "quick", "quick", "FATAL", "BACKOFF", null, null, T0 + 200);
+        ProcessStatus fatal = ProcessStatusMerge.applyExit(apply(apply(null, backoff, T0 + 100), fatalEvent, T0 + 200),
+                exitOf(fatalEvent, null, null, null, null), T0 + 210);
+
+        ProcessStatus filled = ProcessStatusMerge.applyExit(fatal, exitOf(backoff, 3, null, 0.1, "boom\n"), T0 + 220);
+
+        assertThat(filled.lastExit()).isEqualTo(new LastExit("FATAL", null, 3, null, 0.1, "boom", "stderr", null,
+                T0 + 200));
+        assertThat(filled.exitStatus()).isEqualTo(3);
+    }
 }

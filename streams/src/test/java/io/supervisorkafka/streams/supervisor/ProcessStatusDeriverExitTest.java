@@ -135,4 +135,26 @@ class ProcessStatusDeriverExitTest {
             assertThat(change.value().after().lastExit().state()).isEqualTo("EXITED");
         });
     }
+
+    @Test
+    void theRecordOfTheLastBackoffStillExplainsTheFatalThatFollowsIt() {
+        send(processEvent(3, "quick", "quick", "STARTING", "STOPPED", null, null, T0));
+        SupervisorEvent backoff = processEvent(4, "quick", "quick", "BACKOFF", "STARTING", null, null, T0 + 100);
+        send(backoff);
+        SupervisorEvent fatal = processEvent(5, "quick", "quick", "FATAL", "BACKOFF", null, null, T0 + 110);
+        send(fatal);
+
+        assertThat(send(exitOf(backoff, 3, null, 0.1, "ImportError: no module named flask\n"))).singleElement()
+                .satisfies(change -> {
+                    assertThat(change.value().after().state()).isEqualTo("FATAL");
+                    assertThat(change.value().after().exitStatus()).isEqualTo(3);
+                    assertThat(change.value().after().lastExit().output())
+                            .isEqualTo("ImportError: no module named flask");
+                });
+        assertThat(send(exitOf(fatal, null, null, null, null))).singleElement().satisfies(change -> {
+            assertThat(change.value().after().lastExit().state()).isEqualTo("FATAL");
+            assertThat(change.value().after().lastExit().exitStatus()).as("what the FATAL's record lacks").isEqualTo(3);
+            assertThat(change.value().after().lastExit().output()).isEqualTo("ImportError: no module named flask");
+        });
+    }
 }
