@@ -32,9 +32,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *
  * <p>An exit record explains one exit event (same event id): applied when it arrives if that event is the process's
  * latest exit (or the BACKOFF a FATAL follows), kept until its event comes when it arrives first (both share a
- * timestamp, so either may be processed first), ignored when a newer exit happened since. The {@value #EXITS_STORE} store pairs them, and {@value
- * #EXIT_SERVERS_STORE} remembers which servers' listeners publish exit records: only their exits are worth waiting
- * for ({@link ProcessStatusChange#awaitedExit()}).
+ * timestamp, so either may be processed first), ignored when a newer exit happened since. The {@value #EXITS_STORE}
+ * store pairs them, and {@value #EXIT_SERVERS_STORE} remembers which servers' listeners publish exit records: only
+ * their exits are worth waiting for ({@link ProcessStatusChange#awaitedExit()}).
  */
 public final class ProcessStatusDeriver implements Processor<String, SupervisorInput, String, ProcessStatusChange> {
 
