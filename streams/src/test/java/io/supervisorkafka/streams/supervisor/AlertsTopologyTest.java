@@ -1,6 +1,5 @@
 package io.supervisorkafka.streams.supervisor;
 
-import static io.supervisorkafka.streams.Fixtures.SERVER;
 import static io.supervisorkafka.streams.Fixtures.T0;
 import static io.supervisorkafka.streams.Fixtures.exitOf;
 import static io.supervisorkafka.streams.Fixtures.info;
@@ -11,27 +10,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
 import io.supervisorkafka.schemas.CheckStatus;
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
-import io.supervisorkafka.schemas.ProcessExit;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.SupervisorEvent;
-import io.supervisorkafka.schemas.SupervisorSnapshot;
-import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.PipelineConfig;
 import io.supervisorkafka.streams.TopologyDrivers;
 import io.supervisorkafka.streams.TopologyOutputs;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,18 +36,12 @@ class AlertsTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
-    private TestInputTopic<String, SupervisorEvent> events;
-    private TestInputTopic<String, SupervisorSnapshot> snapshots;
-    private TestInputTopic<String, ProcessExit> exits;
+    private SupervisordInputs inputs;
     private TopologyOutputs outputs;
-    private long wallClock = T0;
 
     private void start(PipelineConfig config) {
-        driver = TopologyDrivers.start(stateDir, wallClock, config);
-        events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), JsonSerde.of(SupervisorEvent.class));
-        snapshots = driver.createInputTopic(Topics.SNAPSHOTS, new StringSerializer(),
-                JsonSerde.of(SupervisorSnapshot.class));
-        exits = driver.createInputTopic(Topics.PROCESS_EXITS, new StringSerializer(), JsonSerde.of(ProcessExit.class));
+        driver = TopologyDrivers.start(stateDir, T0, config);
+        inputs = new SupervisordInputs(driver, T0);
         outputs = new TopologyOutputs(driver);
     }
 
@@ -65,27 +50,6 @@ class AlertsTopologyTest {
         driver.close();
     }
 
-    private void wallClockAt(long at) {
-        if (at > wallClock) {
-            driver.advanceWallClockTime(Duration.ofMillis(at - wallClock));
-            wallClock = at;
-        }
-    }
-
-    private void send(SupervisorEvent event) {
-        wallClockAt(event.observedAt());
-        events.pipeInput(new TestRecord<>(event.server(), event, Instant.ofEpochMilli(event.observedAt())));
-    }
-
-    private void send(ProcessExit exit) {
-        wallClockAt(exit.fetchedAt());
-        exits.pipeInput(new TestRecord<>(exit.server(), exit, Instant.ofEpochMilli(exit.observedAt())));
-    }
-
-    private void send(SupervisorSnapshot snapshot) {
-        wallClockAt(snapshot.observedAt());
-        snapshots.pipeInput(new TestRecord<>(snapshot.server(), snapshot, Instant.ofEpochMilli(snapshot.observedAt())));
-    }
 
     private long serial;
 
@@ -94,8 +58,8 @@ class AlertsTopologyTest {
     }
 
     private void webRuns(long at, long pid) {
-        send(web("STARTING", "EXITED", null, null, at));
-        send(web("RUNNING", "STARTING", pid, null, at + 1_000));
+        inputs.send(web("STARTING", "EXITED", null, null, at));
+        inputs.send(web("RUNNING", "STARTING", pid, null, at + 1_000));
     }
 
     @Test
@@ -104,8 +68,8 @@ class AlertsTopologyTest {
         webRuns(T0, 4100);
         SupervisorEvent exited = web("EXITED", "RUNNING", 4100L, false, T0 + 3_000);
         // The first record of a server is read before its event here: applied with the event.
-        send(exitOf(exited, 3, null, 2.0, "Traceback (most recent call last):\nImportError: no module named flask\n"));
-        send(exited);
+        inputs.send(exitOf(exited, 3, null, 2.0, "Traceback (most recent call last):\nImportError: no module named flask\n"));
+        inputs.send(exited);
         outputs.drain();
 
         assertThat(outputs.checksOf(WEB)).last().satisfies(check -> {
@@ -121,11 +85,11 @@ class AlertsTopologyTest {
         webRuns(T0 + 3_050, 4200);
         outputs.drain();
         SupervisorEvent killed = web("EXITED", "RUNNING", 4200L, false, T0 + 20_000);
-        send(killed);
+        inputs.send(killed);
         assertThat(outputs.drain().checksOf(WEB)).isEmpty();
         assertThat(outputs.latestStatuses().get("web-1/web:web").state()).as("the status goes out at once")
                 .isEqualTo("EXITED");
-        send(exitOf(killed, null, "SIGKILL", 15.9, null));
+        inputs.send(exitOf(killed, null, "SIGKILL", 15.9, null));
         assertThat(outputs.drain().checksOf(WEB)).singleElement().satisfies(check -> {
             assertThat(check.previous()).isEqualTo(CheckStatus.OK);
             assertThat(check.message()).isEqualTo("process web:web on web-1 was killed by SIGKILL after 16 s (not "
@@ -136,9 +100,9 @@ class AlertsTopologyTest {
         // ...and goes without it when it does not come in time.
         webRuns(T0 + 20_050, 4300);
         outputs.drain();
-        send(web("EXITED", "RUNNING", 4300L, false, T0 + 40_000));
+        inputs.send(web("EXITED", "RUNNING", 4300L, false, T0 + 40_000));
         assertThat(outputs.drain().checksOf(WEB)).isEmpty();
-        wallClockAt(T0 + 40_000 + PipelineConfig.DEFAULT_EXIT_CONTEXT_WAIT.toMillis() + 20);
+        inputs.wallClockAt(T0 + 40_000 + PipelineConfig.DEFAULT_EXIT_CONTEXT_WAIT.toMillis() + 20);
         assertThat(outputs.drain().checksOf(WEB)).singleElement()
                 .satisfies(check -> assertThat(check.message()).endsWith(": exited unexpectedly"));
     }
@@ -150,8 +114,8 @@ class AlertsTopologyTest {
         for (int i = 0; i < 4; i++) {
             webRuns(T0 + i * 2_000L, 4100 + i);
             SupervisorEvent exited = web("EXITED", "RUNNING", 4100L + i, false, T0 + i * 2_000L + 1_500);
-            send(exited);
-            send(exitOf(exited, 1, null, 0.5, "fatal: database unreachable\n"));
+            inputs.send(exited);
+            inputs.send(exitOf(exited, 1, null, 0.5, "fatal: database unreachable\n"));
         }
         List<ServiceCheck> flapping = outputs.drain().checksOf("supervisord.process.flapping|web-1/web:web");
         assertThat(flapping).singleElement().satisfies(check -> {
@@ -162,7 +126,7 @@ class AlertsTopologyTest {
         assertThat(outputs.metricsNamed("supervisord.process.restarts")).extracting(MetricPoint::value)
                 .contains(3.0);
 
-        wallClockAt(T0 + 6_000 + 1_500 + 10_000 + 1_000);
+        inputs.wallClockAt(T0 + 6_000 + 1_500 + 10_000 + 1_000);
         assertThat(outputs.drain().checksOf("supervisord.process.flapping|web-1/web:web"))
                 .extracting(ServiceCheck::status, ServiceCheck::previous)
                 .containsExactly(tuple(CheckStatus.OK, CheckStatus.CRITICAL));
@@ -174,10 +138,10 @@ class AlertsTopologyTest {
                 "watch.web.servers", "web-1", "watch.web.proc_names_exclude", "cron",
                 "watch.web.status_mapping_override", "STOPPED:OK", "watch.web.server_check", "false"))));
         for (String server : List.of("web-1", "web-2")) {
-            send(snapshot(server, T0, running("web", 4100, T0 - 60_000, T0), running("cron", 4200, T0 - 60_000, T0),
+            inputs.send(snapshot(server, T0, running("web", 4100, T0 - 60_000, T0), running("cron", 4200, T0 - 60_000, T0),
                     info("parked", "parked", "STOPPED", 0, T0 - 90_000, T0 - 80_000, T0, 0, "", "Nov 22 12:40 AM")));
         }
-        wallClockAt(T0 + PipelineConfig.DEFAULT_PUNCTUATE_INTERVAL.toMillis());
+        inputs.wallClockAt(T0 + PipelineConfig.DEFAULT_PUNCTUATE_INTERVAL.toMillis());
         outputs.drain();
 
         assertThat(outputs.latestStatuses()).containsKeys("web-1/cron:cron", "web-2/cron:cron");
