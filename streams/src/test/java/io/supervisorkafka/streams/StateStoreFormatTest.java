@@ -85,10 +85,10 @@ class StateStoreFormatTest {
                         + "\"web\",\"status\":\"CRITICAL\",\"previous\":\"OK\",\"message\":"
                         + "\"process web:web on web-1 is EXITED\",\"timestamp\":5000},\"awaitedExit\":"
                         + "\"web-1/812-1000/41\",\"exitExpected\":false,\"heldUntil\":5100}");
-        assertLayout(new ProcessFlapping("web-1", "web", "web", List.of(1000L, 2000L), List.of(900L),
+        assertLayout(new ProcessFlapping("web-1", "web", "web", List.of(1000L, 2000L), List.of(900L), 2000,
                         CheckStatus.CRITICAL, 2000, 1, null, "boom", 1900), ProcessFlapping.class,
                 "{\"server\":\"web-1\",\"group\":\"web\",\"name\":\"web\",\"restarts\":[1000,2000],"
-                        + "\"unexpectedExits\":[900],\"status\":\"CRITICAL\",\"since\":2000,"
+                        + "\"unexpectedExits\":[900],\"lastAt\":2000,\"status\":\"CRITICAL\",\"since\":2000,"
                         + "\"lastExitStatus\":1,\"lastOutput\":\"boom\",\"lastExitAt\":1900}");
         assertLayout(new ListenerEventsLost("web-1", 1000, 2000, 852, CheckStatus.WARNING), ListenerEventsLost.class,
                 "{\"server\":\"web-1\",\"startedAt\":1000,\"observedAt\":2000,\"lost\":852,"

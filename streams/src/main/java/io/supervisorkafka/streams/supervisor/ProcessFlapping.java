@@ -11,6 +11,8 @@ import java.util.List;
  * @param restarts        when supervisord restarted the process by itself (STARTING from EXITED or BACKOFF), epoch
  *                        ms, oldest first, within the window
  * @param unexpectedExits when it exited unexpectedly (EXITED not expected, or BACKOFF: too quickly), epoch ms
+ * @param lastAt          when the latest of either happened, epoch ms (0 before any): the quiet time counts from
+ *                        there, also once it fell out of the window
  * @param status          the status of the last {@code supervisord.process.flapping} check, or null before the first
  * @param since           when that status began, epoch ms
  * @param lastExitStatus  the exit status the last exit record gave, or null
@@ -19,8 +21,8 @@ import java.util.List;
  * @param lastExitAt      when that exit was observed, epoch ms (0 before any record)
  */
 public record ProcessFlapping(String server, String group, String name, List<Long> restarts,
-                              List<Long> unexpectedExits, CheckStatus status, long since, Integer lastExitStatus,
-                              String lastExitSignal, String lastOutput, long lastExitAt) {
+                              List<Long> unexpectedExits, long lastAt, CheckStatus status, long since,
+                              Integer lastExitStatus, String lastExitSignal, String lastOutput, long lastExitAt) {
 
     public ProcessFlapping {
         restarts = List.copyOf(restarts);
@@ -28,13 +30,14 @@ public record ProcessFlapping(String server, String group, String name, List<Lon
     }
 
     static ProcessFlapping first(String server, String group, String name) {
-        return new ProcessFlapping(server, group, name, List.of(), List.of(), null, 0, null, null, null, 0);
+        return new ProcessFlapping(server, group, name, List.of(), List.of(), 0, null, 0, null, null, null, 0);
     }
 
     /** The restarts and unexpected exits after {@code from}, at most {@code limit} of each, with one more of each. */
     ProcessFlapping occurred(boolean restart, boolean unexpectedExit, long at, long from, int limit) {
         return new ProcessFlapping(server, group, name, after(restarts, restart, at, from, limit),
-                after(unexpectedExits, unexpectedExit, at, from, limit), status, since, lastExitStatus,
+                after(unexpectedExits, unexpectedExit, at, from, limit),
+                restart || unexpectedExit ? Math.max(lastAt, at) : lastAt, status, since, lastExitStatus,
                 lastExitSignal, lastOutput, lastExitAt);
     }
 
@@ -44,13 +47,13 @@ public record ProcessFlapping(String server, String group, String name, List<Lon
     }
 
     ProcessFlapping withStatus(CheckStatus newStatus, long newSince) {
-        return new ProcessFlapping(server, group, name, restarts, unexpectedExits, newStatus, newSince,
+        return new ProcessFlapping(server, group, name, restarts, unexpectedExits, lastAt, newStatus, newSince,
                 lastExitStatus, lastExitSignal, lastOutput, lastExitAt);
     }
 
     ProcessFlapping withLastExit(Integer exitStatus, String signal, String output, long at) {
-        return new ProcessFlapping(server, group, name, restarts, unexpectedExits, status, since, exitStatus, signal,
-                output, at);
+        return new ProcessFlapping(server, group, name, restarts, unexpectedExits, lastAt, status, since, exitStatus,
+                signal, output, at);
     }
 
     /** The restarts after {@code from}. */
@@ -58,10 +61,9 @@ public record ProcessFlapping(String server, String group, String name, List<Lon
         return (int) restarts.stream().filter(at -> at > from).count();
     }
 
-    /** When the latest restart or unexpected exit happened, epoch ms; 0 when none is remembered. */
-    long lastOccurrenceAt() {
-        long last = restarts.isEmpty() ? 0 : restarts.get(restarts.size() - 1);
-        return unexpectedExits.isEmpty() ? last : Math.max(last, unexpectedExits.get(unexpectedExits.size() - 1));
+    /** Whether a restart or an unexpected exit is still within the window. */
+    boolean inWindow() {
+        return !restarts.isEmpty() || !unexpectedExits.isEmpty();
     }
 
     private static List<Long> after(List<Long> times, boolean add, long at, long from, int limit) {

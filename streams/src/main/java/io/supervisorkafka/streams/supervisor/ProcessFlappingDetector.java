@@ -118,14 +118,14 @@ public final class ProcessFlappingDetector implements Processor<String, Supervis
         try (KeyValueIterator<String, ProcessFlapping> all = processes.all()) {
             all.forEachRemaining(entry -> {
                 ProcessFlapping process = entry.value;
-                if (process != null && (process.lastOccurrenceAt() != 0 || process.status() == null)) {
+                if (process != null && (process.inWindow() || process.status() != CheckStatus.OK)) {
                     changed.add(KeyValue.pair(entry.key, process));
                 }
             });
         }
         for (KeyValue<String, ProcessFlapping> entry : changed) {
             ProcessFlapping process = entry.value;
-            long lastOccurrence = process.lastOccurrenceAt();
+            long lastOccurrence = process.lastAt();
             ProcessFlapping next = process.after(now - policy.window().toMillis());
             if (process.status() == CheckStatus.CRITICAL && now - lastOccurrence >= policy.quiet().toMillis()) {
                 ServiceCheck check = check(process, CheckStatus.OK, "process " + process.group() + ":"
@@ -134,7 +134,7 @@ public final class ProcessFlappingDetector implements Processor<String, Supervis
                 next = next.withStatus(CheckStatus.OK, now);
                 context.forward(new Record<>(check.key(), new FlappingChanged(check), now));
             }
-            if (next.status() == null && next.lastOccurrenceAt() == 0) {
+            if (next.status() == null && !next.inWindow()) {
                 processes.delete(entry.key); // never flapped, nothing left in the window
             } else if (!next.equals(process)) {
                 processes.put(entry.key, next);

@@ -192,4 +192,19 @@ class ProcessFlappingDetectorTest {
         }
         assertThat(updates).isEmpty();
     }
+
+    @Test
+    void aQuietTimeLongerThanTheWindowStillEndsTheFlapping() {
+        harness = new ProcessorHarness<>(new ProcessFlappingDetector(new FlappingPolicy(3, Duration.ofMinutes(1),
+                Duration.ofMinutes(3)), Duration.ofSeconds(15), WatchRules.none()), stateDir, T0);
+        harness.withStore(ProcessFlappingDetector.storeBuilder());
+        harness.start();
+        for (int i = 0; i < 3; i++) {
+            crashAndRestart(T0 + i * 1_000L, 1);
+        }
+
+        assertThat(punctuateAt(T0 + 2_050 + 120_000)).as("out of the window, not quiet long enough yet").isEmpty();
+        assertThat(punctuateAt(T0 + 2_050 + 180_000)).extracting(ServiceCheck::status)
+                .containsExactly(CheckStatus.OK);
+    }
 }
