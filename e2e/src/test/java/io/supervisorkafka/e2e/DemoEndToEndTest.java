@@ -12,7 +12,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code bin/supervisor-kafka demo} as a user runs it: the table fills in, and Ctrl-C leaves no process behind. */
+/**
+ * {@code bin/supervisor-kafka demo} as a user runs it: the table fills in, its restarting program shows as flapping,
+ * and Ctrl-C leaves no process behind.
+ */
 class DemoEndToEndTest {
 
     @Test
@@ -40,6 +43,12 @@ class DemoEndToEndTest {
                         assertThat(table).contains("flapper:flapper");
                         assertThat(table).contains("up,").contains("down");
                     });
+            // flapper restarts every 9 to 17 s: its third restart makes it flap (3 within 5 minutes).
+            await("the demo's table showing flapper flapping").atMost(Duration.ofMinutes(3))
+                    .pollInterval(Duration.ofMillis(500))
+                    .failFast("the demo exited early; output:\n" + out, () -> !demo.isAlive())
+                    .untilAsserted(() -> assertThat(lastTable(Files.readString(out)))
+                            .containsPattern("flapper:flapper(\\s+\\S+){5}\\s+yes\\b"));
             List<ProcessHandle> started = demo.descendants().toList();
             assertThat(started).as("the demo's processes").hasSizeGreaterThanOrEqualTo(3);
 

@@ -25,9 +25,11 @@ public record ServiceCheck(String check, String server, String group, String nam
     }
 
     public static final String PROCESS_STATUS = "supervisord.process.status";
+    public static final String PROCESS_FLAPPING = "supervisord.process.flapping";
     public static final String CAN_CONNECT = "supervisord.can_connect";
     public static final String GUNICORN_IS_RUNNING = "gunicorn.is_running";
     public static final String DOCKER_CAN_CONNECT = "docker.can_connect";
+    public static final String LISTENER_EVENTS_LOST = "supervisor_kafka.listener.events_lost";
 
     /** The record key: {@code check|entity}, the entity being the server or {@code server/group:name}. */
     public String key() {

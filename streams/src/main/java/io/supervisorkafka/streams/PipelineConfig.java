@@ -1,5 +1,7 @@
 package io.supervisorkafka.streams;
 
+import io.supervisorkafka.streams.supervisor.FlappingPolicy;
+import io.supervisorkafka.streams.supervisor.WatchRules;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -14,15 +16,31 @@ import java.util.Objects;
  * @param replicationFactor replication of the topics the provisioner creates; {@link #BROKER_DEFAULT_REPLICATION}
  *                          leaves it to the broker's default.replication.factor
  * @param fleetWindow       tumbling window of the fleet-wide gunicorn roll-up (event time: the StatsD flush end)
+ * @param exitContextWait   how long a process's CRITICAL check for an exit is held for the listener's exit record (why
+ *                          it exited) before it goes out without it; zero never holds
+ * @param flapping          when {@code supervisord.process.flapping} turns CRITICAL and OK again
+ * @param watch             which processes of which servers get checks and metrics, and how states map to statuses
  */
 public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Duration dedupRetention, int partitions,
-                             short replicationFactor, Duration fleetWindow) {
+                             short replicationFactor, Duration fleetWindow, Duration exitContextWait,
+                             FlappingPolicy flapping, WatchRules watch) {
 
     public static final Duration DEFAULT_FLEET_WINDOW = Duration.ofSeconds(10);
+    /**
+     * The listener publishes an exit's record a few to tens of milliseconds after the event; a longer wait would add
+     * to the kill-to-CRITICAL latency whenever the record is late or never comes.
+     */
+    public static final Duration DEFAULT_EXIT_CONTEXT_WAIT = Duration.ofMillis(100);
 
     public PipelineConfig(Duration punctuateInterval, Duration staleAfter, Duration dedupRetention, int partitions,
                           short replicationFactor) {
         this(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor, DEFAULT_FLEET_WINDOW);
+    }
+
+    public PipelineConfig(Duration punctuateInterval, Duration staleAfter, Duration dedupRetention, int partitions,
+                          short replicationFactor, Duration fleetWindow) {
+        this(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor, fleetWindow,
+                DEFAULT_EXIT_CONTEXT_WAIT, FlappingPolicy.defaults(), WatchRules.none());
     }
 
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(15);
@@ -36,6 +54,12 @@ public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Du
         requirePositive(staleAfter, "stale-after limit");
         requirePositive(dedupRetention, "dedup retention");
         requirePositive(fleetWindow, "fleet window");
+        Objects.requireNonNull(exitContextWait, "exit context wait");
+        if (exitContextWait.isNegative()) {
+            throw new IllegalArgumentException("exit context wait must not be negative, not " + exitContextWait);
+        }
+        Objects.requireNonNull(flapping, "flapping policy");
+        Objects.requireNonNull(watch, "watch rules");
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions must be at least 1, not " + partitions);
         }
@@ -51,24 +75,43 @@ public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Du
     }
 
     public PipelineConfig withPunctuateInterval(Duration value) {
-        return new PipelineConfig(value, staleAfter, dedupRetention, partitions, replicationFactor, fleetWindow);
+        return new PipelineConfig(value, staleAfter, dedupRetention, partitions, replicationFactor, fleetWindow,
+                exitContextWait, flapping, watch);
     }
 
     public PipelineConfig withStaleAfter(Duration value) {
-        return new PipelineConfig(punctuateInterval, value, dedupRetention, partitions, replicationFactor, fleetWindow);
+        return new PipelineConfig(punctuateInterval, value, dedupRetention, partitions, replicationFactor, fleetWindow,
+                exitContextWait, flapping, watch);
     }
 
     public PipelineConfig withDedupRetention(Duration value) {
-        return new PipelineConfig(punctuateInterval, staleAfter, value, partitions, replicationFactor, fleetWindow);
+        return new PipelineConfig(punctuateInterval, staleAfter, value, partitions, replicationFactor, fleetWindow,
+                exitContextWait, flapping, watch);
     }
 
     public PipelineConfig withTopicLayout(int partitionCount, short replication) {
         return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitionCount, replication,
-                fleetWindow);
+                fleetWindow, exitContextWait, flapping, watch);
     }
 
     public PipelineConfig withFleetWindow(Duration value) {
-        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor, value);
+        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor, value,
+                exitContextWait, flapping, watch);
+    }
+
+    public PipelineConfig withExitContextWait(Duration value) {
+        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor,
+                fleetWindow, value, flapping, watch);
+    }
+
+    public PipelineConfig withFlapping(FlappingPolicy value) {
+        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor,
+                fleetWindow, exitContextWait, value, watch);
+    }
+
+    public PipelineConfig withWatch(WatchRules value) {
+        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor,
+                fleetWindow, exitContextWait, flapping, value);
     }
 
     private static void requirePositive(Duration value, String what) {

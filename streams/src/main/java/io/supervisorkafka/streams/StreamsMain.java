@@ -2,9 +2,12 @@ package io.supervisorkafka.streams;
 
 import io.supervisorkafka.schemas.cli.BrokerCheck;
 import io.supervisorkafka.schemas.cli.ConfigFiles;
+import io.supervisorkafka.streams.supervisor.FlappingPolicy;
+import io.supervisorkafka.streams.supervisor.WatchRules;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
@@ -97,6 +100,27 @@ public final class StreamsMain implements Callable<Integer> {
             + " across servers); match the listeners' --statsd-flush-interval. Default: ${DEFAULT-VALUE}.")
     Duration fleetWindow;
 
+    @Option(names = "--exit-context-wait", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "100ms", description = "How long the CRITICAL check of a process that exited waits for the "
+            + "listener's record of why (exit status or signal, last output line) before it goes out without it; "
+            + "0ms never waits. Default: ${DEFAULT-VALUE}.")
+    Duration exitContextWait;
+
+    @Option(names = "--flapping-threshold", paramLabel = "N", defaultValue = "3",
+            description = "supervisord.process.flapping turns CRITICAL once a process was restarted, or exited "
+                    + "unexpectedly, this many times within --flapping-window. Default: ${DEFAULT-VALUE}.")
+    Integer flappingThreshold;
+
+    @Option(names = "--flapping-window", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "5m", description = "How far back restarts and unexpected exits count for "
+            + "supervisord.process.flapping and supervisord.process.restarts. Default: ${DEFAULT-VALUE}.")
+    Duration flappingWindow;
+
+    @Option(names = "--flapping-quiet", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = "supervisord.process.flapping is OK again after this long without a restart or an "
+                    + "unexpected exit. Default: the --flapping-window.")
+    Duration flappingQuiet;
+
     @Option(names = "--close-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "30s",
             description = "How long a shutdown waits for processing to stop cleanly. Default: ${DEFAULT-VALUE}.")
@@ -119,6 +143,7 @@ public final class StreamsMain implements Callable<Integer> {
         try {
             properties = streamsProperties();
             config = pipelineConfig(properties);
+            withoutPipelineKeys(properties);
             adminConfig = new StreamsConfig(properties).getAdminConfigs(
                     properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-broker-check");
         } catch (IllegalArgumentException | ConfigException e) {
@@ -190,6 +215,10 @@ public final class StreamsMain implements Callable<Integer> {
         // kill -9 well inside 250 ms end to end, for about 20 small transactions a second per stream thread.
         properties.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, "50");
         properties.put(StreamsConfig.producerPrefix(ProducerConfig.LINGER_MS_CONFIG), "5");
+        // An idle stream thread blocks in poll for up to poll.ms (100 by default) before it looks at its wall-clock
+        // punctuations: 20 ms lets a CRITICAL held for its exit record (--exit-context-wait) go out soon after the
+        // wait, at the cost of about 50 empty polls a second when nothing arrives.
+        properties.put(StreamsConfig.POLL_MS_CONFIG, "20");
         properties.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG,
                 LogAndContinueExceptionHandler.class.getName());
         properties.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG,
@@ -203,7 +232,8 @@ public final class StreamsMain implements Callable<Integer> {
     }
 
     /**
-     * The pipeline settings; the replication factor is the one Kafka Streams uses for its internal topics.
+     * The pipeline settings; the replication factor is the one Kafka Streams uses for its internal topics, the watch
+     * rules are the {@code watch.*} keys of the {@code --config} file ({@link WatchRules}).
      *
      * @throws IllegalArgumentException saying in one line which value is wrong
      */
@@ -216,9 +246,22 @@ public final class StreamsMain implements Callable<Integer> {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("replication.factor must be a number, not " + replication);
         }
+        Map<String, String> settings = new HashMap<>();
+        streamsProperties.stringPropertyNames().forEach(key -> settings.put(key, streamsProperties.getProperty(key)));
+        Duration window = flappingWindow == null ? FlappingPolicy.DEFAULT_WINDOW : flappingWindow;
         return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention,
                 partitions == null ? PipelineConfig.DEFAULT_PARTITIONS : partitions, replicationFactor,
-                fleetWindow == null ? PipelineConfig.DEFAULT_FLEET_WINDOW : fleetWindow);
+                fleetWindow == null ? PipelineConfig.DEFAULT_FLEET_WINDOW : fleetWindow,
+                exitContextWait == null ? PipelineConfig.DEFAULT_EXIT_CONTEXT_WAIT : exitContextWait,
+                new FlappingPolicy(flappingThreshold == null ? FlappingPolicy.DEFAULT_THRESHOLD : flappingThreshold,
+                        window, flappingQuiet == null ? window : flappingQuiet),
+                WatchRules.parse(settings));
+    }
+
+    /** Removes the pipeline's own keys (the watch rules): Kafka Streams would warn about each key it does not know. */
+    static Properties withoutPipelineKeys(Properties properties) {
+        properties.keySet().removeIf(key -> key.toString().startsWith(WatchRules.PREFIX));
+        return properties;
     }
 
     private static void putIfSet(Properties properties, String key, Object value) {

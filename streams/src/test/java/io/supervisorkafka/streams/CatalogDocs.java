@@ -80,8 +80,10 @@ final class CatalogDocs {
         StringBuilder doc = new StringBuilder("# Service checks\n\n").append(GENERATED).append("\n\n");
         doc.append("""
                 Every service check the Streams app publishes on `supervisor.service-checks`: the alerting feed. A \
-                check is sent when its entity (a server, a process, an app) is first seen and whenever its status \
-                changes, never again while the status stays. The value is a `ServiceCheck` \
+                check is sent when its entity (a server, a process, an app) is first seen \
+                (`supervisord.process.flapping`: when the process first flaps) and whenever its status changes, never \
+                again while the status stays; each record's `previous` is the status of the record before it for that \
+                check and entity. The value is a `ServiceCheck` \
                 ([schema](../schemas/src/main/resources/schemas/supervisor.service-checks.schema.json)): `check`, \
                 the entity's fields, `status` and the `previous` one (absent on first sight), a `message` saying \
                 what, where, since when and why, and `timestamp` (epoch ms). Statuses are Datadog's: OK 0, WARNING 1, \
@@ -131,12 +133,17 @@ final class CatalogDocs {
         return metrics.stream().filter(record -> metric.matches(((MetricPoint) record.value).name())).findFirst();
     }
 
-    /** The first time the check turned CRITICAL, which says the most; else its first record. */
+    /** The first time the check turned CRITICAL (else WARNING), which says the most; else its first record. */
     private Optional<KeyValue<String, Object>> example(CheckSpec check) {
         List<KeyValue<String, Object>> mine = checks.stream()
                 .filter(record -> ((ServiceCheck) record.value).check().equals(check.name())).toList();
-        return mine.stream().filter(record -> ((ServiceCheck) record.value).status() == CheckStatus.CRITICAL)
-                .findFirst().or(() -> mine.stream().findFirst());
+        return firstWith(mine, CheckStatus.CRITICAL).or(() -> firstWith(mine, CheckStatus.WARNING))
+                .or(() -> mine.stream().findFirst());
+    }
+
+    private static Optional<KeyValue<String, Object>> firstWith(List<KeyValue<String, Object>> records,
+                                                                CheckStatus status) {
+        return records.stream().filter(record -> ((ServiceCheck) record.value).status() == status).findFirst();
     }
 
     private static String json(Object value) {

@@ -74,7 +74,8 @@ class CatalogTest {
         }
         assertThat(metrics).doesNotHaveDuplicates();
         assertThat(checks).doesNotHaveDuplicates().containsExactlyInAnyOrder(ServiceCheck.PROCESS_STATUS,
-                ServiceCheck.CAN_CONNECT, ServiceCheck.GUNICORN_IS_RUNNING, ServiceCheck.DOCKER_CAN_CONNECT);
+                ServiceCheck.CAN_CONNECT, ServiceCheck.PROCESS_FLAPPING, ServiceCheck.GUNICORN_IS_RUNNING,
+                ServiceCheck.DOCKER_CAN_CONNECT, ServiceCheck.LISTENER_EVENTS_LOST);
     }
 
     @Test

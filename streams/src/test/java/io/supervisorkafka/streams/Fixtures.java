@@ -1,10 +1,12 @@
 package io.supervisorkafka.streams;
 
+import io.supervisorkafka.schemas.ProcessExit;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.SupervisorSnapshot.ProcessInfo;
 import io.supervisorkafka.schemas.SupervisorSnapshot.SupervisorInfo;
+import io.supervisorkafka.streams.supervisor.SupervisorInput;
 import io.supervisorkafka.streams.supervisor.SupervisorInput.ProcessStateObserved;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -43,6 +45,44 @@ public final class Fixtures {
             fields.put("expected", "0");
         }
         return event(SERVER, INSTANCE, serial, "PROCESS_STATE_" + state, fields, observedAt);
+    }
+
+    /** A PROCESS_STATE_* event from {@code fromState}; {@code expected} for EXITED. */
+    public static SupervisorEvent processEvent(long serial, String group, String name, String state, String fromState,
+                                               Long pid, Boolean expected, long observedAt) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("processname", name);
+        fields.put("groupname", group);
+        fields.put("from_state", fromState);
+        if (pid != null) {
+            fields.put("pid", pid.toString());
+        }
+        if (expected != null) {
+            fields.put("expected", expected ? "1" : "0");
+        }
+        return event(SERVER, INSTANCE, serial, "PROCESS_STATE_" + state, fields, observedAt);
+    }
+
+    /**
+     * The listener's record of why the run an exit event ended ended: an exit status, or a signal; its stderr tail
+     * (null for none); fetched 12 ms after the event.
+     */
+    public static ProcessExit exitOf(SupervisorEvent event, Integer exitStatus, String signal, Double runSeconds,
+                                     String stderr) {
+        Map<String, String> fields = event.fields();
+        String pid = fields.get("pid");
+        String expected = fields.get("expected");
+        return new ProcessExit(event.server(), event.instance(), event.serial(), fields.get("groupname"),
+                fields.get("processname"), fields.get("from_state"),
+                event.eventName().substring("PROCESS_STATE_".length()),
+                expected == null ? null : expected.equals("1"), pid == null ? null : Long.valueOf(pid), exitStatus,
+                signal, runSeconds, stderr, stderr == null ? null : "stderr", null, event.observedAt(),
+                event.observedAt() + 12);
+    }
+
+    /** What the pipeline reads in a PROCESS_STATE_* event. */
+    public static ProcessStateObserved observed(SupervisorEvent event) {
+        return (ProcessStateObserved) SupervisorInput.fromEvent(event.server(), event).orElseThrow();
     }
 
     public static ProcessStateObserved observed(String group, String name, ProcessState state, Long pid,

@@ -5,11 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.Json;
+import io.supervisorkafka.schemas.ProcessExit;
+import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.streams.docker.DockerConnectivity;
 import io.supervisorkafka.streams.docker.DockerMetrics;
 import io.supervisorkafka.streams.docker.DockerScrapeState;
 import io.supervisorkafka.streams.gunicorn.GunicornAppsState;
 import io.supervisorkafka.streams.gunicorn.GunicornFleetRollup;
+import io.supervisorkafka.streams.selfmetrics.ListenerEventsLost;
+import io.supervisorkafka.streams.supervisor.ExitTracking;
+import io.supervisorkafka.streams.supervisor.ProcessCheckState;
+import io.supervisorkafka.streams.supervisor.ProcessFlapping;
 import io.supervisorkafka.streams.supervisor.SupervisordConnectivity;
 import java.util.List;
 import java.util.Map;
@@ -57,5 +63,35 @@ class StateStoreFormatTest {
         assertLayout(new GunicornFleetRollup(List.of("web-1"), Map.of("gunicorn.requests", 6.0), 6, 4.9, 1.3, "AA=="),
                 GunicornFleetRollup.class, "{\"servers\":[\"web-1\"],\"counters\":{\"gunicorn.requests\":6.0},"
                         + "\"count\":6.0,\"sum\":4.9,\"max\":1.3,\"sketch\":\"AA==\"}");
+    }
+
+    @Test
+    void exitAndAlertStores() throws JsonProcessingException {
+        ProcessExit early = new ProcessExit("web-1", "812-1000", 41, "web", "web", "RUNNING", "EXITED", false, 4100L,
+                3, null, 2.5, "boom\n", "stderr", null, 5000, 5012);
+        assertLayout(new ExitTracking("web-1/812-1000/40", 4000L, "FATAL", 4000, true, early, "web-1/812-1000/39"),
+                ExitTracking.class,
+                "{\"eventId\":\"web-1/812-1000/40\",\"pid\":4000,\"state\":\"FATAL\",\"observedAt\":4000,"
+                        + "\"explained\":true,\"early\":{\"server\":\"web-1\",\"instance\":\"812-1000\","
+                        + "\"serial\":41,\"group\":\"web\",\"name\":\"web\",\"fromState\":\"RUNNING\","
+                        + "\"toState\":\"EXITED\",\"expected\":false,\"pid\":4100,\"exitStatus\":3,"
+                        + "\"runSeconds\":2.5,\"outputTail\":\"boom\\n\",\"outputStream\":\"stderr\","
+                        + "\"observedAt\":5000,\"fetchedAt\":5012},\"backoffId\":\"web-1/812-1000/39\"}");
+        ServiceCheck held = new ServiceCheck(ServiceCheck.PROCESS_STATUS, "web-1", "web", "web", CheckStatus.CRITICAL,
+                CheckStatus.OK, "process web:web on web-1 is EXITED", 5000);
+        assertLayout(new ProcessCheckState(CheckStatus.CRITICAL, held, "web-1/812-1000/41", false, 5100),
+                ProcessCheckState.class, "{\"last\":\"CRITICAL\",\"held\":{\"check\":"
+                        + "\"supervisord.process.status\",\"server\":\"web-1\",\"group\":\"web\",\"name\":"
+                        + "\"web\",\"status\":\"CRITICAL\",\"previous\":\"OK\",\"message\":"
+                        + "\"process web:web on web-1 is EXITED\",\"timestamp\":5000},\"awaitedExit\":"
+                        + "\"web-1/812-1000/41\",\"exitExpected\":false,\"heldUntil\":5100}");
+        assertLayout(new ProcessFlapping("web-1", "web", "web", List.of(1000L, 2000L), List.of(900L), 2000,
+                        CheckStatus.CRITICAL, 2000, 1, null, "boom", 1900), ProcessFlapping.class,
+                "{\"server\":\"web-1\",\"group\":\"web\",\"name\":\"web\",\"restarts\":[1000,2000],"
+                        + "\"unexpectedExits\":[900],\"lastAt\":2000,\"status\":\"CRITICAL\",\"since\":2000,"
+                        + "\"lastExitStatus\":1,\"lastOutput\":\"boom\",\"lastExitAt\":1900}");
+        assertLayout(new ListenerEventsLost("web-1", 1000, 2000, 852, CheckStatus.WARNING), ListenerEventsLost.class,
+                "{\"server\":\"web-1\",\"startedAt\":1000,\"observedAt\":2000,\"lost\":852,"
+                        + "\"status\":\"WARNING\"}");
     }
 }

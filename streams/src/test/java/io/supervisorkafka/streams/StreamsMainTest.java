@@ -3,12 +3,15 @@ package io.supervisorkafka.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.supervisorkafka.streams.supervisor.FlappingPolicy;
+import io.supervisorkafka.streams.supervisor.WatchRules;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -95,11 +98,58 @@ class StreamsMainTest {
                 {"--bootstrap-servers", "x:1", "--partitions", "0"},
                 {"--bootstrap-servers", "x:1", "--stale-after", "0s"},
                 {"--bootstrap-servers", "x:1", "--replication-factor", "0"},
+                {"--bootstrap-servers", "x:1", "--flapping-threshold", "0"},
+                {"--bootstrap-servers", "x:1", "--flapping-window", "0s"},
+                {"--bootstrap-servers", "x:1", "--exit-context-wait", "soon"},
                 {"--config", dir.resolve("missing.properties").toString()}}) {
             int exitCode = new CommandLine(new StreamsMain()).setErr(new PrintWriter(new StringWriter()))
                     .execute(args);
             assertThat(exitCode).as(String.join(" ", args)).isEqualTo(2);
         }
+    }
+
+    @Test
+    void theWatchRulesComeFromTheConfigFileAndNotToKafkaStreams() throws IOException {
+        Path file = dir.resolve("streams.properties");
+        Files.writeString(file, String.join("\n",
+                "bootstrap.servers=file:9092",
+                "watch.rules=batch",
+                "watch.batch.servers=batch-*",
+                "watch.batch.status_mapping_override=STOPPED:OK",
+                "watch.batch.server_check=false"));
+        StreamsMain main = parse("--config", file.toString(), "--exit-context-wait", "0ms", "--flapping-threshold",
+                "5", "--flapping-window", "10m");
+
+        Properties properties = main.streamsProperties();
+        PipelineConfig config = main.pipelineConfig(properties);
+
+        assertThat(config.watch()).isEqualTo(WatchRules.parse(Map.of("watch.rules", "batch",
+                "watch.batch.servers", "batch-*", "watch.batch.status_mapping_override", "STOPPED:OK",
+                "watch.batch.server_check", "false")));
+        assertThat(config.exitContextWait()).isZero();
+        assertThat(config.flapping()).isEqualTo(new FlappingPolicy(5, Duration.ofMinutes(10),
+                Duration.ofMinutes(10)));
+        assertThat(StreamsMain.withoutPipelineKeys(properties)).containsEntry("bootstrap.servers", "file:9092")
+                .noneSatisfy((key, value) -> assertThat(key.toString()).startsWith("watch."));
+        assertThat(parse("--bootstrap-servers", "x:1").pipelineConfig(new Properties())).satisfies(defaults -> {
+            assertThat(defaults.exitContextWait()).isEqualTo(Duration.ofMillis(100));
+            assertThat(defaults.flapping()).isEqualTo(FlappingPolicy.defaults());
+            assertThat(defaults.watch()).isEqualTo(WatchRules.none());
+        });
+    }
+
+    @Test
+    void aWrongWatchRuleIsOneLineNamingTheKey() throws IOException {
+        Path file = dir.resolve("streams.properties");
+        Files.writeString(file, "bootstrap.servers=x:1\nwatch.rules=web\nwatch.web.proc_regex=(\n");
+        StringWriter err = new StringWriter();
+
+        int exitCode = new CommandLine(new StreamsMain()).setErr(new PrintWriter(err))
+                .execute("--config", file.toString());
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).startsWith("supervisor-kafka-streams: watch.web.proc_regex: not a regular "
+                + "expression: (").endsWith(System.lineSeparator()).hasLineCount(1);
     }
 
     @Test

@@ -54,7 +54,7 @@ class TopologyFactoryTest {
         assertThat(description.subtopologies()).filteredOn(s -> names(s).contains("listener-metrics"))
                 .singleElement().satisfies(subtopology -> assertThat(names(subtopology)).containsExactlyInAnyOrder(
                         "listener-metrics", "listener-metrics-present", "listener-metrics-emitter",
-                        "listener-metrics-sink"));
+                        "listener-metrics-sink", "events-lost-checker", "listener-checks-sink"));
     }
 
     private static Set<String> names(TopologyDescription.Subtopology subtopology) {

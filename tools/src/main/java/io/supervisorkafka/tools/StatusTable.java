@@ -1,10 +1,12 @@
 package io.supervisorkafka.tools;
 
+import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.ContainerCounts;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
+import io.supervisorkafka.schemas.ProcessStatus.LastExit;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import java.io.PrintStream;
@@ -28,6 +30,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 final class StatusTable implements AutoCloseable {
     private static final DateTimeFormatter CLOCK = DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneId.systemDefault());
     private static final int RECENT_CHECKS = 8;
+    private static final int OUTPUT_WIDTH = 44;
+    private static final String ROW = "%-16s %-24s %-9s %-8s %-8s %9s %7s %-8s %s%n";
 
     private final String bootstrap;
     private final boolean terminal;
@@ -36,6 +40,8 @@ final class StatusTable implements AutoCloseable {
     private final Map<String, ProcessCounts> counts = new TreeMap<>();
     private final Map<String, ContainerCounts> containers = new TreeMap<>();
     private final Deque<ServiceCheck> recentChecks = new ArrayDeque<>();
+    /** The last supervisord.process.flapping status per process key. */
+    private final Map<String, ServiceCheck> flapping = new TreeMap<>();
     private final JsonSerde<ProcessStatus> statusSerde = JsonSerde.of(ProcessStatus.class);
     private final JsonSerde<ProcessCounts> countsSerde = JsonSerde.of(ProcessCounts.class);
     private final JsonSerde<ContainerCounts> containerCountsSerde = JsonSerde.of(ContainerCounts.class);
@@ -80,7 +86,11 @@ final class StatusTable implements AutoCloseable {
                     }
                 }
                 case Topics.SERVICE_CHECKS -> {
-                    recentChecks.addFirst(checkSerde.deserialize(record.topic(), record.value()));
+                    ServiceCheck check = checkSerde.deserialize(record.topic(), record.value());
+                    if (ServiceCheck.PROCESS_FLAPPING.equals(check.check())) {
+                        flapping.put(ProcessStatus.key(check.server(), check.group(), check.name()), check);
+                    }
+                    recentChecks.addFirst(check);
                     while (recentChecks.size() > RECENT_CHECKS) {
                         recentChecks.removeLast();
                     }
@@ -99,14 +109,15 @@ final class StatusTable implements AutoCloseable {
         }
         sb.append("supervisor-kafka demo   broker ").append(bootstrap).append("   ").append(CLOCK.format(Instant.ofEpochMilli(now)))
                 .append("   Ctrl-C stops everything\n\n");
-        sb.append(String.format("%-16s %-24s %-9s %-8s %-8s %9s %5s%n", "SERVER", "PROCESS", "STATE", "CHECK", "PID",
-                "UPTIME", "EXIT"));
+        sb.append(String.format(ROW, "SERVER", "PROCESS", "STATE", "CHECK", "PID", "UPTIME", "EXIT", "FLAPPING",
+                "LAST OUTPUT"));
         for (ProcessStatus p : processes.values()) {
             long uptime = p.startedAt() != null && ProcessState.ofName(p.state()).hasUptime()
                     ? Math.max(0, (now - p.startedAt()) / 1000) : 0;
-            sb.append(String.format("%-16s %-24s %-9s %-8s %-8s %9s %5s%n", p.server(), p.group() + ":" + p.name(),
-                    p.state(), p.check(), p.pid() == null ? "-" : p.pid(), formatUptime(uptime),
-                    p.exitStatus() == null ? "-" : p.exitStatus()));
+            ServiceCheck flaps = flapping.get(p.key());
+            sb.append(String.format(ROW, p.server(), p.group() + ":" + p.name(), p.state(), p.check(),
+                    p.pid() == null ? "-" : p.pid(), formatUptime(uptime), exit(p),
+                    flaps == null ? "-" : flaps.status() == CheckStatus.CRITICAL ? "yes" : "no", lastOutput(p)));
         }
         if (processes.isEmpty()) {
             sb.append("(waiting for the first records from the Streams app)\n");
@@ -145,6 +156,25 @@ final class StatusTable implements AutoCloseable {
                     containers.stopped()));
         }
         return line.toString();
+    }
+
+    /** How the last run ended: the signal's name, else the exit status; {@code -} when unknown. */
+    static String exit(ProcessStatus status) {
+        LastExit last = status.lastExit();
+        if (last != null && last.signal() != null) {
+            return last.signal();
+        }
+        return status.exitStatus() == null ? "-" : status.exitStatus().toString();
+    }
+
+    /** The last line the last run wrote to stderr (or stdout), cut to the column. */
+    static String lastOutput(ProcessStatus status) {
+        LastExit last = status.lastExit();
+        if (last == null || last.output() == null) {
+            return "";
+        }
+        String line = last.output();
+        return line.length() <= OUTPUT_WIDTH ? line : line.substring(0, OUTPUT_WIDTH - 3) + "...";
     }
 
     static String formatUptime(long seconds) {

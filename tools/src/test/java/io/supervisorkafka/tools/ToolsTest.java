@@ -2,8 +2,10 @@ package io.supervisorkafka.tools;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.ContainerCounts;
 import io.supervisorkafka.schemas.ProcessCounts;
+import io.supervisorkafka.schemas.ProcessStatus;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,5 +51,25 @@ class ToolsTest {
     void uptimeIsFormattedAsHoursMinutesSeconds() {
         assertThat(StatusTable.formatUptime(0)).isEqualTo("0:00:00");
         assertThat(StatusTable.formatUptime(3725)).isEqualTo("1:02:05");
+    }
+
+    @Test
+    void aProcessRowShowsHowItsLastRunEndedAndItsLastLineOfOutput() {
+        ProcessStatus killed = status(new ProcessStatus.LastExit("EXITED", false, null, "SIGKILL", 12.0, null, null,
+                null, 0), -1);
+        ProcessStatus crashed = status(new ProcessStatus.LastExit("BACKOFF", null, 3, null, 0.1,
+                "crasher: cannot open /etc/crasher.conf because it is missing entirely", "stderr", null, 0), 3);
+
+        assertThat(StatusTable.exit(killed)).isEqualTo("SIGKILL");
+        assertThat(StatusTable.lastOutput(killed)).isEmpty();
+        assertThat(StatusTable.exit(crashed)).isEqualTo("3");
+        assertThat(StatusTable.lastOutput(crashed)).isEqualTo("crasher: cannot open /etc/crasher.conf be...")
+                .hasSize(44);
+        assertThat(StatusTable.exit(status(null, null))).isEqualTo("-");
+    }
+
+    private static ProcessStatus status(ProcessStatus.LastExit lastExit, Integer exitStatus) {
+        return new ProcessStatus("web-1", "web", "web", "EXITED", 100, null, null, 0, exitStatus, null, null,
+                CheckStatus.CRITICAL, 0, ProcessStatus.SOURCE_EVENT, 0, 0, lastExit);
     }
 }

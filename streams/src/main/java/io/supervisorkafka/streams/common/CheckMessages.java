@@ -48,6 +48,32 @@ public final class CheckMessages {
                 + staleAfter.toSeconds() + "s, its listener may be down";
     }
 
+    /**
+     * How long a run lasted, as a reader says it: {@code 0.3 s}, {@code 2 s}, {@code 12 s}, {@code 3 min 20 s},
+     * {@code 2 h 5 min}.
+     */
+    public static String runTime(double seconds) {
+        if (seconds < 9.95) {
+            double tenths = Math.round(seconds * 10) / 10.0;
+            return tenths == Math.rint(tenths) ? (long) tenths + " s"
+                    : String.format(java.util.Locale.ROOT, "%.1f s", tenths);
+        }
+        return span(Duration.ofSeconds(Math.round(seconds)));
+    }
+
+    /** A duration in the largest units that say it to the second: {@code 45 s}, {@code 5 min}, {@code 1 h 30 min}. */
+    public static String span(Duration duration) {
+        long seconds = Math.max(0, duration.toSeconds());
+        if (seconds < 60) {
+            return seconds + " s";
+        }
+        if (seconds < 3600) {
+            return seconds / 60 + " min" + (seconds % 60 == 0 ? "" : " " + seconds % 60 + " s");
+        }
+        long minutes = seconds / 60;
+        return minutes / 60 + " h" + (minutes % 60 == 0 ? "" : " " + minutes % 60 + " min");
+    }
+
     /** ISO-8601 to the second, e.g. {@code 2026-11-22T00:41:03Z}. */
     public static String iso(long epochMillis) {
         return Instant.ofEpochMilli(epochMillis).truncatedTo(ChronoUnit.SECONDS).toString();

@@ -43,6 +43,9 @@ public final class ListenerMetricsEmitter {
             totals.put(ListenerSelfMetricsCatalog.SPOOL_DROPPED, (double) spool.droppedRecords());
             totals.put(ListenerSelfMetricsCatalog.SPOOL_REFUSED, (double) spool.refusedRecords());
         }
+        if (metrics.eventsLost() != null) {
+            totals.put(ListenerSelfMetricsCatalog.EVENTS_LOST, (double) metrics.eventsLost());
+        }
         List<MetricPoint> points = new ArrayList<>();
         totals.forEach((metric, value) -> points.add(metric.point(value, at, tags)));
         new TreeMap<>(metrics.sources()).forEach((counter, value) -> {

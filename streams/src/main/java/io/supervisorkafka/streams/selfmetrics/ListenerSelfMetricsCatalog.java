@@ -1,9 +1,13 @@
 package io.supervisorkafka.streams.selfmetrics;
 
+import io.supervisorkafka.schemas.CheckStatus;
+import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.streams.common.Catalog;
+import io.supervisorkafka.streams.common.CheckSpec;
 import io.supervisorkafka.streams.common.MetricSpec;
 import io.supervisorkafka.streams.common.TagSpec;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The listener's own counters as metric points. They count since the listener started and are sent as they are, as
@@ -34,18 +38,33 @@ public final class ListenerSelfMetricsCatalog {
             "Records deleted unshipped by the `drop-oldest` policy.");
     public static final MetricSpec SPOOL_REFUSED = total("supervisor_kafka.listener.spool.refused", "records",
             "Records not stored because the spool was full under the `block` policy.");
+    public static final MetricSpec EVENTS_LOST = total("supervisor_kafka.listener.events_lost", "events",
+            "Events supervisord discarded before the listener read them (its event buffer overflowed: a gap in the "
+                    + "pool's `poolserial`). Sent when the listener counts them.");
     public static final MetricSpec SOURCE_COUNTER = total("supervisor_kafka.listener.source.<counter>", "count",
             "Each counter of the listener's periodic sources, e.g. `source.snapshots.ok`, `source.docker.failed`, "
                     + "`source.statsd.malformed`; a counter whose name is no metric name is logged and left out.")
             .member("counter", "[a-z0-9_]+(\\.[a-z0-9_]+)+", "the source's counter, dotted lower case");
+
+    public static final CheckSpec EVENTS_LOST_CHECK = new CheckSpec(ServiceCheck.LISTENER_EVENTS_LOST,
+            "supervisor_kafka.listener.events_lost|server", List.of(TagSpec.SERVER),
+            Map.of(CheckStatus.WARNING, "the listener's metrics record shows events lost since its record before "
+                            + "(or, for a listener that just started, since its start); the message says how many, "
+                            + "between when and when, and how many in all",
+                    CheckStatus.OK, "its latest metrics record shows no new loss"),
+            "Whether supervisord discarded events before the listener could read them: the derived status may then "
+                    + "lag until the listener's next snapshot. From the listener's `eventsLost` counter, on first "
+                    + "sight and on each change: a loss is WARNING until the next record (every "
+                    + "`listener.metrics.interval`) shows no more. Not for a listener that does not count them.");
 
     public static final Catalog CATALOG = new Catalog("listener", "The listener's own metrics",
             "From `supervisor.listener-metrics`: each `ListenerMetrics` record, every `listener.metrics.interval` "
                     + "and when the listener stops, becomes these gauges at its `observedAt`. The spool gauges are "
                     + "sent when the record has the spool's figures.",
             List.of(UPTIME, EVENTS_ACKNOWLEDGED, EVENTS_MALFORMED, EVENTS_OVERSIZED, RECORDS_SHIPPED, RECORDS_SKIPPED,
-                    SPOOL_BYTES, SPOOL_MAX_BYTES, SPOOL_UNSHIPPED, SPOOL_DROPPED, SPOOL_REFUSED, SOURCE_COUNTER),
-            List.of());
+                    SPOOL_BYTES, SPOOL_MAX_BYTES, SPOOL_UNSHIPPED, SPOOL_DROPPED, SPOOL_REFUSED, EVENTS_LOST,
+                    SOURCE_COUNTER),
+            List.of(EVENTS_LOST_CHECK));
 
     private ListenerSelfMetricsCatalog() {
     }

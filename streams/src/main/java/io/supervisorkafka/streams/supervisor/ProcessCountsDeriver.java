@@ -1,5 +1,6 @@
 package io.supervisorkafka.streams.supervisor;
 
+import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
@@ -7,6 +8,7 @@ import io.supervisorkafka.streams.common.JsonStores;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -63,6 +65,12 @@ public final class ProcessCountsDeriver implements Processor<String, ProcessStat
 
     /** The counts of one server's processes: by check status, and by state with every state present. */
     static ProcessCounts countsOf(String server, Iterator<ProcessStatus> processes, long at) {
+        return countsOf(server, processes, at, ProcessState::check);
+    }
+
+    /** As {@link #countsOf(String, Iterator, long)}, with the check status of each state given. */
+    static ProcessCounts countsOf(String server, Iterator<ProcessStatus> processes, long at,
+                                  Function<ProcessState, CheckStatus> checkOf) {
         Map<String, Integer> byState = new LinkedHashMap<>();
         for (ProcessState state : ProcessState.values()) {
             byState.put(state.name(), 0);
@@ -77,7 +85,7 @@ public final class ProcessCountsDeriver implements Processor<String, ProcessStat
             }
             ProcessState state = status.processState();
             byState.merge(state.name(), 1, Integer::sum);
-            switch (state.check()) {
+            switch (checkOf.apply(state)) {
                 case OK -> up++;
                 case CRITICAL, WARNING -> down++;
                 case UNKNOWN -> unknown++;

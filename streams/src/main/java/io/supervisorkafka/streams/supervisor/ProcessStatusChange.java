@@ -1,5 +1,6 @@
 package io.supervisorkafka.streams.supervisor;
 
+import io.supervisorkafka.schemas.ProcessExit;
 import io.supervisorkafka.schemas.ProcessStatus;
 
 /**
@@ -9,13 +10,23 @@ import io.supervisorkafka.schemas.ProcessStatus;
  * @param before       the stored status before, or null when the process was not known
  * @param after        the status now, or null when the process is gone (a tombstone)
  * @param exitExpected for an EXITED event, supervisord's {@code expected} flag; null otherwise
+ * @param exit         the listener's exit record this change applied (it arrived, or had arrived before its event);
+ *                     null otherwise
+ * @param awaitedExit  for a change made by an exit event whose record has not arrived yet but is expected (the
+ *                     server's listener publishes them): the event's id, which that record will carry; else null
  */
-public record ProcessStatusChange(String server, ProcessStatus before, ProcessStatus after, Boolean exitExpected) {
+public record ProcessStatusChange(String server, ProcessStatus before, ProcessStatus after, Boolean exitExpected,
+                                  ProcessExit exit, String awaitedExit) {
 
     public ProcessStatusChange {
         if (before == null && after == null) {
             throw new IllegalArgumentException("a change needs a status before or after");
         }
+    }
+
+    /** A change without exit record. */
+    public ProcessStatusChange(String server, ProcessStatus before, ProcessStatus after, Boolean exitExpected) {
+        this(server, before, after, exitExpected, null, null);
     }
 
     public boolean removed() {

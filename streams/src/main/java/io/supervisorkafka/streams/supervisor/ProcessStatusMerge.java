@@ -3,8 +3,10 @@ package io.supervisorkafka.streams.supervisor;
 import static io.supervisorkafka.schemas.ProcessStatus.SOURCE_EVENT;
 import static io.supervisorkafka.schemas.ProcessStatus.SOURCE_SNAPSHOT;
 
+import io.supervisorkafka.schemas.ProcessExit;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
+import io.supervisorkafka.schemas.ProcessStatus.LastExit;
 import io.supervisorkafka.schemas.SupervisorSnapshot.ProcessInfo;
 import io.supervisorkafka.streams.supervisor.SupervisorInput.GroupRemoved;
 import io.supervisorkafka.streams.supervisor.SupervisorInput.ProcessStateObserved;
@@ -55,18 +57,19 @@ final class ProcessStatusMerge {
                     && current.startedAt() != null ? current.startedAt() : event.observedAt();
             default -> current == null ? null : current.startedAt();
         };
-        Integer exitStatus = switch (state) {
-            // A new exit: its status is unknown until a snapshot tells, and the old one would mislead.
-            case EXITED, STOPPED, BACKOFF -> null;
-            default -> current == null ? null : current.exitStatus();
-        };
+        boolean newExit = state == ProcessState.EXITED || state == ProcessState.STOPPED
+                || state == ProcessState.BACKOFF;
+        // A new exit: its status is unknown until its exit record or a snapshot tells, and the old one would mislead.
+        // FATAL ends no run of its own (it follows the BACKOFF of the last try), so it keeps that one's.
+        Integer exitStatus = newExit || current == null ? null : current.exitStatus();
+        LastExit lastExit = newExit || current == null ? null : current.lastExit();
         // supervisord clears spawnerr on a successful spawn, so only a BACKOFF/FATAL chain keeps the last one.
         String spawnErr = (state == ProcessState.BACKOFF || state == ProcessState.FATAL) && current != null
                 && (current.processState() == ProcessState.BACKOFF || current.processState() == ProcessState.FATAL)
                 ? current.spawnErr() : null;
         return new ProcessStatus(event.server(), event.group(), event.name(), state.name(), state.code(), pid,
                 startedAt, uptimeSeconds(state, startedAt, now), exitStatus, spawnErr, null, state.check(),
-                event.observedAt(), SOURCE_EVENT, event.observedAt(), now);
+                event.observedAt(), SOURCE_EVENT, event.observedAt(), now, lastExit);
     }
 
     /** The event repeats the state already known (e.g. a snapshot saw it first): only the observation moves on. */
@@ -76,7 +79,41 @@ final class ProcessStatusMerge {
                 firstNonNull(current.pid(), event.pid()), current.startedAt(),
                 uptimeSeconds(state, current.startedAt(), now), current.exitStatus(), current.spawnErr(),
                 current.description(), state.check(), current.since(), SOURCE_EVENT,
-                Math.max(current.observedAt(), event.observedAt()), now);
+                Math.max(current.observedAt(), event.observedAt()), now, current.lastExit());
+    }
+
+    /**
+     * The status once the listener's record of why the last run ended arrived: its exit status (-1 for a signal, as
+     * supervisord reports it) and {@link LastExit}. The state, and what the merges compare, stay as they are. The
+     * records of a FATAL and of the BACKOFF before it tell of the same run (supervisord gave up after it), whichever
+     * comes first: the FATAL's is kept, and takes the cause and the output the other has and it lacks.
+     */
+    static ProcessStatus applyExit(ProcessStatus current, ProcessExit exit, long now) {
+        LastExit last = LastExit.of(exit);
+        LastExit before = current.lastExit();
+        if (before != null && ProcessState.ofName(last.state()) == ProcessState.FATAL) {
+            last = filled(last, before);
+        } else if (before != null && ProcessState.ofName(before.state()) == ProcessState.FATAL
+                && ProcessState.ofName(last.state()) == ProcessState.BACKOFF) {
+            last = filled(before, last);
+        }
+        Integer exitStatus = last.exitStatus() != null ? last.exitStatus()
+                : last.signal() != null ? Integer.valueOf(-1) : current.exitStatus();
+        ProcessState state = current.processState();
+        return new ProcessStatus(current.server(), current.group(), current.name(), current.state(),
+                current.stateCode(), current.pid(), current.startedAt(),
+                uptimeSeconds(state, current.startedAt(), now), exitStatus, current.spawnErr(), current.description(),
+                current.check(), current.since(), current.source(), current.observedAt(), now, last);
+    }
+
+    /** {@code last}, with the cause and the output of {@code other} where it lacks them. */
+    private static LastExit filled(LastExit last, LastExit other) {
+        boolean cause = last.hasCause();
+        boolean output = last.output() != null;
+        return new LastExit(last.state(), firstNonNull(last.expected(), other.expected()),
+                cause ? last.exitStatus() : other.exitStatus(), cause ? last.signal() : other.signal(),
+                firstNonNull(last.runSeconds(), other.runSeconds()), output ? last.output() : other.output(),
+                output ? last.outputStream() : other.outputStream(), last.error(), last.observedAt());
     }
 
     /**
@@ -94,9 +131,19 @@ final class ProcessStatusMerge {
             boolean sameState = current != null && current.processState() == state
                     && Objects.equals(current.pid(), pid);
             long since = sameState ? current.since() : estimatedSince(state, info, snapshotObservedAt);
+            // What the exit record said of the last run is news to a snapshot, unless the snapshot shows an exit the
+            // status has not seen.
+            LastExit lastExit = current != null && (sameState || hasLiveProcess(state)) ? current.lastExit() : null;
+            Integer exitStatus = info.exitStatus();
+            if (lastExit != null && info.exitStatus() == 0 && state != ProcessState.EXITED
+                    && state != ProcessState.STOPPED) {
+                // supervisord reports 0 for "none": it forgets the status at every spawn and never knows it for an
+                // exit too quick to reach RUNNING.
+                exitStatus = current.exitStatus();
+            }
             return new ProcessStatus(server, info.group(), info.name(), state.name(), state.code(), pid, startedAt,
-                    uptimeSeconds(state, startedAt, now), info.exitStatus(), blankToNull(info.spawnErr()),
-                    description, state.check(), since, SOURCE_SNAPSHOT, snapshotObservedAt, now);
+                    uptimeSeconds(state, startedAt, now), exitStatus, blankToNull(info.spawnErr()),
+                    description, state.check(), since, SOURCE_SNAPSHOT, snapshotObservedAt, now, lastExit);
         }
         if (current.processState() != state || !Objects.equals(current.pid(), pid)) {
             return current;
@@ -111,7 +158,7 @@ final class ProcessStatusMerge {
         return new ProcessStatus(current.server(), current.group(), current.name(), current.state(),
                 current.stateCode(), current.pid(), filledStart, uptimeSeconds(state, filledStart, now), filledExit,
                 current.spawnErr(), filledDescription, current.check(), current.since(), current.source(),
-                current.observedAt(), now);
+                current.observedAt(), now, current.lastExit());
     }
 
     /**
@@ -128,9 +175,9 @@ final class ProcessStatusMerge {
     }
 
     /**
-     * Whether two statuses say the same to a reader of the status topic. Uptime, description (supervisord writes the
-     * uptime into it), when it was observed and by what are left out: they change with every snapshot and would
-     * otherwise republish every process every snapshot.
+     * Whether two statuses say the same to a reader of the status topic (what the last exit record said included).
+     * Uptime, description (supervisord writes the uptime into it), when it was observed and by what are left out:
+     * they change with every snapshot and would otherwise republish every process every snapshot.
      */
     static boolean sameStatus(ProcessStatus a, ProcessStatus b) {
         if (a == null || b == null) {
@@ -139,7 +186,7 @@ final class ProcessStatusMerge {
         return a.stateCode() == b.stateCode() && Objects.equals(a.state(), b.state())
                 && Objects.equals(a.pid(), b.pid()) && Objects.equals(a.startedAt(), b.startedAt())
                 && Objects.equals(a.exitStatus(), b.exitStatus()) && Objects.equals(a.spawnErr(), b.spawnErr())
-                && a.check() == b.check() && a.since() == b.since();
+                && a.check() == b.check() && a.since() == b.since() && Objects.equals(a.lastExit(), b.lastExit());
     }
 
     /**

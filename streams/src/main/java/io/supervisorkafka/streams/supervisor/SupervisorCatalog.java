@@ -9,9 +9,16 @@ import io.supervisorkafka.streams.common.TagSpec;
 import java.util.List;
 import java.util.Map;
 
-/** The metric points and service checks of the supervisord source, named as Datadog's supervisord check names them. */
+/**
+ * The metric points and service checks of the supervisord source, named and tagged as Datadog's supervisord check
+ * names and tags them ({@code supervisord_server}, {@code supervisord_process}, plus {@code supervisord_group}). Every
+ * point also has {@code server}, as the points of every other source do: one tag selects a host's metrics whatever
+ * their source, and it is the record key.
+ */
 public final class SupervisorCatalog {
 
+    public static final TagSpec SUPERVISORD_SERVER = TagSpec.always("supervisord_server",
+            "the server id, as Datadog's supervisord check tags its points (there: the instance's `name`)");
     public static final TagSpec GROUP = TagSpec.always("supervisord_group", "the process's group in supervisord");
     public static final TagSpec PROCESS = TagSpec.always("supervisord_process", "the process's name in supervisord");
     public static final TagSpec STATUS = TagSpec.always("status",
@@ -19,37 +26,61 @@ public final class SupervisorCatalog {
 
     public static final MetricSpec PROCESS_UPTIME = MetricSpec.gauge("supervisord.process.uptime", "s",
             "How long the process has been up: since its start while RUNNING, BACKOFF or STOPPING, else 0. On each "
-                    + "status change, then every `--punctuate-interval` against the wall clock.")
-            .tags(TagSpec.SERVER, GROUP, PROCESS);
+                    + "status change, then every `--punctuate-interval` against the wall clock. Watched processes "
+                    + "only (`watch.*` rules).")
+            .tags(TagSpec.SERVER, SUPERVISORD_SERVER, GROUP, PROCESS);
     public static final MetricSpec PROCESS_COUNT = MetricSpec.gauge("supervisord.process.count", "processes",
-            "The server's processes by check status; `up`, `down` and `unknown` are all sent, zeros included. On each "
-                    + "change of the counts, then every `--punctuate-interval`.")
-            .tags(TagSpec.SERVER, STATUS);
+            "The server's watched processes by check status (after its `status_mapping_override`; WARNING counts "
+                    + "as `down`); `up`, `down` and `unknown` are all sent, zeros included. On each change of the "
+                    + "counts, then every `--punctuate-interval`. `supervisor.process-counts` counts every process.")
+            .tags(TagSpec.SERVER, SUPERVISORD_SERVER, STATUS);
     public static final MetricSpec INSTANCE_STATE = MetricSpec.gauge("supervisord.instance.state", "state code",
             "supervisord's own state: 1 RUNNING, 0 RESTARTING, -1 SHUTDOWN, 2 FATAL; the last known, from snapshots "
                     + "and SUPERVISOR_STATE_CHANGE events. On each change, then every `--punctuate-interval`.")
-            .tags(TagSpec.SERVER);
+            .tags(TagSpec.SERVER, SUPERVISORD_SERVER);
+    public static final MetricSpec PROCESS_RESTARTS = MetricSpec.gauge("supervisord.process.restarts", "restarts",
+            "How many times supervisord restarted the process by itself (STARTING from EXITED or BACKOFF) within "
+                    + "`--flapping-window`. On each restart, then every `--punctuate-interval` against the wall "
+                    + "clock. Watched processes only.")
+            .tags(TagSpec.SERVER, SUPERVISORD_SERVER, GROUP, PROCESS);
 
     public static final CheckSpec PROCESS_STATUS = new CheckSpec(ServiceCheck.PROCESS_STATUS,
             "supervisord.process.status|server/group:name",
             List.of(TagSpec.SERVER, TagSpec.always("group", "the process's group"),
                     TagSpec.always("name", "the process's name")),
             Map.of(CheckStatus.OK, "RUNNING", CheckStatus.UNKNOWN, "STARTING or UNKNOWN",
-                    CheckStatus.CRITICAL, "STOPPED, BACKOFF, STOPPING, EXITED or FATAL"),
-            "The state of each process supervisord manages, with since when, its pid, and its exit status or spawn "
-                    + "error when known. On first sight and on each change of status (not of state within a status); "
-                    + "the last check of a removed process stands.");
+                    CheckStatus.CRITICAL, "STOPPED, BACKOFF, STOPPING, EXITED or FATAL",
+                    CheckStatus.WARNING, "only for a state a `status_mapping_override` maps to it"),
+            "The state of each watched process (`watch.*` rules), its status after the server's "
+                    + "`status_mapping_override`, with since when and its pid; for an exit, the exit status or the "
+                    + "signal, how long the run lasted and its last line of stderr, once the listener's record on "
+                    + "`supervisor.process-exits` arrived (the check waits for it `--exit-context-wait` at most, "
+                    + "else goes without it), or the spawn error. On first sight and on each change of status (not of "
+                    + "state within a status); the last check of a removed process stands.");
+    public static final CheckSpec PROCESS_FLAPPING = new CheckSpec(ServiceCheck.PROCESS_FLAPPING,
+            "supervisord.process.flapping|server/group:name",
+            List.of(TagSpec.SERVER, TagSpec.always("group", "the process's group"),
+                    TagSpec.always("name", "the process's name")),
+            Map.of(CheckStatus.CRITICAL, "restarted by supervisord, or exited unexpectedly, `--flapping-threshold` "
+                            + "times within `--flapping-window`; the message counts both and gives the last exit "
+                            + "status (or signal) and stderr line",
+                    CheckStatus.OK, "no restart or unexpected exit for `--flapping-quiet` since it flapped"),
+            "Whether a watched process keeps crashing and coming back. Restarts of supervisord itself do not count. "
+                    + "Sent when it turns CRITICAL and when it is OK again; no record for a process that never "
+                    + "flapped.");
     public static final CheckSpec CAN_CONNECT = new CheckSpec(ServiceCheck.CAN_CONNECT,
             "supervisord.can_connect|server", List.of(TagSpec.SERVER),
             Map.of(CheckStatus.OK, "the last XML-RPC snapshot succeeded",
                     CheckStatus.CRITICAL, "the last snapshot failed; the message names the endpoint and the error",
                     CheckStatus.UNKNOWN, "no snapshot arrived within `--stale-after`: its listener may be down"),
-            "Whether the listener reaches supervisord's XML-RPC interface. On first sight and on each change.");
+            "Whether the listener reaches supervisord's XML-RPC interface. On first sight and on each change; not for "
+                    + "the servers of a watch rule with `server_check=false`.");
 
     public static final Catalog CATALOG = new Catalog("supervisord", "supervisord",
-            "From `supervisor.events` and `supervisor.snapshots`: the listener's supervisord events and XML-RPC "
-                    + "snapshots.",
-            List.of(PROCESS_UPTIME, PROCESS_COUNT, INSTANCE_STATE), List.of(PROCESS_STATUS, CAN_CONNECT));
+            "From `supervisor.events`, `supervisor.snapshots` and `supervisor.process-exits`: the listener's "
+                    + "supervisord events, XML-RPC snapshots and records of why processes exited.",
+            List.of(PROCESS_UPTIME, PROCESS_COUNT, INSTANCE_STATE, PROCESS_RESTARTS),
+            List.of(PROCESS_STATUS, CAN_CONNECT, PROCESS_FLAPPING));
 
     private SupervisorCatalog() {
     }

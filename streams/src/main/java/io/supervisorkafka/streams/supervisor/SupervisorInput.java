@@ -1,6 +1,7 @@
 package io.supervisorkafka.streams.supervisor;
 
 import io.supervisorkafka.schemas.EventKind;
+import io.supervisorkafka.schemas.ProcessExit;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
@@ -18,9 +19,34 @@ public sealed interface SupervisorInput {
     /** When the listener observed it, epoch ms. */
     long observedAt();
 
-    /** A PROCESS_STATE_* event. {@code exitExpected} is the EXITED event's {@code expected} flag, else null. */
+    /**
+     * A PROCESS_STATE_* event.
+     *
+     * @param exitExpected the EXITED event's {@code expected} flag, else null
+     * @param fromState    the state the event says the process left, or null when it does not say
+     * @param eventId      the event's id ({@code server/instance/serial}), or null when it has no instance
+     */
     record ProcessStateObserved(String server, String group, String name, ProcessState state, Long pid,
-                                Boolean exitExpected, long observedAt) implements SupervisorInput {
+                                Boolean exitExpected, long observedAt, ProcessState fromState, String eventId)
+            implements SupervisorInput {
+
+        public ProcessStateObserved(String server, String group, String name, ProcessState state, Long pid,
+                                    Boolean exitExpected, long observedAt) {
+            this(server, group, name, state, pid, exitExpected, observedAt, null, null);
+        }
+
+        /** Whether the event ends a run, so that the listener publishes a record of why ({@link ExitExplained}). */
+        public boolean isExit() {
+            return endsRun(state);
+        }
+    }
+
+    /** The listener's record of why a process left its run, published after the exit event it explains. */
+    record ExitExplained(String server, ProcessExit exit) implements SupervisorInput {
+        @Override
+        public long observedAt() {
+            return exit.observedAt();
+        }
     }
 
     /** PROCESS_GROUP_REMOVED: supervisord no longer manages the group's processes. */
@@ -55,8 +81,9 @@ public sealed interface SupervisorInput {
             }
             Long pid = change.pid() != null && change.pid() > 0 ? change.pid() : null;
             Boolean exitExpected = change.state() == ProcessState.EXITED ? change.expected() : null;
+            String eventId = event.instance() == null || event.instance().isEmpty() ? null : event.eventId();
             return Optional.of(new ProcessStateObserved(server, change.group(), change.name(), change.state(), pid,
-                    exitExpected, event.observedAt()));
+                    exitExpected, event.observedAt(), change.fromState(), eventId));
         }
         if (kind instanceof EventKind.ProcessGroupChange group && !group.added() && group.group() != null) {
             return Optional.of(new GroupRemoved(server, group.group(), event.observedAt()));
@@ -77,6 +104,20 @@ public sealed interface SupervisorInput {
             return Optional.empty();
         }
         return Optional.of(new SnapshotTaken(serverOf(key, snapshot.server()), snapshot));
+    }
+
+    /** The input an exit record means: none when it does not name its process. */
+    static Optional<SupervisorInput> fromExit(String key, ProcessExit exit) {
+        if (exit == null || exit.group() == null || exit.name() == null || exit.toState() == null) {
+            return Optional.empty();
+        }
+        return Optional.of(new ExitExplained(serverOf(key, exit.server()), exit));
+    }
+
+    /** The states a run ends in: the listener publishes a {@link ProcessExit} for each. */
+    static boolean endsRun(ProcessState state) {
+        return state == ProcessState.EXITED || state == ProcessState.BACKOFF || state == ProcessState.FATAL
+                || state == ProcessState.STOPPED;
     }
 
     /**

@@ -7,11 +7,13 @@ import io.supervisorkafka.streams.common.TagSpec;
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.CountsChanged;
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.InstanceStateChanged;
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.ProcessChanged;
+import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.RestartsChanged;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -22,18 +24,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Publishes the metric points of {@link SupervisorCatalog} (key server id): on every change, and again
  * for every process and server on a wall-clock punctuation, so that gauges stay fresh and uptime keeps moving while
- * nothing happens (uptime then computed against the wall clock).
+ * nothing happens (uptime then computed against the wall clock). Only watched processes ({@link WatchRules}) have
+ * points, and the counts are of them, by their check status after the server's {@code status_mapping_override}.
  */
 public final class SupervisordMetricsEmitter
         implements Processor<String, SupervisordMetricsInput, String, MetricPoint> {
 
     private final Duration punctuateInterval;
+    private final Duration flappingWindow;
+    private final WatchRules watch;
     private ProcessorContext<String, MetricPoint> context;
     private KeyValueStore<String, ProcessStatus> statuses;
     private KeyValueStore<String, SupervisordConnectivity> servers;
+    private KeyValueStore<String, ProcessFlapping> flapping;
 
-    public SupervisordMetricsEmitter(Duration punctuateInterval) {
+    public SupervisordMetricsEmitter(Duration punctuateInterval, Duration flappingWindow, WatchRules watch) {
         this.punctuateInterval = punctuateInterval;
+        this.flappingWindow = flappingWindow;
+        this.watch = watch;
     }
 
     @Override
@@ -41,6 +49,7 @@ public final class SupervisordMetricsEmitter
         this.context = context;
         this.statuses = context.getStateStore(ProcessStatusDeriver.STORE);
         this.servers = context.getStateStore(SupervisordConnectivityChecker.STORE);
+        this.flapping = context.getStateStore(ProcessFlappingDetector.STORE);
         context.schedule(punctuateInterval, PunctuationType.WALL_CLOCK_TIME, this::emitAll);
     }
 
@@ -50,14 +59,44 @@ public final class SupervisordMetricsEmitter
         long now = context.currentSystemTimeMs();
         if (input instanceof ProcessChanged changed) {
             ProcessStatus status = changed.status();
-            emit(uptime(status, status.uptime(), status.updatedAt()), record.timestamp());
+            WatchRules.Rule rule = watch.forServer(status.server());
+            if (rule.watches(status.group(), status.name())) {
+                emit(uptime(status, status.uptime(), status.updatedAt()), record.timestamp());
+                if (rule.overridesStatuses()) {
+                    // A state change within one status of the topic's counts may move the overridden counts.
+                    counts(status.server(), watchedCounts(status.server(), rule, status.updatedAt()),
+                            status.updatedAt()).forEach(point -> emit(point, record.timestamp()));
+                }
+            }
         } else if (input instanceof CountsChanged changed) {
             ProcessCounts counts = changed.counts();
-            counts(changed.server(), counts, counts == null ? now : counts.updatedAt())
-                    .forEach(point -> emit(point, record.timestamp()));
+            long at = counts == null ? now : counts.updatedAt();
+            WatchRules.Rule rule = watch.forServer(changed.server());
+            if (counts != null && rule != WatchRules.Rule.EVERYTHING) {
+                counts = watchedCounts(changed.server(), rule, at);
+            }
+            counts(changed.server(), counts, at).forEach(point -> emit(point, record.timestamp()));
         } else if (input instanceof InstanceStateChanged changed) {
             emit(instanceState(changed.server(), changed.stateCode(), changed.observedAt()), record.timestamp());
+        } else if (input instanceof RestartsChanged changed
+                && watch.watches(changed.server(), changed.group(), changed.name())) {
+            emit(restarts(changed.server(), changed.group(), changed.name(), changed.restarts(), changed.at()),
+                    record.timestamp());
         }
+    }
+
+    /** The counts of a server's watched processes, by their status under the rule. */
+    private ProcessCounts watchedCounts(String server, WatchRules.Rule rule, long at) {
+        List<ProcessStatus> watched = new ArrayList<>();
+        try (KeyValueIterator<String, ProcessStatus> processes =
+                     statuses.prefixScan(ProcessStatus.serverPrefix(server), new StringSerializer())) {
+            processes.forEachRemaining(entry -> {
+                if (entry.value != null && rule.watches(entry.value.group(), entry.value.name())) {
+                    watched.add(entry.value);
+                }
+            });
+        }
+        return ProcessCountsDeriver.countsOf(server, watched.iterator(), at, rule::checkStatus);
     }
 
     private void emitAll(long now) {
@@ -70,11 +109,17 @@ public final class SupervisordMetricsEmitter
             });
         }
         byServer.forEach((server, processes) -> {
-            for (ProcessStatus status : processes) {
+            WatchRules.Rule rule = watch.forServer(server);
+            List<ProcessStatus> watched = processes.stream()
+                    .filter(status -> rule.watches(status.group(), status.name())).toList();
+            for (ProcessStatus status : watched) {
                 long uptime = ProcessStatusMerge.uptimeSeconds(status.processState(), status.startedAt(), now);
                 emit(uptime(status, uptime, now), now);
+                ProcessFlapping restarted = flapping.get(status.key());
+                int restarts = restarted == null ? 0 : restarted.restartsAfter(now - flappingWindow.toMillis());
+                emit(restarts(server, status.group(), status.name(), restarts, now), now);
             }
-            counts(server, ProcessCountsDeriver.countsOf(server, processes.iterator(), now), now)
+            counts(server, ProcessCountsDeriver.countsOf(server, watched.iterator(), now, rule::checkStatus), now)
                     .forEach(point -> emit(point, now));
         });
         try (KeyValueIterator<String, SupervisordConnectivity> all = servers.all()) {
@@ -91,8 +136,21 @@ public final class SupervisordMetricsEmitter
     }
 
     static MetricPoint uptime(ProcessStatus status, long uptimeSeconds, long at) {
-        return SupervisorCatalog.PROCESS_UPTIME.point(uptimeSeconds, at, Map.of(TagSpec.SERVER.key(), status.server(),
-                SupervisorCatalog.GROUP.key(), status.group(), SupervisorCatalog.PROCESS.key(), status.name()));
+        return SupervisorCatalog.PROCESS_UPTIME.point(uptimeSeconds, at,
+                processTags(status.server(), status.group(), status.name()));
+    }
+
+    static MetricPoint restarts(String server, String group, String name, int restarts, long at) {
+        return SupervisorCatalog.PROCESS_RESTARTS.point(restarts, at, processTags(server, group, name));
+    }
+
+    private static Map<String, String> processTags(String server, String group, String name) {
+        return Map.of(TagSpec.SERVER.key(), server, SupervisorCatalog.SUPERVISORD_SERVER.key(), server,
+                SupervisorCatalog.GROUP.key(), group, SupervisorCatalog.PROCESS.key(), name);
+    }
+
+    private static Map<String, String> serverTags(String server) {
+        return Map.of(TagSpec.SERVER.key(), server, SupervisorCatalog.SUPERVISORD_SERVER.key(), server);
     }
 
     /** up, down and unknown, all three always, zeros included: a gauge that stops being sent is not a zero. */
@@ -104,11 +162,11 @@ public final class SupervisordMetricsEmitter
     }
 
     static MetricPoint instanceState(String server, int stateCode, long at) {
-        return SupervisorCatalog.INSTANCE_STATE.point(stateCode, at, Map.of(TagSpec.SERVER.key(), server));
+        return SupervisorCatalog.INSTANCE_STATE.point(stateCode, at, serverTags(server));
     }
 
     private static MetricPoint count(String server, String status, int value, long at) {
         return SupervisorCatalog.PROCESS_COUNT.point(value, at, Map.of(TagSpec.SERVER.key(), server,
-                SupervisorCatalog.STATUS.key(), status));
+                SupervisorCatalog.SUPERVISORD_SERVER.key(), server, SupervisorCatalog.STATUS.key(), status));
     }
 }

@@ -17,4 +17,9 @@ public sealed interface SupervisordMetricsInput {
     /** supervisord's own state changed. */
     record InstanceStateChanged(String server, int stateCode, long observedAt) implements SupervisordMetricsInput {
     }
+
+    /** supervisord restarted a process: its restarts within the flapping window. */
+    record RestartsChanged(String server, String group, String name, int restarts, long at)
+            implements SupervisordMetricsInput {
+    }
 }

@@ -61,4 +61,17 @@ class ListenerMetricsEmitterTest {
                 .containsExactly("supervisor_kafka.listener.source.docker.ok");
         points.forEach(point -> SchemaValidator.assertValid(Topics.METRICS, point));
     }
+
+    @Test
+    void eventsLostIsAGaugeOfItsTotalWhenTheListenerCountsThem() {
+        ListenerMetrics counted = new ListenerMetrics(SERVER, INSTANCE, T0, T0 + 60_000, 1250, 1, 0, 1432, 2,
+                new ListenerMetrics.Spool("drop-oldest", 4096, 67_108_864, 0, 0, 0),
+                Map.of(), 852L);
+        SchemaValidator.assertValid(Topics.LISTENER_METRICS, counted);
+
+        assertThat(ListenerMetricsEmitter.points(counted)).filteredOn(point -> point.name().equals(
+                "supervisor_kafka.listener.events_lost")).extracting(MetricPoint::value).containsExactly(852.0);
+        assertThat(ListenerMetricsEmitter.points(metrics(T0, 0, Map.of())))
+                .noneMatch(point -> point.name().equals("supervisor_kafka.listener.events_lost"));
+    }
 }

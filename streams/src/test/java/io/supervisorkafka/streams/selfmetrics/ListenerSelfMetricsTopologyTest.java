@@ -4,10 +4,13 @@ import static io.supervisorkafka.streams.Fixtures.SERVER;
 import static io.supervisorkafka.streams.Fixtures.T0;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.MetricPoint;
+import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.streams.Fixtures;
 import io.supervisorkafka.streams.TopologyDrivers;
 import io.supervisorkafka.streams.TopologyOutputs;
 import java.nio.file.Path;
@@ -57,5 +60,20 @@ class ListenerSelfMetricsTopologyTest {
         ListenerMetrics other = ListenerMetricsEmitterTest.metrics(T0, 0, Map.of());
         listenerMetrics.pipeInput("web-1-renamed", other);
         assertThat(outputs.drain().metrics).isNotEmpty().allSatisfy(kv -> assertThat(kv.key).isEqualTo(SERVER));
+    }
+
+    @Test
+    void lostEventsBecomeAWarningCheckAndOkAgain() {
+        for (long[] record : new long[][] {{T0, 0}, {T0 + 2_000, 852}, {T0 + 17_000, 852}}) {
+            listenerMetrics.pipeInput(SERVER, new ListenerMetrics(SERVER, Fixtures.INSTANCE, T0 - 60_000, record[0],
+                    1250, 0, 0, 1250, 0, new ListenerMetrics.Spool("block", 4096, 67_108_864, 0, 0, 0), Map.of(),
+                    record[1]));
+        }
+
+        assertThat(outputs.drain().checksOf("supervisor_kafka.listener.events_lost|" + SERVER))
+                .extracting(ServiceCheck::status).containsExactly(CheckStatus.OK, CheckStatus.WARNING,
+                        CheckStatus.OK);
+        assertThat(outputs.metricsNamed("supervisor_kafka.listener.events_lost")).extracting(MetricPoint::value)
+                .containsExactly(0.0, 852.0, 852.0);
     }
 }

@@ -2,8 +2,10 @@ package io.supervisorkafka.streams.supervisor;
 
 import static io.supervisorkafka.streams.Fixtures.SERVER;
 import static io.supervisorkafka.streams.Fixtures.T0;
+import static io.supervisorkafka.streams.Fixtures.exitOf;
 import static io.supervisorkafka.streams.Fixtures.info;
 import static io.supervisorkafka.streams.Fixtures.observed;
+import static io.supervisorkafka.streams.Fixtures.processEvent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.supervisorkafka.schemas.CheckStatus;
@@ -11,9 +13,12 @@ import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.ServiceCheck;
+import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.ProcessorHarness;
+import io.supervisorkafka.streams.common.CheckMessages;
 import java.io.File;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.apache.kafka.streams.processor.api.Record;
@@ -34,7 +39,9 @@ class ProcessCheckEmitterTest {
 
     @BeforeEach
     void start() {
-        harness = new ProcessorHarness<>(new ProcessCheckEmitter(), stateDir, T0).start();
+        harness = new ProcessorHarness<>(new ProcessCheckEmitter(Duration.ZERO, WatchRules.none()), stateDir, T0);
+        harness.withStore(ProcessCheckEmitter.storeBuilder());
+        harness.start();
     }
 
     @AfterEach
@@ -131,5 +138,43 @@ class ProcessCheckEmitterTest {
 
         assertThat(ProcessCheckEmitter.message(stopped, null)).isEqualTo("process sleeper:sleeper on web-1 is STOPPED"
                 + " since 2026-11-22T00:41:03Z: last exit status 0");
+    }
+
+    @Test
+    void withTheExitRecordTheMessageSaysHowTheRunEndedHowLongItRanAndItsLastLine() {
+        ProcessStatus running = ProcessStatusMerge.applyEvent(null, observed("sleeper", ProcessState.RUNNING, 3944L,
+                AT - 12_000), AT - 12_000);
+        SupervisorEvent killed = processEvent(9,
+                "sleeper", "sleeper", "EXITED", "RUNNING", 3944L, false, AT);
+        ProcessStatus exited = ProcessStatusMerge.applyEvent(running, observed(
+                killed), AT);
+
+        assertThat(ProcessCheckEmitter.message(ProcessStatusMerge.applyExit(exited,
+                exitOf(killed, null, "SIGKILL", 12.3, null), AT), false))
+                .isEqualTo("process sleeper:sleeper on web-1 was killed by SIGKILL after 12 s (not expected)");
+        assertThat(ProcessCheckEmitter.message(ProcessStatusMerge.applyExit(exited,
+                exitOf(killed, null, null, 754.0, "only output\n"), AT), false))
+                .as("no cause known: the message as without the record, and the line")
+                .isEqualTo("process sleeper:sleeper on web-1 is EXITED since 2026-11-22T00:41:03Z: exited "
+                        + "unexpectedly: only output");
+    }
+
+    @Test
+    void anExitIntoAnotherStateThanExitedNamesIt() {
+        SupervisorEvent backoff = processEvent(2,
+                "quick", "quick", "BACKOFF", "STARTING", null, null, AT);
+        ProcessStatus status = ProcessStatusMerge.applyExit(ProcessStatusMerge.applyEvent(null,
+                observed(backoff), AT),
+                exitOf(backoff, 3, null, 0.04, "x\nImportError: flask\n"), AT);
+
+        assertThat(ProcessCheckEmitter.message(status, null)).isEqualTo(
+                "process quick:quick on web-1 exited with status 3 after 0 s, now BACKOFF: ImportError: flask");
+    }
+
+    @Test
+    void runTimesReadAsAPersonSaysThem() {
+        assertThat(List.of(0.04, 0.25, 2.0, 9.96, 12.4, 200.0, 3600.0, 7530.0))
+                .extracting(CheckMessages::runTime)
+                .containsExactly("0 s", "0.3 s", "2 s", "10 s", "12 s", "3 min 20 s", "1 h", "2 h 5 min");
     }
 }

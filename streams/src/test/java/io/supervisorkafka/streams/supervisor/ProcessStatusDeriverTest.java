@@ -40,6 +40,8 @@ class ProcessStatusDeriverTest {
     void start() {
         harness = new ProcessorHarness<>(new ProcessStatusDeriver(), stateDir, T0);
         store = harness.withStore(ProcessStatusDeriver.storeBuilder());
+        harness.withStore(ProcessStatusDeriver.exitsStoreBuilder());
+        harness.withStore(ProcessStatusDeriver.exitServersStoreBuilder());
         harness.start();
     }
 

@@ -25,7 +25,7 @@ class SupervisorInputTest {
     void aProcessStateEventBecomesAnObservation() {
         assertThat(SupervisorInput.fromEvent(SERVER, processEvent(20, "sleeper", "sleeper", "EXITED", 3944L, T0)))
                 .contains(new ProcessStateObserved(SERVER, "sleeper", "sleeper", ProcessState.EXITED, 3944L, false,
-                        T0));
+                        T0, ProcessState.STOPPED, SERVER + "/" + INSTANCE + "/20"));
     }
 
     @Test

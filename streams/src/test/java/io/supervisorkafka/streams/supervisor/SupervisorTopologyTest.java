@@ -10,7 +10,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
 
 import io.supervisorkafka.schemas.CheckStatus;
-import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.MetricPoint;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessStatus;
@@ -23,15 +22,12 @@ import io.supervisorkafka.streams.TopologyDrivers;
 import io.supervisorkafka.streams.TopologyOutputs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
-import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -48,19 +44,15 @@ class SupervisorTopologyTest {
     Path stateDir;
 
     private TopologyTestDriver driver;
-    private TestInputTopic<String, SupervisorEvent> events;
-    private TestInputTopic<String, SupervisorSnapshot> snapshots;
+    private SupervisordInputs inputs;
     private TopologyOutputs outputs;
-    private long wallClock;
     private final List<List<SupervisorEvent>> runs = SupervisordEventsCapture.runs(SERVER);
 
     @BeforeEach
     void start() {
-        wallClock = SupervisordEventsCapture.RUN_STARTS[0];
+        long wallClock = SupervisordEventsCapture.RUN_STARTS[0];
         driver = TopologyDrivers.start(stateDir, wallClock);
-        events = driver.createInputTopic(Topics.EVENTS, new StringSerializer(), JsonSerde.of(SupervisorEvent.class));
-        snapshots = driver.createInputTopic(Topics.SNAPSHOTS, new StringSerializer(),
-                JsonSerde.of(SupervisorSnapshot.class));
+        inputs = new SupervisordInputs(driver, wallClock);
         outputs = new TopologyOutputs(driver);
     }
 
@@ -69,17 +61,12 @@ class SupervisorTopologyTest {
         driver.close();
     }
 
-    /** Moves the wall clock forward (firing due punctuations); never back. */
     private void wallClockAt(long at) {
-        if (at > wallClock) {
-            driver.advanceWallClockTime(Duration.ofMillis(at - wallClock));
-            wallClock = at;
-        }
+        inputs.wallClockAt(at);
     }
 
     private void send(SupervisorEvent event) {
-        wallClockAt(event.observedAt());
-        events.pipeInput(new TestRecord<>(event.server(), event, Instant.ofEpochMilli(event.observedAt())));
+        inputs.send(event);
     }
 
     private void send(List<SupervisorEvent> run) {
@@ -87,8 +74,7 @@ class SupervisorTopologyTest {
     }
 
     private void send(SupervisorSnapshot snapshot) {
-        wallClockAt(snapshot.observedAt());
-        snapshots.pipeInput(new TestRecord<>(snapshot.server(), snapshot, Instant.ofEpochMilli(snapshot.observedAt())));
+        inputs.send(snapshot);
     }
 
     private long lastObservedAt(int run) {

@@ -39,9 +39,11 @@ class SupervisordMetricsEmitterTest {
 
     @BeforeEach
     void start() {
-        harness = new ProcessorHarness<>(new SupervisordMetricsEmitter(Duration.ofSeconds(15)), stateDir, T0);
+        harness = new ProcessorHarness<>(new SupervisordMetricsEmitter(Duration.ofSeconds(15), Duration.ofMinutes(5),
+                WatchRules.none()), stateDir, T0);
         statuses = harness.withStore(ProcessStatusDeriver.storeBuilder());
         servers = harness.withStore(SupervisordConnectivityChecker.storeBuilder());
+        harness.withStore(ProcessFlappingDetector.storeBuilder());
         harness.start();
     }
 
@@ -77,8 +79,8 @@ class SupervisordMetricsEmitterTest {
             assertThat(point.name()).isEqualTo("supervisord.process.uptime");
             assertThat(point.value()).isEqualTo(42.0);
             assertThat(point.timestamp()).isEqualTo(T0 + 42_000);
-            assertThat(point.tags()).isEqualTo(Map.of("server", SERVER, "supervisord_group", "probe",
-                    "supervisord_process", "probe"));
+            assertThat(point.tags()).isEqualTo(Map.of("server", SERVER, "supervisord_server", SERVER,
+                    "supervisord_group", "probe", "supervisord_process", "probe"));
         });
     }
 
@@ -108,7 +110,7 @@ class SupervisordMetricsEmitterTest {
         assertThat(points).singleElement().satisfies(point -> {
             assertThat(point.name()).isEqualTo("supervisord.instance.state");
             assertThat(point.value()).isEqualTo(-1.0);
-            assertThat(point.tags()).isEqualTo(Map.of("server", SERVER));
+            assertThat(point.tags()).isEqualTo(Map.of("server", SERVER, "supervisord_server", SERVER));
         });
     }
 
