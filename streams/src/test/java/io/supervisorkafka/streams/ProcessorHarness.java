@@ -51,11 +51,12 @@ public final class ProcessorHarness<KIn, VIn, KOut, VOut> implements AutoCloseab
         return forwarded();
     }
 
-    /** Sets the wall clock, fires every wall-clock punctuation, and returns what they forwarded. */
+    /** Sets the wall clock, fires every wall-clock punctuation not cancelled, and returns what they forwarded. */
     public List<Record<KOut, VOut>> punctuateAt(long wallClock) {
         context.resetForwards();
         context.setCurrentSystemTimeMs(wallClock);
-        context.scheduledPunctuators().forEach(punctuator -> punctuator.getPunctuator().punctuate(wallClock));
+        context.scheduledPunctuators().stream().filter(punctuator -> !punctuator.cancelled())
+                .forEach(punctuator -> punctuator.getPunctuator().punctuate(wallClock));
         return forwarded();
     }
 

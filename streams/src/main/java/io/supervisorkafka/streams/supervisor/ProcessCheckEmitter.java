@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -26,8 +27,8 @@ import org.apache.kafka.streams.state.StoreBuilder;
  *
  * <p>The check of an exit whose record the server's listener is about to publish (exit status or signal, last output
  * line) is held for at most the exit-context wait: it goes out as soon as the record arrives, with it in the message,
- * or without it when the wait expires (a wall-clock punctuation every {@value #HOLD_TICK_MS} ms, which costs nothing
- * while no check is held). Any other change of the process sends a held check first, so that the checks of a process
+ * or without it when the wait expires (a wall-clock punctuation every {@value #HOLD_TICK_MS} ms, scheduled only while
+ * a check is held: every punctuation makes the task commit, under exactly-once a transaction). Any other change of the process sends a held check first, so that the checks of a process
  * keep their order and each one's {@code previous} is the status of the one before ({@value #STORE} keeps it).
  */
 public final class ProcessCheckEmitter implements Processor<String, ProcessStatusChange, String, ServiceCheck> {
@@ -41,6 +42,8 @@ public final class ProcessCheckEmitter implements Processor<String, ProcessStatu
     private final Map<String, Long> held = new HashMap<>();
     private ProcessorContext<String, ServiceCheck> context;
     private KeyValueStore<String, ProcessCheckState> checks;
+    /** The tick that sends held checks when their wait is over; null while none is held. */
+    private Cancellable tick;
 
     public ProcessCheckEmitter(Duration exitContextWait, WatchRules watch) {
         this.exitContextWait = exitContextWait;
@@ -62,7 +65,15 @@ public final class ProcessCheckEmitter implements Processor<String, ProcessStatu
                 }
             });
         }
-        context.schedule(Duration.ofMillis(HOLD_TICK_MS), PunctuationType.WALL_CLOCK_TIME, this::sendDue);
+        if (!held.isEmpty()) {
+            startTicking();
+        }
+    }
+
+    private void startTicking() {
+        if (tick == null) {
+            tick = context.schedule(Duration.ofMillis(HOLD_TICK_MS), PunctuationType.WALL_CLOCK_TIME, this::sendDue);
+        }
     }
 
     @Override
@@ -101,6 +112,7 @@ public final class ProcessCheckEmitter implements Processor<String, ProcessStatu
             long until = context.currentSystemTimeMs() + exitContextWait.toMillis();
             checks.put(key, new ProcessCheckState(status, check, change.awaitedExit(), change.exitExpected(), until));
             held.put(key, until);
+            startTicking();
         } else {
             checks.put(key, ProcessCheckState.sent(status));
             context.forward(record.withKey(check.key()).withValue(check));
@@ -120,11 +132,8 @@ public final class ProcessCheckEmitter implements Processor<String, ProcessStatu
         context.forward(new Record<>(check.key(), check, check.timestamp()));
     }
 
-    /** Sends every held check whose wait is over, without its exit record. */
+    /** Sends every held check whose wait is over, without its exit record; stops ticking when none is left. */
     private void sendDue(long now) {
-        if (held.isEmpty()) {
-            return;
-        }
         List<String> due = held.entrySet().stream().filter(entry -> entry.getValue() <= now).map(Map.Entry::getKey)
                 .toList();
         for (String key : due) {
@@ -134,6 +143,10 @@ public final class ProcessCheckEmitter implements Processor<String, ProcessStatu
             } else {
                 send(key, state, state.held());
             }
+        }
+        if (held.isEmpty()) {
+            tick.cancel();
+            tick = null;
         }
     }
 

@@ -187,4 +187,20 @@ class ProcessCheckEmitterHoldTest {
                     assertThat(check.previous()).isEqualTo(CheckStatus.OK);
                 });
     }
+
+    @Test
+    void itTicksOnlyWhileACheckIsHeldForEveryPunctuationMakesTheTaskCommit() {
+        start(WAIT, WatchRules.none());
+        running();
+        assertThat(ticking()).isZero();
+
+        event(exited(3, T0 + 3_000), true);
+        assertThat(ticking()).isOne();
+        assertThat(checks(harness.punctuateAt(T0 + 100))).hasSize(1);
+        assertThat(ticking()).isZero();
+    }
+
+    private long ticking() {
+        return harness.context.scheduledPunctuators().stream().filter(punctuator -> !punctuator.cancelled()).count();
+    }
 }
