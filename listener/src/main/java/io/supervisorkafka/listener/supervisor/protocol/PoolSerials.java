@@ -47,7 +47,7 @@ public final class PoolSerials implements AutoCloseable {
 
     private static final int MAGIC = 0x534b5053; // "SKPS"
     private static final int SLOT_BYTES = 2048;
-    /** magic, sequence, serial, text length, then the text, then the CRC32C of all that. */
+    /** magic, sequence, serial, text length, then the text, then the CRC32C of all but the magic. */
     private static final int SLOT_HEADER_BYTES = 4 + 8 + 8 + 4;
     private static final int MAX_TEXT_BYTES = SLOT_BYTES - SLOT_HEADER_BYTES - 4;
 
