@@ -22,7 +22,8 @@ import org.awaitility.Awaitility;
  * 250 ms). Real supervisord, the built listener and Streams app, a real broker.
  *
  * <p>Run: {@code ./mvnw -q -pl e2e -am package -DskipTests && ./mvnw -q -pl e2e exec:java
- * -Dexec.mainClass=io.supervisorkafka.e2e.KillToCriticalBenchmark -Dexec.args="100"} (kills).
+ * -Dexec.mainClass=io.supervisorkafka.e2e.KillToCriticalBenchmark -Dexec.args="100 2KiB"} (kills, and the
+ * listener's {@code listener.exits.tail.bytes}: {@code 0} leaves the output tails out of the exit records).
  */
 public final class KillToCriticalBenchmark {
     private static final String SERVER = "bench-host";
@@ -30,7 +31,10 @@ public final class KillToCriticalBenchmark {
 
     public static void main(String[] args) throws Exception {
         int kills = args.length > 0 ? Integer.parseInt(args[0]) : 100;
+        String tailBytes = args.length > 1 ? args[1] : "2KiB";
         Path dir = Files.createTempDirectory("kill-bench");
+        Path listenerConfig = Files.writeString(dir.resolve("listener.properties"),
+                "listener.exits.tail.bytes=" + tailBytes + "\n");
         JsonSerde<ServiceCheck> serde = JsonSerde.of(ServiceCheck.class);
         try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort());
@@ -39,12 +43,12 @@ public final class KillToCriticalBenchmark {
                      List.of(Topics.SERVICE_CHECKS, Topics.EVENTS));
              Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "bench", """
                      [program:victim]
-                     command=sleep infinity
+                     command=sh -c 'echo "victim: started, about to be killed" >&2; exec sleep infinity'
                      startsecs=1
                      autorestart=true
 
                      """ + Pipeline.listenerSection(broker.bootstrapServers(), SERVER, "PROCESS_STATE",
-                     "--snapshot-interval 30s"))) {
+                     "--snapshot-interval 30s --config " + listenerConfig))) {
             double[] latencies = new double[kills];
             for (int i = 0; i < kills; i++) {
                 Awaitility.await("victim OK").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(20))
@@ -73,6 +77,7 @@ public final class KillToCriticalBenchmark {
                 System.out.printf("kill %d: %.0f ms (EXITED event on %s after %d ms)%n", i + 1, latencies[i],
                         Topics.EVENTS, eventAt < 0 ? -1 : eventAt - killedAt);
             }
+            System.out.printf("listener.exits.tail.bytes=%s: ", tailBytes);
             System.out.printf("kill -9 -> CRITICAL on %s over %d kills: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, "
                             + "max %.0f ms (goal: p99 < 250 ms)%n", Topics.SERVICE_CHECKS, kills,
                     Figures.percentile(latencies, 50), Figures.percentile(latencies, 90),

@@ -44,18 +44,27 @@ public final class Pipeline {
         }
     }
 
-    /** The {@code [eventlistener:kafka]} section that runs the built listener under supervisord. */
+    /**
+     * The {@code [eventlistener:kafka]} section that runs the built listener under supervisord, with a buffer of
+     * 100,000 events: for tests about something else than keeping pace, which a discarded event would disturb.
+     */
     public static String listenerSection(String bootstrap, String serverId, String events, String extraArgs) {
+        return listenerSection(bootstrap, serverId, events, extraArgs, 100_000);
+    }
+
+    /** As {@link #listenerSection(String, String, String, String)}; {@code bufferSize} 0 keeps supervisord's default. */
+    public static String listenerSection(String bootstrap, String serverId, String events, String extraArgs,
+                                         int bufferSize) {
         return """
                 [eventlistener:kafka]
                 command=%s listener --bootstrap-servers %s --server-id %s --spool-dir %%(ENV_SK_DIR)s/spool %s
                 events=%s
-                buffer_size=100000
-                autorestart=true
+                %sautorestart=true
                 stopsignal=TERM
                 stdout_logfile=NONE
                 stderr_logfile=%%(ENV_SK_DIR)s/listener.log
 
-                """.formatted(Checkout.bin(), bootstrap, serverId, extraArgs, events);
+                """.formatted(Checkout.bin(), bootstrap, serverId, extraArgs, events,
+                bufferSize > 0 ? "buffer_size=" + bufferSize + "\n" : "");
     }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -12,14 +13,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The events supervisord discarded before the listener could read them ({@link PoolSerials} finds them): counted for
- * the metrics record, and made known at once on a background thread of its own (niced): one WARN line on stderr, a
+ * the metrics record, and made known soon on a background thread of its own (niced): one WARN line on stderr, a
  * fresh XML-RPC snapshot (the discarded events may have been state changes) and a metrics record.
+ *
+ * <p>Reports are coalesced: the first comes {@link #GATHER} after a gap, the next no sooner than {@link #MIN_INTERVAL}
+ * after the one before. Gaps come in bursts, and a snapshot per gap would make one: each is XML-RPC work in
+ * supervisord's single loop, the loop that must hand the listener its events (measured: a report per gap in a burst
+ * at buffer_size=10 cost as much CPU as the protocol loop and made supervisord discard more).
  *
  * <p>The protocol loop only adds to counters and hands the work over ({@link #seen}); it never waits for it.
  */
 final class LostEvents implements AutoCloseable {
     /** Thread name; its first 15 characters are what {@code BackgroundThreads.lower} matches. */
     static final String THREAD = "events-lost";
+    /** How long the first report waits for the rest of a burst's gaps. */
+    static final Duration GATHER = Duration.ofMillis(100);
+    /** The least time between two reports; the derived status is right again at most this long after a gap. */
+    static final Duration MIN_INTERVAL = Duration.ofSeconds(1);
     private static final Logger log = LoggerFactory.getLogger(LostEvents.class);
 
     private final Runnable afterLoss;
@@ -27,6 +37,7 @@ final class LostEvents implements AutoCloseable {
     private final AtomicLong unreported = new AtomicLong();
     private final AtomicBoolean reportPending = new AtomicBoolean();
     private volatile PoolSerials.Gap lastGap;
+    private volatile long nextReportNanos = System.nanoTime();
     private volatile ScheduledExecutorService reporter;
     private final Runnable reportTask = BackgroundThreads.surviving("reporting lost events", log, this::report);
     private boolean lowered;
@@ -50,7 +61,8 @@ final class LostEvents implements AutoCloseable {
         ScheduledExecutorService thread = reporter;
         if (thread != null && reportPending.compareAndSet(false, true)) {
             try {
-                thread.execute(reportTask);
+                long delay = Math.max(GATHER.toNanos(), nextReportNanos - System.nanoTime());
+                thread.schedule(reportTask, delay, TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException closing) {
                 reportPending.set(false);
             }
@@ -62,6 +74,7 @@ final class LostEvents implements AutoCloseable {
             lowered = true;
             BackgroundThreads.lower(THREAD);
         }
+        nextReportNanos = System.nanoTime() + MIN_INTERVAL.toNanos();
         reportPending.set(false);
         long lost = unreported.getAndSet(0);
         PoolSerials.Gap gap = lastGap;

@@ -169,6 +169,15 @@ public final class Supervisord implements AutoCloseable {
      * from a Python script through supervisor's own transport.
      */
     public void sendRemoteCommEvents(int count) throws IOException {
+        sendRemoteCommEvents(count, 1000);
+    }
+
+    /**
+     * Like {@link #sendRemoteCommEvents(int)}, {@code perCall} events per XML-RPC request: 1 sends each in its own
+     * call, so that a listener that keeps pace takes every event before the next arrives, even with supervisord's
+     * default {@code buffer_size} of 10 (a multicall puts all its events in the buffer at once).
+     */
+    public void sendRemoteCommEvents(int count, int perCall) throws IOException {
         Path driver = dir.resolve("remote_comm_events.py");
         if (!Files.exists(driver)) {
             try (InputStream in = Supervisord.class.getResourceAsStream("remote_comm_events.py")) {
@@ -176,14 +185,28 @@ public final class Supervisord implements AutoCloseable {
             }
         }
         ChildProcess.Output driven = ChildProcess.run(new ProcessBuilder(python(), driver.toString(), unixUrl(),
-                Integer.toString(count)), Duration.ofMinutes(5));
+                Integer.toString(count), Integer.toString(perCall)), Duration.ofMinutes(5));
         if (driven.exitCode() != 0) {
             throw new IllegalStateException("the event driver exited " + driven.exitCode() + ": " + driven.text());
         }
     }
 
-    /** The Python that runs supervisord, which has supervisor's own modules (the first python3 on PATH may not). */
-    private static String python() throws IOException {
+    /**
+     * How many events supervisord discarded because a listener's buffer was full: its log's "event buffer overflowed,
+     * discarding event N" lines (N is the global serial), the only place it says so.
+     */
+    public long discardedEvents() throws IOException {
+        Path log = dir.resolve("supervisord.log");
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        try (var lines = Files.lines(log)) {
+            return lines.filter(line -> line.contains("event buffer overflowed, discarding event")).count();
+        }
+    }
+
+        /** The Python that runs supervisord, which has supervisor's own modules (the first python3 on PATH may not). */
+    public static String python() throws IOException {
         for (String path : System.getenv().getOrDefault("PATH", "/usr/bin").split(":")) {
             Path script = Path.of(path, "supervisord");
             if (Files.isRegularFile(script)) {

@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -140,19 +141,25 @@ public final class Spool implements AutoCloseable {
 
     private Segment active;
     private FileChannel activeChannel;
-    private long nextSeq;
+    /** Volatile: the shipper checks for new records without the lock (see {@link #awaitRecord}). */
+    private volatile long nextSeq;
+    /** The base of the oldest segment, published for readers that skip the lock while reading one segment. */
+    private volatile long firstBase;
+    /** The shipper, while it waits for a record; the appender unparks it. */
+    private volatile Thread recordWaiter;
     private long totalBytes;
     private SpoolPosition checkpoint;
     private long checkpointSeqOnDisk = -1;
     private boolean dataDirty;
     private boolean dirDirty;
-    private boolean closed;
+    private volatile boolean closed;
     private int blockedAppenders;
     private long droppedSegments;
     private long droppedRecords;
     private long droppedBytes;
     private long refusedRecords;
     private volatile long setAsideRecords;
+    private volatile long lastAppendNanos = System.nanoTime();
 
     private Spool(SpoolConfig config, FileChannel lockChannel, FileLock dirLock) {
         this.config = config;
@@ -479,10 +486,15 @@ public final class Spool implements AutoCloseable {
             active.size += frame.length;
             totalBytes += frame.length;
             dataDirty = true;
+            lastAppendNanos = System.nanoTime();
             changed.signalAll();
             return nextSeq++;
         } finally {
             lock.unlock();
+            Thread waiter = recordWaiter;
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
+            }
         }
     }
 
@@ -611,6 +623,7 @@ public final class Spool implements AutoCloseable {
 
     private void delete(Segment segment) throws IOException {
         segments.remove(segment.base);
+        firstBase = segments.isEmpty() ? nextSeq : segments.firstKey();
         totalBytes -= segment.size;
         Files.deleteIfExists(segment.path);
         dirDirty = true;
@@ -771,6 +784,7 @@ public final class Spool implements AutoCloseable {
             if (segment != null && segment != active && !Files.exists(segment.path)) {
                 log.warn("spool segment {} disappeared: its records are lost", segment.path);
                 segments.remove(base);
+                firstBase = segments.isEmpty() ? nextSeq : segments.firstKey();
                 totalBytes -= segment.size;
             }
         } finally {
@@ -779,16 +793,40 @@ public final class Spool implements AutoCloseable {
     }
 
     /** Waits until a record at or after {@code seq} exists, the timeout passes or the spool closes. */
+    /** {@link System#nanoTime()} of the last append. */
+    public long lastAppendNanos() {
+        return lastAppendNanos;
+    }
+
+    /**
+     * Waits until a record at or after {@code seq} exists, the timeout passes or the spool closes. For one waiting
+     * thread, the shipper: it parks instead of waiting on the lock's condition, because a thread woken from a condition
+     * must take the lock again, and the shipper runs at the lowest priority: preempted while holding the lock, it
+     * would stall the protocol loop's next append for as long as the CPUs are busy.
+     */
     public void awaitRecord(long seq, Duration timeout) throws InterruptedException {
-        long nanos = timeout.toNanos();
-        lock.lock();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        recordWaiter = Thread.currentThread();
         try {
-            while (seq >= nextSeq && !closed && nanos > 0) {
-                nanos = changed.awaitNanos(nanos);
+            // Set the waiter before looking: an append after this look finds it and unparks.
+            while (seq >= nextSeq && !closed) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return;
+                }
+                LockSupport.parkNanos(this, left);
+                if (Thread.interrupted()) {
+                    throw new InterruptedException();
+                }
             }
         } finally {
-            lock.unlock();
+            recordWaiter = null;
         }
+    }
+
+    /** Whether the segment at {@code base} may still exist: false once it was deleted or dropped. */
+    boolean mayHoldSegment(long base) {
+        return base >= firstBase && !closed;
     }
 
     // --------------------------------------------------------------------------------------- sync and close
@@ -865,6 +903,10 @@ public final class Spool implements AutoCloseable {
             }
             closed = true;
             changed.signalAll();
+            Thread waiter = recordWaiter;
+            if (waiter != null) {
+                LockSupport.unpark(waiter);
+            }
             for (FileChannel channel : sealedAwaitingSync) {
                 try (channel) {
                     channel.force(true);

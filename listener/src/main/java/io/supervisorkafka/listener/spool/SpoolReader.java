@@ -35,6 +35,8 @@ public final class SpoolReader implements AutoCloseable {
     private SpoolPosition position;
     private FileChannel channel;
     private long channelBase = -1;
+    private Spool.ReadView cachedView;
+    private long cachedBase = -1;
 
     SpoolReader(Spool spool, SpoolPosition from) {
         this.spool = spool;
@@ -49,7 +51,7 @@ public final class SpoolReader implements AutoCloseable {
     /** The next record, or null when the reader has caught up with the appends. */
     public Entry next() throws IOException {
         while (true) {
-            Spool.ReadView view = spool.readView(position);
+            Spool.ReadView view = view();
             if (view.reposition() != null) {
                 position = view.reposition();
                 continue;
@@ -61,6 +63,7 @@ public final class SpoolReader implements AutoCloseable {
                     frameHeader.clear();
                     Spool.readFully(channel, frameHeader, offset);
                 } catch (NoSuchFileException e) {
+                    cachedView = null;
                     spool.forgetMissingSegment(position.segmentBase());
                     continue;
                 }
@@ -112,6 +115,24 @@ public final class SpoolReader implements AutoCloseable {
         log.warn("spool segment {} has {} at offset {}: skipping its remaining records (up to {}), they are lost",
                 view.path(), problem, position.offset(), view.nextBase() - position.seq());
         position = new SpoolPosition(view.nextBase(), Spool.SEGMENT_HEADER_BYTES, view.nextBase());
+    }
+
+    /**
+     * What can be read at the position: the spool's view, taken under its lock only when the last one is used up. The
+     * shipper reads at the lowest priority, and each time it holds the lock it may be preempted there, stalling the
+     * protocol loop's next append.
+     */
+    private Spool.ReadView view() {
+        Spool.ReadView view = cachedView;
+        if (view != null && view.reposition() == null && cachedBase == position.segmentBase()
+                && position.offset() + Spool.FRAME_HEADER_BYTES <= view.readableEnd()
+                && spool.mayHoldSegment(cachedBase)) {
+            return view;
+        }
+        view = spool.readView(position);
+        cachedView = view;
+        cachedBase = position.segmentBase();
+        return view;
     }
 
     private void ensureChannel(long base, Path path) throws IOException {

@@ -1,0 +1,121 @@
+package io.supervisorkafka.e2e;
+
+import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.Supervisord;
+import io.supervisorkafka.tools.DevBroker;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.awaitility.Awaitility;
+
+/**
+ * Keeping pace with supervisord at its default {@code buffer_size=10}: bursts of REMOTE_COMMUNICATION events, one
+ * XML-RPC call each, as fast as one client can, counting the events supervisord discards (its log's "event buffer
+ * overflowed, discarding event N" lines, the only place it says so). Three listeners, round by round in the same run:
+ * supervisor's own {@code childutils} listener doing nothing but acknowledge (the baseline), the built listener
+ * publishing to a real broker on this machine, and the built listener with that broker stopped before the burst.
+ * Each round starts a fresh supervisord and listener (a cold JVM, as after a deploy) and sends the burst once the
+ * listener has been RUNNING for 3 s.
+ *
+ * <p>Run: {@code ./mvnw -q -pl e2e -am package -DskipTests && ./mvnw -q -pl e2e exec:java
+ * -Dexec.mainClass=io.supervisorkafka.e2e.BurstBenchmark -Dexec.args="5 2000 10"} (rounds, events per burst,
+ * buffer_size).
+ */
+public final class BurstBenchmark {
+    private static final Duration SETTLE = Duration.ofSeconds(3);
+    private static final String CHILDUTILS_LISTENER = """
+            import sys
+            from supervisor import childutils
+            while True:
+                childutils.listener.wait(sys.stdin, sys.stdout)
+                childutils.listener.ok(sys.stdout)
+            """;
+
+    private enum Mode {
+        CHILDUTILS_BASELINE("childutils (does nothing)"),
+        BROKER_UP("supervisor-kafka, broker up"),
+        BROKER_DOWN("supervisor-kafka, broker stopped before the burst");
+
+        final String label;
+
+        Mode(String label) {
+            this.label = label;
+        }
+    }
+
+    private record Round(long discarded, double eventsPerSecond) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
+        int events = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
+        int bufferSize = args.length > 2 ? Integer.parseInt(args[2]) : 10;
+        Path dir = Files.createTempDirectory("burst-bench");
+        Path childutils = Files.writeString(dir.resolve("childutils_listener.py"), CHILDUTILS_LISTENER);
+        Map<Mode, List<Round>> results = new LinkedHashMap<>();
+        for (Mode mode : Mode.values()) {
+            results.put(mode, new ArrayList<>());
+        }
+        for (int round = 1; round <= rounds; round++) {
+            for (Mode mode : Mode.values()) {
+                Round result = run(dir.resolve("round-" + round + "-" + mode.name().toLowerCase()), mode, childutils,
+                        events, bufferSize);
+                results.get(mode).add(result);
+                System.out.printf("round %d, %s: %d of %d events discarded (%.0f events/s)%n", round, mode.label,
+                        result.discarded(), events, result.eventsPerSecond());
+            }
+        }
+        System.out.printf("%d bursts of %d events at buffer_size=%d, one XML-RPC call per event:%n", rounds, events,
+                bufferSize);
+        for (Map.Entry<Mode, List<Round>> entry : results.entrySet()) {
+            List<Round> list = entry.getValue();
+            System.out.printf("  %-52s discarded %s (total %d of %d; bursts with none: %d of %d); median %.0f"
+                            + " events/s%n", entry.getKey().label, list.stream().map(r -> Long.toString(r.discarded()))
+                            .toList(), list.stream().mapToLong(Round::discarded).sum(), (long) rounds * events,
+                    list.stream().filter(r -> r.discarded() == 0).count(), rounds,
+                    Figures.median(list.stream().mapToDouble(Round::eventsPerSecond).toArray()));
+        }
+    }
+
+    private static Round run(Path dir, Mode mode, Path childutils, int events, int bufferSize) throws Exception {
+        Files.createDirectories(dir);
+        DevBroker broker = mode == Mode.CHILDUTILS_BASELINE ? null
+                : DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(), Ports.freeTcpPort());
+        try {
+            String section = mode == Mode.CHILDUTILS_BASELINE ? """
+                    [eventlistener:kafka]
+                    command=%s %s
+                    events=REMOTE_COMMUNICATION
+                    buffer_size=%d
+                    stdout_logfile=NONE
+                    stderr_logfile=%%(ENV_SK_DIR)s/listener.log
+
+                    """.formatted(Supervisord.python(), childutils, bufferSize)
+                    : Pipeline.listenerSection(broker.bootstrapServers(), "burst-host", "REMOTE_COMMUNICATION",
+                    "--snapshot-interval 1h", bufferSize);
+            try (Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "burst", section)) {
+                Awaitility.await("the listener RUNNING").atMost(Duration.ofMinutes(1))
+                        .pollInterval(Duration.ofMillis(100))
+                        .until(() -> "RUNNING".equals(supervisord.status().get("kafka:kafka")));
+                // Deliberate: the listener has started its shipper and connected; the burst finds it idle.
+                Thread.sleep(SETTLE.toMillis());
+                if (mode == Mode.BROKER_DOWN) {
+                    broker.close();
+                    broker = null;
+                }
+                long start = System.nanoTime();
+                supervisord.sendRemoteCommEvents(events, 1);
+                double seconds = (System.nanoTime() - start) / 1e9;
+                return new Round(supervisord.discardedEvents(), events / seconds);
+            }
+        } finally {
+            if (broker != null) {
+                broker.close();
+            }
+        }
+    }
+}
