@@ -232,6 +232,8 @@ class SecurityEndToEndTest {
         long minutes = Duration.ofNanos(System.nanoTime() - refusedAt).toMinutes();
         assertThat(count(REFUSED_LINE, wrongPhase)).as(wrongPhase).isBetween(1L, 2 + minutes);
         assertThat(wrongPhase).doesNotContain(wrong).doesNotContain(passwords.get("listener"));
+        System.err.printf("listener stderr while Kafka refused its password (%d s):%n%s%n",
+                Duration.ofNanos(System.nanoTime() - refusedAt).toSeconds(), wrongPhase);
 
         writeListenerConfig(passwords.get("listener"));
         supervisord.ctl("restart", "kafka");

@@ -28,8 +28,9 @@ final class BrokerCommand implements Callable<Integer> {
 
     @Option(names = "--secure", paramLabel = "DIR",
             description = "Require SASL_SSL with SCRAM-SHA-512 and ACLs, for a try-out: a self-signed certificate, "
-                    + "the users admin, listener, streams and reader with the least ACLs each app needs, and "
-                    + "DIR/<user>.properties with each one's client settings (made on first start, then kept).")
+                    + "the users admin, listener, streams and reader with the least ACLs each app needs, and each "
+                    + "one's client settings in DIR: admin.properties, listener.properties, streams.properties, "
+                    + "reader.properties (made on first start, then kept).")
     Path secureDir;
 
     @Override
