@@ -19,19 +19,29 @@ public final class Pipeline {
     /** The Streams app as a service, with its state in {@code dir}; returns once it has created its topics. */
     public static ChildProcess startStreams(String bootstrap, Path dir, String applicationId, String... extraArgs)
             throws IOException {
+        return startStreams(java.util.Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap), bootstrap, dir,
+                applicationId, extraArgs);
+    }
+
+    /**
+     * {@link #startStreams(String, Path, String, String...)} on a cluster whose topics only {@code adminProperties}
+     * (a super user's settings) may list.
+     */
+    public static ChildProcess startStreams(java.util.Map<String, Object> adminProperties, String bootstrap, Path dir,
+                                            String applicationId, String... extraArgs) throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Checkout.bin().toString(),
                 "streams", "--bootstrap-servers", bootstrap, "--application-id", applicationId,
                 "--state-dir", dir.resolve("streams-state").toString(), "--partitions", "1",
                 "--replication-factor", "1"));
         command.addAll(java.util.List.of(extraArgs));
         ChildProcess streams = ChildProcess.start("streams", new ProcessBuilder(command), dir.resolve("streams.log"));
-        awaitTopics(bootstrap, streams);
+        awaitTopics(adminProperties, streams);
         return streams;
     }
 
-    private static void awaitTopics(String bootstrap, ChildProcess streams) {
+    private static void awaitTopics(java.util.Map<String, Object> adminProperties, ChildProcess streams) {
         Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.putAll(adminProperties);
         try (Admin admin = Admin.create(props)) {
             Awaitility.await("the Streams app creating its topics").atMost(Duration.ofMinutes(2))
                     .pollInterval(Duration.ofMillis(200)).until(() -> {

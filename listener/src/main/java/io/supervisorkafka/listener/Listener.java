@@ -12,6 +12,7 @@ import io.supervisorkafka.listener.supervisor.protocol.PoolSerials;
 import io.supervisorkafka.listener.supervisor.protocol.ProtocolException;
 import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.schemas.cli.KafkaRefusal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -324,8 +325,10 @@ public final class Listener implements AutoCloseable {
             fsync.scheduleWithFixedDelay(BackgroundThreads.surviving("spool fsync", logger(), this::syncSpool), interval,
                     interval, TimeUnit.MILLISECONDS);
             shipper = new SpoolShipper(spool, producerFactory, RecordMapper::toRecord,
-                    SpoolShipper.Settings.DEFAULTS);
+                    SpoolShipper.Settings.DEFAULTS, KafkaRefusal.principal(config.producerProperties()));
             shipper.start();
+            sourceCounters.register("kafka.authentication_failures", shipper::authenticationFailures);
+            sourceCounters.register("kafka.authorization_failures", shipper::authorizationFailures);
             if (!config.withoutEventListener()) {
                 poolSerials = openPoolSerials();
                 lostEvents.start();

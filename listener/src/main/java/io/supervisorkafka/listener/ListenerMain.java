@@ -138,8 +138,9 @@ public final class ListenerMain implements Callable<Integer> {
         setDefault("org.slf4j.simpleLogger.logFile", "System.err");
         setDefault("org.slf4j.simpleLogger.defaultLogLevel", "info");
         setDefault("org.slf4j.simpleLogger.log.org.apache.kafka", "warn");
-        // Logs every reconnect attempt while the broker is down; the shipper reports failed deliveries itself.
-        setDefault("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "error");
+        // Logs every reconnect attempt while the broker is down, and an ERROR per attempt while Kafka refuses the
+        // credentials; the shipper reports failed deliveries and refusals itself, refusals once a minute.
+        setDefault("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "off");
         // Jetty (the docker plugin endpoints) announces its version and every start and stop at INFO.
         setDefault("org.slf4j.simpleLogger.log.org.eclipse.jetty", "warn");
         setDefault("org.slf4j.simpleLogger.showDateTime", "true");

@@ -19,6 +19,14 @@ public final class ProductionErrorPolicy extends DefaultProductionExceptionHandl
 
     private static final Logger log = LoggerFactory.getLogger(ProductionErrorPolicy.class);
 
+    private java.util.Map<String, ?> configs = java.util.Map.of();
+
+    @Override
+    public void configure(java.util.Map<String, ?> configs) {
+        super.configure(configs);
+        this.configs = configs;
+    }
+
     @Override
     public ProductionExceptionHandler.Response handleError(ErrorHandlerContext context,
                                                            ProducerRecord<byte[], byte[]> record,
@@ -33,8 +41,14 @@ public final class ProductionErrorPolicy extends DefaultProductionExceptionHandl
                     context.partition(), context.offset(), exception.getMessage());
             return ProductionExceptionHandler.Response.resume(response.deadLetterQueueRecords());
         }
-        log.error("cannot write to {}, stopping (input {}-{} offset {})", record.topic(), context.topic(),
-                context.partition(), context.offset(), exception);
+        java.util.Optional<String> refusal = StreamsAccess.explain(exception, configs);
+        if (refusal.isPresent()) {
+            // Which ACL is missing says everything; Kafka's stack trace would only bury it.
+            log.error("cannot write to {}, stopping: {}", record.topic(), refusal.get());
+        } else {
+            log.error("cannot write to {}, stopping (input {}-{} offset {})", record.topic(), context.topic(),
+                    context.partition(), context.offset(), exception);
+        }
         return response;
     }
 

@@ -62,8 +62,11 @@ public final class StreamsApp implements AutoCloseable {
         KafkaStreams kafkaStreams = new KafkaStreams(TopologyFactory.build(config), properties);
         kafkaStreams.setUncaughtExceptionHandler(exception -> {
             // Bad input records are handled by the exception handlers; what reaches here is a bug or an
-            // infrastructure failure, which a restart by the process supervisor is the best answer to.
-            log.error("a stream thread failed, shutting the application down", exception);
+            // infrastructure failure, which a restart by the process supervisor is the best answer to. A refusal by
+            // Kafka (credentials, a missing ACL) is one line naming what to grant: a restart cannot fix it.
+            StreamsAccess.explain(exception, properties).ifPresentOrElse(
+                    refusal -> log.error("{}; shutting the application down", refusal),
+                    () -> log.error("a stream thread failed, shutting the application down", exception));
             failed = true;
             return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });

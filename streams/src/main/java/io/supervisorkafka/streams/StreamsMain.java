@@ -162,7 +162,12 @@ public final class StreamsMain implements Callable<Integer> {
         try {
             app.start();
         } catch (Exception e) {
-            log.error("cannot start", e);
+            java.util.Optional<String> refusal = StreamsAccess.explain(e, properties);
+            if (refusal.isPresent()) {
+                log.error("cannot start: {}", refusal.get());
+            } else {
+                log.error("cannot start", e);
+            }
             app.close(closeTimeout);
             return 1;
         }

@@ -14,19 +14,11 @@ public final class SingleNodeKafka {
 
     /** Starts a cluster; extra broker settings override the defaults. The caller closes it. */
     public static KafkaClusterTestKit start(Map<String, String> brokerSettings) throws Exception {
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+        KafkaClusterTestKit cluster = builder(new TestKitNodes.Builder()
                 .setCombined(true)
                 .setNumBrokerNodes(1)
                 .setNumControllerNodes(1)
-                .build())
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0");
-        brokerSettings.forEach(builder::setConfigProp);
-        KafkaClusterTestKit cluster = builder.build();
+                .build(), brokerSettings).build();
         try {
             cluster.format();
             cluster.startup();
@@ -36,6 +28,19 @@ public final class SingleNodeKafka {
             cluster.close();
             throw e;
         }
+    }
+
+    /** The builder of a one-node cluster of {@code nodes}, internal topics sized for it, with extra settings. */
+    static KafkaClusterTestKit.Builder builder(TestKitNodes nodes, Map<String, String> brokerSettings) {
+        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes)
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0");
+        brokerSettings.forEach(builder::setConfigProp);
+        return builder;
     }
 
     public static KafkaClusterTestKit start() throws Exception {

@@ -45,6 +45,15 @@ public final class Supervisord implements AutoCloseable {
      */
     public static Supervisord start(Path dir, String identifier, String httpUser, String httpPassword,
                                     String sections) throws IOException {
+        return start(dir, identifier, httpUser, httpPassword, "info", sections);
+    }
+
+    /**
+     * As {@link #start(Path, String, String, String, String)}, logging at {@code logLevel}: at {@code debug}
+     * supervisord logs each event a listener acknowledged ({@link #eventsProcessed}).
+     */
+    public static Supervisord start(Path dir, String identifier, String httpUser, String httpPassword,
+                                    String logLevel, String sections) throws IOException {
         Files.createDirectories(dir);
         int httpPort = httpUser == null ? -1 : Ports.freeTcpPort();
         String httpServer = httpUser == null ? "" : """
@@ -66,7 +75,7 @@ public final class Supervisord implements AutoCloseable {
                 pidfile=%1$s/supervisord.pid
                 childlogdir=%1$s
                 identifier=%2$s
-                loglevel=info
+                loglevel=%4$s
 
                 [rpcinterface:supervisor]
                 supervisor.rpcinterface_factory = supervisor.rpcinterface:make_main_rpcinterface
@@ -74,7 +83,7 @@ public final class Supervisord implements AutoCloseable {
                 [supervisorctl]
                 serverurl=unix://%1$s/supervisor.sock
 
-                """.formatted(dir, identifier, httpServer) + sections + "\n");
+                """.formatted(dir, identifier, httpServer, logLevel) + sections + "\n");
         ProcessBuilder builder = new ProcessBuilder("supervisord", "--nodaemon", "--configuration", conf.toString());
         builder.environment().put("SK_DIR", dir.toString());
         Supervisord supervisord = new Supervisord(dir, conf,
@@ -124,6 +133,21 @@ public final class Supervisord implements AutoCloseable {
         Path out = dir.resolve("supervisord.out");
         Path log = dir.resolve("supervisord.log");
         return (Files.exists(out) ? Files.readString(out) : "") + (Files.exists(log) ? Files.readString(log) : "");
+    }
+
+    /**
+     * How many events the listener {@code name} acknowledged ({@code RESULT OK}) so far, by supervisord's log: only
+     * when it was started at log level {@code debug}.
+     */
+    public long eventsProcessed(String name) throws IOException {
+        Path log = dir.resolve("supervisord.log");
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        String processed = name + ": event was processed";
+        try (var lines = Files.lines(log)) {
+            return lines.filter(line -> line.endsWith(processed)).count();
+        }
     }
 
     /** Runs supervisorctl against this supervisord and returns its output. */

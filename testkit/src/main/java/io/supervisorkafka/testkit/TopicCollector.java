@@ -41,7 +41,12 @@ public final class TopicCollector implements AutoCloseable {
     private volatile boolean running = true;
 
     public TopicCollector(String bootstrapServers, List<String> topics) {
-        consumer = consumer(bootstrapServers);
+        this(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topics);
+    }
+
+    /** Reads with these client settings (bootstrap servers, TLS, SASL) on top of its own. */
+    public TopicCollector(Map<String, Object> clientProperties, List<String> topics) {
+        consumer = consumer(clientProperties);
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             // The apps create their topics; wait for them rather than reading nothing.
@@ -58,9 +63,9 @@ public final class TopicCollector implements AutoCloseable {
     }
 
     /** A group-less consumer of raw bytes that sees only committed records and never commits offsets. */
-    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrapServers) {
+    private static KafkaConsumer<byte[], byte[]> consumer(Map<String, Object> clientProperties) {
         Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putAll(clientProperties);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, "10");
@@ -71,8 +76,13 @@ public final class TopicCollector implements AutoCloseable {
 
     /** Every record of {@code topic} from its beginning to where it ends now, partition by partition. */
     public static List<ConsumerRecord<byte[], byte[]>> readToEnd(String bootstrapServers, String topic) {
+        return readToEnd(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), topic);
+    }
+
+    /** {@link #readToEnd(String, String)} with these client settings (bootstrap servers, TLS, SASL). */
+    public static List<ConsumerRecord<byte[], byte[]>> readToEnd(Map<String, Object> clientProperties, String topic) {
         List<ConsumerRecord<byte[], byte[]>> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> reader = consumer(bootstrapServers)) {
+        try (KafkaConsumer<byte[], byte[]> reader = consumer(clientProperties)) {
             List<TopicPartition> partitions = reader.partitionsFor(topic, Duration.ofSeconds(10)).stream()
                     .map(p -> new TopicPartition(topic, p.partition())).toList();
             reader.assign(partitions);

@@ -26,16 +26,27 @@ final class BrokerCommand implements Callable<Integer> {
             description = "KRaft controller port (default: ${DEFAULT-VALUE}).")
     int controllerPort;
 
+    @Option(names = "--secure", paramLabel = "DIR",
+            description = "Require SASL_SSL with SCRAM-SHA-512 and ACLs, for a try-out: a self-signed certificate, "
+                    + "the users admin, listener, streams and reader with the least ACLs each app needs, and each "
+                    + "one's client settings in DIR: admin.properties, listener.properties, streams.properties, "
+                    + "reader.properties (made on first start, then kept).")
+    Path secureDir;
+
     @Override
     public Integer call() throws InterruptedException {
         CountDownLatch stopped = new CountDownLatch(1);
-        DevBroker broker = DevBroker.start(dataDir, host, port, controllerPort);
+        DevBroker broker = DevBroker.start(dataDir, host, port, controllerPort, secureDir);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             broker.close();
             stopped.countDown();
         }, "broker-shutdown"));
         System.out.println("bootstrap.servers=" + broker.bootstrapServers());
         System.out.flush();
+        if (secureDir != null) {
+            System.err.println("SASL_SSL with SCRAM-SHA-512 and ACLs; client settings (passwords: keep them private) in "
+                    + secureDir.toAbsolutePath() + "/{admin,listener,streams,reader}.properties");
+        }
         System.err.println("broker running with data in " + dataDir.toAbsolutePath() + "; Ctrl-C stops it");
         stopped.await();
         return 0;

@@ -6,6 +6,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
@@ -27,29 +28,48 @@ public final class DevBroker implements AutoCloseable {
     }
 
     public static DevBroker start(Path dataDir, String host, int port, int controllerPort) {
+        return start(dataDir, host, port, controllerPort, null);
+    }
+
+    /**
+     * @param secureDir null for a plaintext broker; otherwise where {@link SecureDevBroker} keeps the certificate,
+     *                  the passwords and a client properties file per user, for a broker that requires SASL_SSL
+     */
+    public static DevBroker start(Path dataDir, String host, int port, int controllerPort, Path secureDir) {
         try {
             Files.createDirectories(dataDir);
             Path configFile = dataDir.resolve("server.properties");
             Properties props = serverProperties(dataDir, host, port, controllerPort);
+            SecureDevBroker.Secrets secrets = null;
+            List<String> formatArguments = List.of();
+            if (secureDir != null) {
+                secrets = SecureDevBroker.Secrets.load(secureDir, host);
+                props = SecureDevBroker.serverProperties(props, secrets, host, port, controllerPort);
+                formatArguments = SecureDevBroker.formatArguments(secrets);
+            }
             try (OutputStream out = Files.newOutputStream(configFile)) {
                 props.store(out, "written by supervisor-kafka broker");
             }
             if (!Files.exists(dataDir.resolve("logs").resolve("meta.properties"))) {
-                format(configFile);
+                format(configFile, formatArguments);
             }
             KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
             server.startup();
+            if (secrets != null) {
+                SecureDevBroker.provision(secrets, host + ":" + port);
+            }
             return new DevBroker(server, host + ":" + port);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare the broker's data directory " + dataDir, e);
         }
     }
 
-    private static void format(Path configFile) {
+    private static void format(Path configFile, List<String> extraArguments) {
+        List<String> arguments = new java.util.ArrayList<>(List.of("format", "--config", configFile.toString(),
+                "--cluster-id", Uuid.randomUuid().toString(), "--ignore-formatted"));
+        arguments.addAll(extraArguments);
         // The storage tool reports on the stream it is given; stderr keeps our stdout for the bootstrap address.
-        int exit = StorageTool$.MODULE$.execute(new String[] {"format", "--config", configFile.toString(),
-                "--cluster-id", Uuid.randomUuid().toString(), "--ignore-formatted"},
-                new PrintStream(System.err, true));
+        int exit = StorageTool$.MODULE$.execute(arguments.toArray(String[]::new), new PrintStream(System.err, true));
         if (exit != 0) {
             throw new IllegalStateException("kafka storage format failed with exit code " + exit);
         }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.supervisorkafka.schemas.Json;
 import io.supervisorkafka.schemas.cli.BrokerCheck;
 import io.supervisorkafka.schemas.cli.ConfigFiles;
+import io.supervisorkafka.schemas.cli.KafkaRefusal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Spec;
         usageHelpAutoWidth = true,
         description = "Prints the records of topics as JSON lines: topic, partition, offset, timestamp, key, value.",
         footer = {"", "Durations: 500ms, 30s, 5m, 1h or PT30S.",
-                "Exit codes: 0 done; 1 no broker answered; 2 bad usage or an unreadable --config file."})
+                "Exit codes: 0 done; 1 no broker answered, or it refused the credentials or a topic; 2 bad usage or an"
+                        + " unreadable --config file."})
 final class TailCommand implements Callable<Integer> {
     /** How long a broker has to answer before tail gives up, rather than retry forever. */
     static final Duration BROKER_TIMEOUT = Duration.ofSeconds(10);
@@ -80,7 +82,18 @@ final class TailCommand implements Callable<Integer> {
             err.println("supervisor-kafka tail: " + e.getMessage());
             return 1;
         }
-        print(settings);
+        try {
+            print(settings);
+        } catch (org.apache.kafka.common.KafkaException e) {
+            // tail only reads, without a group: a refusal is Read (or Describe) on a topic, or the credentials.
+            java.util.Optional<KafkaRefusal.Refusal> refusal = KafkaRefusal.explain(e, new KafkaRefusal.Access(
+                    KafkaRefusal.principal(asMap(settings)), topic -> "Read", null, null, null));
+            if (refusal.isEmpty()) {
+                throw e;
+            }
+            err.println("supervisor-kafka tail: " + refusal.get().message());
+            return 1;
+        }
         return 0;
     }
 

@@ -5,10 +5,12 @@ import io.supervisorkafka.listener.spool.Spool;
 import io.supervisorkafka.listener.spool.SpoolEntry;
 import io.supervisorkafka.listener.spool.SpoolPosition;
 import io.supervisorkafka.listener.spool.SpoolReader;
+import io.supervisorkafka.schemas.cli.KafkaRefusal;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -33,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * again from the checkpoint with a new one: records after the checkpoint that did reach Kafka are sent again, which is
  * acceptable (the Streams side deduplicates by event id), and nothing after the checkpoint is lost.
  *
+ * <p>When Kafka refuses the listener's credentials or an ACL it needs, retrying is still right (the spool keeps every
+ * record until an operator fixes the password or grants the ACL, and then they are shipped), but a warning per retry
+ * would bury everything else: the refusal is said in one line naming the principal and the ACL, at most once a minute
+ * while it lasts, and counted ({@link #authenticationFailures()}, {@link #authorizationFailures()}).
+ *
  * <p>A record Kafka can never take (larger than {@code max.request.size} or than the topic allows) or that cannot be
  * converted is logged and skipped, so that it does not block everything behind it.
  */
@@ -51,6 +58,8 @@ public final class SpoolShipper implements AutoCloseable {
     }
 
     private static final Duration IDLE_WAIT = Duration.ofMillis(200);
+    /** The most often a refusal by Kafka that lasts is said again on stderr. */
+    static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
     /**
      * After waking up, let more records and acknowledgements gather: one wake-up per batch rather than one per event
      * keeps this thread off the CPU that supervisord and the protocol loop need in a burst. A lone event waits this
@@ -74,6 +83,11 @@ public final class SpoolShipper implements AutoCloseable {
     private final AtomicLong shipped = new AtomicLong();
     private final AtomicLong skipped = new AtomicLong();
     private final AtomicLong failedAttempts = new AtomicLong();
+    private final AtomicLong authenticationFailures = new AtomicLong();
+    private final AtomicLong authorizationFailures = new AtomicLong();
+    private final KafkaRefusal.Access access;
+    private String lastRefusal;
+    private long lastRefusalLoggedAt;
     private volatile boolean stopNow;
     private volatile long drainDeadlineNanos;
     private volatile boolean draining;
@@ -82,6 +96,15 @@ public final class SpoolShipper implements AutoCloseable {
 
     public SpoolShipper(Spool spool, Supplier<Producer<byte[], byte[]>> producerFactory,
                         Function<SpoolEntry, OutgoingRecord> mapper, Settings settings) {
+        this(spool, producerFactory, mapper, settings, "the listener's principal");
+    }
+
+    /** @param principal whom Kafka knows the producer as ({@link KafkaRefusal#principal}), for refusals */
+    public SpoolShipper(Spool spool, Supplier<Producer<byte[], byte[]>> producerFactory,
+                        Function<SpoolEntry, OutgoingRecord> mapper, Settings settings, String principal) {
+        // The listener only writes; with Write on a topic, Kafka 2.8+ brokers need no IdempotentWrite (KIP-679).
+        this.access = new KafkaRefusal.Access(Objects.requireNonNull(principal, "principal"), topic -> "Write", null,
+                null, "IdempotentWrite");
         this.spool = Objects.requireNonNull(spool, "spool");
         this.producerFactory = Objects.requireNonNull(producerFactory, "producerFactory");
         this.mapper = Objects.requireNonNull(mapper, "mapper");
@@ -110,6 +133,16 @@ public final class SpoolShipper implements AutoCloseable {
         return failedAttempts.get();
     }
 
+    /** Rounds that ended because Kafka refused the credentials (SASL, TLS). */
+    public long authenticationFailures() {
+        return authenticationFailures.get();
+    }
+
+    /** Rounds that ended because Kafka denied an operation (a missing ACL). */
+    public long authorizationFailures() {
+        return authorizationFailures.get();
+    }
+
     /** Whether the last look at the spool found nothing to send, nothing in flight and the checkpoint saved. */
     public boolean caughtUp() {
         return caughtUp;
@@ -134,15 +167,19 @@ public final class SpoolShipper implements AutoCloseable {
             } catch (ShipmentFailed e) {
                 failed = true;
                 failedAttempts.incrementAndGet();
-                log.warn("sending to Kafka failed: {}; retrying from the spool checkpoint (record {}) in {} ms",
-                        describe(e.getCause()), spool.checkpoint().seq(), backoff.toMillis());
+                if (!refused(e.getCause())) {
+                    log.warn("sending to Kafka failed: {}; retrying from the spool checkpoint (record {}) in {} ms",
+                            describe(e.getCause()), spool.checkpoint().seq(), backoff.toMillis());
+                }
             } catch (InterruptException e) {
                 Thread.interrupted();
                 failed = true;
             } catch (KafkaException | IOException e) {
                 failed = true;
                 failedAttempts.incrementAndGet();
-                log.error("cannot ship the spool to Kafka: {}; retrying in {} ms", describe(e), backoff.toMillis());
+                if (!refused(e)) {
+                    log.error("cannot ship the spool to Kafka: {}; retrying in {} ms", describe(e), backoff.toMillis());
+                }
             } catch (RuntimeException e) {
                 failed = true;
                 failedAttempts.incrementAndGet();
@@ -349,6 +386,29 @@ public final class SpoolShipper implements AutoCloseable {
         } catch (RuntimeException e) {
             log.debug("closing the Kafka producer: {}", e.toString());
         }
+    }
+
+    /**
+     * Counts a refusal by Kafka and says it in one line, again only when it changed or a minute passed; false when
+     * {@code error} is no refusal.
+     */
+    private boolean refused(Throwable error) {
+        Optional<KafkaRefusal.Refusal> refusal = KafkaRefusal.explain(error, access);
+        if (refusal.isEmpty()) {
+            return false;
+        }
+        (refusal.get().kind() == KafkaRefusal.Kind.AUTHENTICATION ? authenticationFailures : authorizationFailures)
+                .incrementAndGet();
+        long now = System.nanoTime();
+        String message = refusal.get().message();
+        if (!message.equals(lastRefusal) || now - lastRefusalLoggedAt >= REFUSAL_LOG_INTERVAL.toNanos()) {
+            lastRefusal = message;
+            lastRefusalLoggedAt = now;
+            log.error("{}; the records stay in the spool (from record {}) and are shipped once Kafka accepts them"
+                    + " (retrying meanwhile, said again every {} s while it lasts)", message,
+                    spool.checkpoint().seq(), REFUSAL_LOG_INTERVAL.toSeconds());
+        }
+        return true;
     }
 
     private static String describe(Throwable e) {

@@ -18,7 +18,9 @@ import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -170,5 +172,31 @@ class SpoolShipperTest {
 
         assertThat(spool.checkpoint().seq()).isEqualTo(2);
         assertThat(spool.stats().unshipped()).isEqualTo(3);
+    }
+
+    @Test
+    void refusedCredentialsAndMissingAclsAreCountedAndNothingIsLost() throws IOException {
+        append(0, 4);
+        start(false, RecordMapper::toRecord);
+        await().atMost(Duration.ofSeconds(10)).until(() -> producers.size() == 1
+                && producers.get(0).history().size() == 4);
+        producers.get(0).errorNext(new SaslAuthenticationException("Authentication failed during authentication due"
+                + " to invalid credentials with SASL mechanism SCRAM-SHA-512"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> producers.size() == 2
+                && producers.get(1).history().size() == 4);
+        producers.get(1).errorNext(new TopicAuthorizationException(java.util.Set.of("topic-0")));
+        await().atMost(Duration.ofSeconds(10)).until(() -> producers.size() == 3
+                && producers.get(2).history().size() == 4);
+        assertThat(shipper.authenticationFailures()).isEqualTo(1);
+        assertThat(shipper.authorizationFailures()).isEqualTo(1);
+        assertThat(spool.checkpoint().seq()).isZero();
+
+        MockProducer<byte[], byte[]> third = producers.get(2);
+        while (third.completeNext()) {
+            // the password was fixed and the ACL granted: everything goes
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> spool.checkpoint().seq() == 4);
+        assertThat(values(third)).containsExactlyElementsOf(values(0, 4));
+        assertThat(shipper.failedAttempts()).isEqualTo(2);
     }
 }

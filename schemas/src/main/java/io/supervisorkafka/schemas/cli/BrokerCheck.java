@@ -43,9 +43,9 @@ public final class BrokerCheck {
             admin.describeCluster(new DescribeClusterOptions().timeoutMs(millis)).clusterId()
                     .get(timeout.toMillis() + 1_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
-            throw explain(servers, timeout, e.getCause());
+            throw explain(servers, timeout, e.getCause(), KafkaRefusal.principal(properties));
         } catch (TimeoutException e) {
-            throw explain(servers, timeout, e);
+            throw explain(servers, timeout, e, KafkaRefusal.principal(properties));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BrokerUnreachableException("interrupted while asking the Kafka brokers at " + servers);
@@ -56,14 +56,16 @@ public final class BrokerCheck {
         }
     }
 
-    private static BrokerUnreachableException explain(Object servers, Duration timeout, Throwable cause) {
+    private static BrokerUnreachableException explain(Object servers, Duration timeout, Throwable cause,
+                                                      String principal) {
         if (cause instanceof AuthenticationException) {
-            return new BrokerUnreachableException("the Kafka brokers at " + servers + " refused the credentials: "
-                    + firstLine(cause));
+            // The principal, never the password: the operator sees which credentials to fix.
+            return new BrokerUnreachableException("the Kafka brokers at " + servers + " refused the credentials of "
+                    + principal + ": " + firstLine(cause));
         }
         if (cause instanceof AuthorizationException) {
-            return new BrokerUnreachableException("the Kafka brokers at " + servers + " refused access: "
-                    + firstLine(cause));
+            return new BrokerUnreachableException("the Kafka brokers at " + servers + " refused access to "
+                    + principal + ": " + firstLine(cause));
         }
         return new BrokerUnreachableException("no Kafka broker answered at " + servers + " within "
                 + timeout.toSeconds() + " s");
