@@ -2,6 +2,7 @@ package io.supervisorkafka.e2e;
 
 import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.JsonSerde;
+import io.supervisorkafka.schemas.ProcessExit;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
@@ -23,7 +24,8 @@ import org.awaitility.Awaitility;
  *
  * <p>Run: {@code ./mvnw -q -pl e2e -am package -DskipTests && ./mvnw -q -pl e2e exec:java
  * -Dexec.mainClass=io.supervisorkafka.e2e.KillToCriticalBenchmark -Dexec.args="100 2KiB"} (kills, and the
- * listener's {@code listener.exits.tail.bytes}: {@code 0} leaves the output tails out of the exit records).
+ * listener's {@code listener.exits.tail.bytes}: {@code 0} leaves the output tails out of the exit records; a third
+ * argument is passed to the Streams app, e.g. {@code "--exit-context-wait 0s"}).
  */
 public final class KillToCriticalBenchmark {
     private static final String SERVER = "bench-host";
@@ -32,15 +34,17 @@ public final class KillToCriticalBenchmark {
     public static void main(String[] args) throws Exception {
         int kills = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         String tailBytes = args.length > 1 ? args[1] : "2KiB";
+        String[] streamsArgs = args.length > 2 ? args[2].split(" ") : new String[0];
         Path dir = Files.createTempDirectory("kill-bench");
         Path listenerConfig = Files.writeString(dir.resolve("listener.properties"),
                 "listener.exits.tail.bytes=" + tailBytes + "\n");
         JsonSerde<ServiceCheck> serde = JsonSerde.of(ServiceCheck.class);
         try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort());
-             ChildProcess streams = Pipeline.startStreams(broker.bootstrapServers(), dir, "kill-bench");
+             ChildProcess streams = Pipeline.startStreams(broker.bootstrapServers(), dir, "kill-bench",
+                     streamsArgs);
              TopicCollector collector = new TopicCollector(broker.bootstrapServers(),
-                     List.of(Topics.SERVICE_CHECKS, Topics.EVENTS));
+                     List.of(Topics.SERVICE_CHECKS, Topics.EVENTS, Topics.PROCESS_EXITS));
              Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "bench", """
                      [program:victim]
                      command=sh -c 'echo "victim: started, about to be killed" >&2; exec sleep infinity'
@@ -74,8 +78,13 @@ public final class KillToCriticalBenchmark {
                     return event.eventName().equals("PROCESS_STATE_EXITED")
                             && Long.toString(pid).equals(event.fields().get("pid"));
                 }).stream().mapToLong(TopicCollector.Received::receivedAtMillis).findFirst().orElse(-1);
-                System.out.printf("kill %d: %.0f ms (EXITED event on %s after %d ms)%n", i + 1, latencies[i],
-                        Topics.EVENTS, eventAt < 0 ? -1 : eventAt - killedAt);
+                JsonSerde<ProcessExit> exits = JsonSerde.of(ProcessExit.class);
+                long exitAt = collector.matching(Topics.PROCESS_EXITS,
+                        r -> Long.valueOf(pid).equals(exits.deserialize(Topics.PROCESS_EXITS, r.value()).pid()))
+                        .stream().mapToLong(TopicCollector.Received::receivedAtMillis).findFirst().orElse(-1);
+                System.out.printf("kill %d: %.0f ms (EXITED event on %s after %d ms, its exit record on %s after %s)%n",
+                        i + 1, latencies[i], Topics.EVENTS, eventAt < 0 ? -1 : eventAt - killedAt, Topics.PROCESS_EXITS,
+                        exitAt < 0 ? "none yet" : (exitAt - killedAt) + " ms");
             }
             System.out.printf("listener.exits.tail.bytes=%s: ", tailBytes);
             System.out.printf("kill -9 -> CRITICAL on %s over %d kills: p50 %.0f ms, p90 %.0f ms, p99 %.0f ms, "

@@ -35,7 +35,12 @@ public final class Pipeline {
                 "--replication-factor", "1"));
         command.addAll(java.util.List.of(extraArgs));
         ChildProcess streams = ChildProcess.start("streams", new ProcessBuilder(command), dir.resolve("streams.log"));
-        awaitTopics(adminProperties, streams);
+        try {
+            awaitTopics(adminProperties, streams);
+        } catch (RuntimeException e) {
+            streams.close(); // the caller gets no handle to stop it
+            throw e;
+        }
         return streams;
     }
 

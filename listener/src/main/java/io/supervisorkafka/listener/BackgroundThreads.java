@@ -19,9 +19,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Lowers the Linux scheduling priority of the listener's background threads: the shipper, Kafka's network thread,
  * the JIT compiler, fsync and snapshots. In a burst they compete for the CPU with supervisord and the protocol loop,
- * whose lock-step turnaround is what supervisord waits for. Measured with supervisord's default buffer_size=10 and
- * 2,000 events sent as fast as one XML-RPC client can (broker on the same 2-core machine): all niced, supervisord
- * discarded 150-470 of them; the shipper, the producer and the JIT compiler in SCHED_IDLE, 0-45.
+ * whose lock-step turnaround is what supervisord waits for (see the supervisord source's README, "Keeping pace with
+ * a burst").
  *
  * <p>Linux applies {@code setpriority} to a single thread when given its thread id, which {@code renice -p} does.
  * Threads are found by the names the JVM gives the kernel (the first 15 characters of the Java thread name).
@@ -90,9 +89,9 @@ public final class BackgroundThreads {
     /**
      * Puts every thread of this JVM whose kernel name starts with one of the prefixes in Linux's SCHED_IDLE class
      * (allowed without privileges): it runs on CPU time nothing else wants, and any normal thread that wakes up
-     * preempts it at once, where a niced thread may finish its slice first. For threads that do much work and never
-     * hold a lock the protocol loop takes: the shipper, Kafka's network thread, the JIT compiler. Falls back to the
-     * lowest nice value when {@code chrt} is missing.
+     * preempts it at once, where a niced thread may finish its slice first. For threads that do much work, hold no
+     * lock the protocol loop takes and delay nothing anyone waits for: the JIT compiler (not the shipper: an event
+     * would wait for a spare CPU before it leaves). Falls back to the lowest nice value when {@code chrt} is missing.
      */
     public static void idle(String... namePrefixes) {
         forEachThread(namePrefixes, (tid, name) -> {

@@ -30,7 +30,7 @@ public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Du
      * The listener publishes an exit's record a few to tens of milliseconds after the event; a longer wait would add
      * to the kill-to-CRITICAL latency whenever the record is late or never comes.
      */
-    public static final Duration DEFAULT_EXIT_CONTEXT_WAIT = Duration.ofMillis(100);
+    public static final Duration DEFAULT_EXIT_CONTEXT_WAIT = Duration.ofMillis(50);
 
     public PipelineConfig(Duration punctuateInterval, Duration staleAfter, Duration dedupRetention, int partitions,
                           short replicationFactor) {

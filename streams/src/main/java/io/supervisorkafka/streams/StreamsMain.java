@@ -101,7 +101,7 @@ public final class StreamsMain implements Callable<Integer> {
     Duration fleetWindow;
 
     @Option(names = "--exit-context-wait", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = "100ms", description = "How long the CRITICAL check of a process that exited waits for the "
+            defaultValue = "50ms", description = "How long the CRITICAL check of a process that exited waits for the "
             + "listener's record of why (exit status or signal, last output line) before it goes out without it; "
             + "0ms never waits. Default: ${DEFAULT-VALUE}.")
     Duration exitContextWait;

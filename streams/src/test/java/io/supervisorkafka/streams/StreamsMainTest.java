@@ -132,7 +132,7 @@ class StreamsMainTest {
         assertThat(StreamsMain.withoutPipelineKeys(properties)).containsEntry("bootstrap.servers", "file:9092")
                 .noneSatisfy((key, value) -> assertThat(key.toString()).startsWith("watch."));
         assertThat(parse("--bootstrap-servers", "x:1").pipelineConfig(new Properties())).satisfies(defaults -> {
-            assertThat(defaults.exitContextWait()).isEqualTo(Duration.ofMillis(100));
+            assertThat(defaults.exitContextWait()).isEqualTo(PipelineConfig.DEFAULT_EXIT_CONTEXT_WAIT);
             assertThat(defaults.flapping()).isEqualTo(FlappingPolicy.defaults());
             assertThat(defaults.watch()).isEqualTo(WatchRules.none());
         });

@@ -56,7 +56,7 @@ public final class ExitContextCollector implements AutoCloseable {
     /** Notices waiting beyond this many are dropped: the thread is far behind a burst. */
     static final int QUEUE_CAPACITY = 256;
     /** How long the thread waits after a first notice for others of the same burst, to fetch them together. */
-    static final Duration LINGER = Duration.ofMillis(20);
+    static final Duration LINGER = Duration.ofMillis(5);
     /** The most notices fetched together. */
     static final int MAX_BATCH = 64;
     /** How much of supervisord's main log is read: the exit lines are written just before the event is sent. */
