@@ -3,9 +3,11 @@ package io.supervisorkafka.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.supervisorkafka.testkit.Supervisord;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -29,6 +31,14 @@ class DemoEndToEndTest {
      * stopped every process it started. Returns what it printed.
      */
     static String runDemoUntilCtrlC(ProcessBuilder builder, Path out) throws Exception {
+        // A terminal's foreground process takes Ctrl-C with SIGINT at its default. A build started as a background
+        // job (`cmd &` in a script, nohup) hands every child SIGINT ignored, and a JVM started so keeps ignoring it:
+        // start the demo as a terminal would, with SIGINT reset, then exec'd (same pid).
+        List<String> command = new ArrayList<>(List.of(Supervisord.python(), "-c",
+                "import os, signal, sys; signal.signal(signal.SIGINT, signal.SIG_DFL);"
+                        + " os.execvp(sys.argv[1], sys.argv[1:])"));
+        command.addAll(builder.command());
+        builder.command(command);
         builder.redirectErrorStream(true).redirectOutput(out.toFile());
         Process demo = builder.start();
         try {
