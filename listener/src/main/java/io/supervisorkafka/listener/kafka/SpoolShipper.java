@@ -155,10 +155,10 @@ public final class SpoolShipper implements AutoCloseable {
             boolean failed = false;
             try {
                 producer = producerFactory.get();
-                // Kafka's network thread exists now: nice it with the rest of the background.
-                // The JIT compiler runs only on spare CPU: it takes no lock the protocol loop needs and nothing waits
-                // for it. The shipper and Kafka's network thread are niced, not idle: an idle-class shipper on a
-                // busy machine made each event wait for a spare CPU before it left (kill -9 -> CRITICAL p99 265 ms).
+                // Kafka's network thread exists now: nice it with the rest of the background. The JIT compiler runs
+                // only on spare CPU: it takes no lock the protocol loop needs and nothing waits for it. The shipper and
+                // the network thread stay niced, not idle: idle-class, they made each event wait for a spare CPU
+                // before it left (kill -9 -> CRITICAL p99 265 ms).
                 BackgroundThreads.idle("C1 CompilerThre", "C2 CompilerThre");
                 BackgroundThreads.lower("spool-shipper", "kafka-producer", "spool-fsync", "snapshot-collec",
                         "supervisord-wak", "gunicorn-collec", "statsd-receive", "statsd-flush");

@@ -623,10 +623,15 @@ public final class Spool implements AutoCloseable {
 
     private void delete(Segment segment) throws IOException {
         segments.remove(segment.base);
-        firstBase = segments.isEmpty() ? nextSeq : segments.firstKey();
+        publishFirstBase();
         totalBytes -= segment.size;
         Files.deleteIfExists(segment.path);
         dirDirty = true;
+    }
+
+    /** After a segment left the table, under the lock. */
+    private void publishFirstBase() {
+        firstBase = segments.isEmpty() ? nextSeq : segments.firstKey();
     }
 
     private long endSeq(Segment segment) {
@@ -784,7 +789,7 @@ public final class Spool implements AutoCloseable {
             if (segment != null && segment != active && !Files.exists(segment.path)) {
                 log.warn("spool segment {} disappeared: its records are lost", segment.path);
                 segments.remove(base);
-                firstBase = segments.isEmpty() ? nextSeq : segments.firstKey();
+                publishFirstBase();
                 totalBytes -= segment.size;
             }
         } finally {
@@ -792,7 +797,6 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** Waits until a record at or after {@code seq} exists, the timeout passes or the spool closes. */
     /** {@link System#nanoTime()} of the last append. */
     public long lastAppendNanos() {
         return lastAppendNanos;
@@ -801,8 +805,8 @@ public final class Spool implements AutoCloseable {
     /**
      * Waits until a record at or after {@code seq} exists, the timeout passes or the spool closes. For one waiting
      * thread, the shipper: it parks instead of waiting on the lock's condition, because a thread woken from a condition
-     * must take the lock again, and the shipper runs at the lowest priority: preempted while holding the lock, it
-     * would stall the protocol loop's next append for as long as the CPUs are busy.
+     * must take the lock again, and the shipper is niced: preempted while holding the lock, it would stall the
+     * protocol loop's next append until it gets a CPU again.
      */
     public void awaitRecord(long seq, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();

@@ -119,8 +119,8 @@ public final class SpoolReader implements AutoCloseable {
 
     /**
      * What can be read at the position: the spool's view, taken under its lock only when the last one is used up. The
-     * shipper reads at the lowest priority, and each time it holds the lock it may be preempted there, stalling the
-     * protocol loop's next append.
+     * shipper is niced, and each time it holds the lock it may be preempted there, stalling the protocol loop's next
+     * append.
      */
     private Spool.ReadView view() {
         Spool.ReadView view = cachedView;
