@@ -11,8 +11,9 @@ import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.schemas.cli.KafkaRefusal;
-import io.supervisorkafka.testkit.ChildProcess;
 import io.supervisorkafka.schemas.cli.LeastPrivilege;
+import io.supervisorkafka.schemas.cli.TrialSecurity;
+import io.supervisorkafka.testkit.ChildProcess;
 import io.supervisorkafka.testkit.SecureKafka;
 import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.testkit.TopicCollector;
@@ -78,7 +79,7 @@ class SecurityEndToEndTest {
     void startPipeline() throws Exception {
         kafka = track(SecureKafka.start(dir.resolve("kafka")));
         for (String user : List.of("listener", "streams", "reader")) {
-            passwords.put(user, SecureKafka.randomSecret());
+            passwords.put(user, TrialSecurity.randomSecret());
             kafka.addUser(user, passwords.get(user));
         }
         kafka.allow(LeastPrivilege.listener("User:listener"));
@@ -211,7 +212,7 @@ class SecurityEndToEndTest {
     @Test
     @Order(5)
     void aWrongPasswordKeepsAcknowledgingIntoTheSpoolAndEverythingShipsOnceItIsRight() throws Exception {
-        String wrong = "wrong-" + SecureKafka.randomSecret();
+        String wrong = "wrong-" + TrialSecurity.randomSecret();
         long logStart = size(listenerLog());
         writeListenerConfig(wrong);
         supervisord.ctl("restart", "kafka");

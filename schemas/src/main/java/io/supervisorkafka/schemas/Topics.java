@@ -1,6 +1,7 @@
 package io.supervisorkafka.schemas;
 
 import java.util.List;
+import java.util.stream.Stream;
 
 /** The topic names of the wire contract. Each topic carries exactly one record type of this package. */
 public final class Topics {
@@ -38,6 +39,9 @@ public final class Topics {
     public static final List<String> GUNICORN_INPUTS = List.of(GUNICORN, STATSD);
     /** Inputs of the docker source and the listener's own metrics, keyed by server, each read on its own. */
     public static final List<String> HOST_INPUTS = List.of(DOCKER, LISTENER_METRICS);
+    /** Every input: what the listener writes and the Streams app reads. */
+    public static final List<String> ALL_INPUTS = Stream.of(INPUTS, GUNICORN_INPUTS, HOST_INPUTS)
+            .flatMap(List::stream).toList();
     public static final List<String> COMPACTED_OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS, CONTAINER_COUNTS);
     public static final List<String> OUTPUTS = List.of(PROCESS_STATUS, PROCESS_COUNTS, SERVICE_CHECKS, METRICS,
             CONTAINER_COUNTS);

@@ -5,7 +5,6 @@ import io.supervisorkafka.schemas.cli.KafkaRefusal;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -28,7 +27,7 @@ final class StreamsAccess {
     }
 
     static String topicOperation(String applicationId, String topic) {
-        if (Stream.of(Topics.INPUTS, Topics.GUNICORN_INPUTS, Topics.HOST_INPUTS).anyMatch(l -> l.contains(topic))) {
+        if (Topics.ALL_INPUTS.contains(topic)) {
             return "Read";
         }
         if (Topics.OUTPUTS.contains(topic) || topic.equals(TopicProvisioner.DEAD_LETTERS)) {

@@ -11,7 +11,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -46,8 +45,7 @@ public final class TopicProvisioner {
         Optional<Short> replication = config.replicationFactor() == PipelineConfig.BROKER_DEFAULT_REPLICATION
                 ? Optional.empty() : Optional.of(config.replicationFactor());
         List<NewTopic> topics = new ArrayList<>();
-        for (String name : Stream.of(Topics.INPUTS, Topics.GUNICORN_INPUTS, Topics.HOST_INPUTS)
-                .flatMap(List::stream).toList()) {
+        for (String name : Topics.ALL_INPUTS) {
             topics.add(new NewTopic(name, partitions, replication));
         }
         for (String name : Topics.OUTPUTS) {

@@ -1,16 +1,12 @@
 package io.supervisorkafka.testkit;
 
+import io.supervisorkafka.schemas.cli.TrialSecurity;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,7 +39,7 @@ import org.awaitility.Awaitility;
  * cannot exist before the cluster they are stored in, so the broker cannot authenticate to itself with SCRAM.
  */
 public final class SecureKafka implements AutoCloseable {
-    public static final String MECHANISM = "SCRAM-SHA-512";
+    public static final String MECHANISM = TrialSecurity.MECHANISM;
     /** The clients' listener. */
     static final String CLIENT_LISTENER = "SECURE";
     /** The test kit's super user, on its internal listener. */
@@ -68,10 +64,10 @@ public final class SecureKafka implements AutoCloseable {
     /** Starts the cluster with its certificate and truststore in {@code dir}; the caller closes it. */
     public static SecureKafka start(Path dir) throws Exception {
         Files.createDirectories(dir);
-        String storePassword = randomSecret();
+        String storePassword = TrialSecurity.randomSecret();
         Path keystore = dir.resolve("broker.p12");
         Path truststore = dir.resolve("truststore.p12");
-        Certificates.selfSigned(dir, keystore, truststore, storePassword);
+        TrialSecurity.selfSignedCertificate(keystore, truststore, storePassword, "localhost", 2);
 
         TestKitNodes nodes = new TestKitNodes.Builder()
                 .setCombined(true)
@@ -148,8 +144,7 @@ public final class SecureKafka implements AutoCloseable {
         props.put("bootstrap.servers", bootstrapServers);
         props.put("security.protocol", "SASL_SSL");
         props.put("sasl.mechanism", MECHANISM);
-        props.put("sasl.jaas.config", "org.apache.kafka.common.security.scram.ScramLoginModule required"
-                + " username=\"" + user + "\" password=\"" + password + "\";");
+        props.put("sasl.jaas.config", TrialSecurity.scramJaas(user, password));
         props.put("ssl.truststore.location", truststore.toString());
         props.put("ssl.truststore.password", truststorePassword);
         props.put("ssl.truststore.type", "PKCS12");
@@ -162,11 +157,7 @@ public final class SecureKafka implements AutoCloseable {
         Properties props = new Properties();
         clientProperties(user, password).forEach((key, value) -> props.setProperty(key, value.toString()));
         props.putAll(extra);
-        Files.deleteIfExists(file);
-        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        try (OutputStream out = Files.newOutputStream(file)) {
-            props.store(out, "SASL_SSL client settings of " + user);
-        }
+        TrialSecurity.writePrivate(file, props, "SASL_SSL client settings of " + user);
         return file;
     }
 
@@ -212,46 +203,6 @@ public final class SecureKafka implements AutoCloseable {
             admin.close(Duration.ofSeconds(5));
         } finally {
             cluster.close();
-        }
-    }
-
-    /** A password for a test: random, so that no test can pass by a password found elsewhere. */
-    public static String randomSecret() {
-        byte[] bytes = new byte[12];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    /** The self-signed certificate and the truststore that trusts it, made by keytool. */
-    static final class Certificates {
-        private Certificates() {
-        }
-
-        static void selfSigned(Path dir, Path keystore, Path truststore, String password) throws IOException {
-            Path keytool = Path.of(System.getProperty("java.home"), "bin", "keytool");
-            Path certificate = dir.resolve("broker.crt");
-            for (Path file : List.of(keystore, truststore, certificate)) {
-                Files.deleteIfExists(file);
-            }
-            keytool(keytool, "-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1",
-                    "-dname", "CN=localhost", "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2",
-                    "-storetype", "PKCS12", "-keystore", keystore.toString(), "-storepass", password,
-                    "-keypass", password);
-            keytool(keytool, "-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore.toString(),
-                    "-storepass", password, "-file", certificate.toString());
-            keytool(keytool, "-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(),
-                    "-storetype", "PKCS12", "-keystore", truststore.toString(), "-storepass", password);
-        }
-
-        private static void keytool(Path keytool, String... args) throws IOException {
-            List<String> command = new ArrayList<>();
-            command.add(keytool.toString());
-            command.addAll(List.of(args));
-            ChildProcess.Output output = ChildProcess.run(new ProcessBuilder(command), Duration.ofMinutes(1));
-            if (output.exitCode() != 0) {
-                throw new IOException("keytool " + args[0] + " failed with exit code " + output.exitCode() + ": "
-                        + output.text().strip());
-            }
         }
     }
 }

@@ -1,17 +1,13 @@
 package io.supervisorkafka.tools;
 
 import io.supervisorkafka.schemas.cli.LeastPrivilege;
+import io.supervisorkafka.schemas.cli.TrialSecurity;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
-import java.security.SecureRandom;
-import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +28,7 @@ import org.apache.kafka.common.acl.AclBinding;
  * first start and kept, with the broker's data, for the next.
  */
 final class SecureDevBroker {
-    static final String MECHANISM = "SCRAM-SHA-512";
+    static final String MECHANISM = TrialSecurity.MECHANISM;
     static final List<String> USERS = List.of("listener", "streams", "reader");
     /** The application.id the Streams app's ACLs are for: its default. */
     static final String APPLICATION_ID = "supervisor-kafka-streams";
@@ -60,34 +56,19 @@ final class SecureDevBroker {
                     saved.load(in);
                 }
             } else {
-                saved.setProperty("store", random());
-                saved.setProperty("admin", random());
-                USERS.forEach(user -> saved.setProperty("user." + user, random()));
-                writePrivate(file, saved, "passwords of the secure development broker");
+                saved.setProperty("store", TrialSecurity.randomSecret());
+                saved.setProperty("admin", TrialSecurity.randomSecret());
+                USERS.forEach(user -> saved.setProperty("user." + user, TrialSecurity.randomSecret()));
+                TrialSecurity.writePrivate(file, saved, "passwords of the secure development broker");
             }
             Map<String, String> users = new LinkedHashMap<>();
             USERS.forEach(user -> users.put(user, saved.getProperty("user." + user)));
             Secrets secrets = new Secrets(dir, saved.getProperty("store"), saved.getProperty("admin"), users);
             if (!Files.exists(secrets.keystore()) || !Files.exists(secrets.truststore())) {
-                secrets.makeCertificate(host);
+                TrialSecurity.selfSignedCertificate(secrets.keystore(), secrets.truststore(), secrets.storePassword(),
+                        host, 365);
             }
             return secrets;
-        }
-
-        private void makeCertificate(String host) throws IOException {
-            Path certificate = dir.resolve("broker.crt");
-            for (Path old : List.of(keystore(), truststore(), certificate)) {
-                Files.deleteIfExists(old);
-            }
-            String san = "SAN=dns:localhost,ip:127.0.0.1" + (host.equals("127.0.0.1") || host.equals("localhost") ? ""
-                    : host.matches("[0-9.]+|.*:.*") ? ",ip:" + host : ",dns:" + host);
-            keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname",
-                    "CN=" + host, "-ext", san, "-validity", "365", "-storetype", "PKCS12", "-keystore",
-                    keystore().toString(), "-storepass", storePassword, "-keypass", storePassword);
-            keytool("-exportcert", "-rfc", "-alias", "broker", "-keystore", keystore().toString(), "-storepass",
-                    storePassword, "-file", certificate.toString());
-            keytool("-importcert", "-noprompt", "-alias", "broker", "-file", certificate.toString(), "-storetype",
-                    "PKCS12", "-keystore", truststore().toString(), "-storepass", storePassword);
         }
 
         /** A client's settings as {@code user} with {@code password}. */
@@ -96,7 +77,7 @@ final class SecureDevBroker {
             props.setProperty("bootstrap.servers", bootstrapServers);
             props.setProperty("security.protocol", "SASL_SSL");
             props.setProperty("sasl.mechanism", MECHANISM);
-            props.setProperty("sasl.jaas.config", scramJaas(user, password));
+            props.setProperty("sasl.jaas.config", TrialSecurity.scramJaas(user, password));
             props.setProperty("ssl.truststore.location", truststore().toAbsolutePath().toString());
             props.setProperty("ssl.truststore.password", storePassword);
             props.setProperty("ssl.truststore.type", "PKCS12");
@@ -116,7 +97,7 @@ final class SecureDevBroker {
         p.setProperty("listener.name.client.sasl.enabled.mechanisms", MECHANISM);
         p.setProperty("sasl.mechanism.inter.broker.protocol", MECHANISM);
         p.setProperty("listener.name.client.scram-sha-512.sasl.jaas.config",
-                scramJaas("admin", secrets.adminPassword()));
+                TrialSecurity.scramJaas("admin", secrets.adminPassword()));
         p.setProperty("listener.name.client.ssl.keystore.location", secrets.keystore().toAbsolutePath().toString());
         p.setProperty("listener.name.client.ssl.keystore.password", secrets.storePassword());
         p.setProperty("listener.name.client.ssl.keystore.type", "PKCS12");
@@ -150,10 +131,10 @@ final class SecureDevBroker {
         Path admin = secrets.dir().resolve("admin.properties");
         try {
             boolean first = !Files.exists(admin);
-            writePrivate(admin, secrets.client(bootstrapServers, "admin", secrets.adminPassword()),
+            TrialSecurity.writePrivate(admin, secrets.client(bootstrapServers, "admin", secrets.adminPassword()),
                     "super user of the secure development broker");
             for (String user : USERS) {
-                writePrivate(secrets.dir().resolve(user + ".properties"),
+                TrialSecurity.writePrivate(secrets.dir().resolve(user + ".properties"),
                         secrets.client(bootstrapServers, user, secrets.users().get(user)), "client settings of " + user);
             }
             if (!first) {
@@ -177,45 +158,6 @@ final class SecureDevBroker {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while creating the users and ACLs", e);
-        }
-    }
-
-    static String scramJaas(String user, String password) {
-        return "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + user
-                + "\" password=\"" + password + "\";";
-    }
-
-    private static String random() {
-        byte[] bytes = new byte[16];
-        new SecureRandom().nextBytes(bytes);
-        return HexFormat.of().formatHex(bytes);
-    }
-
-    private static void writePrivate(Path file, Properties props, String comment) throws IOException {
-        if (!Files.exists(file)) {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        }
-        try (OutputStream out = Files.newOutputStream(file)) {
-            props.store(out, comment);
-        }
-    }
-
-    private static void keytool(String... args) throws IOException {
-        List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        command.addAll(List.of(args));
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        try {
-            if (!process.waitFor(Duration.ofMinutes(1).toMillis(), TimeUnit.MILLISECONDS)
-                    || process.exitValue() != 0) {
-                process.destroyForcibly();
-                throw new IOException("keytool " + args[0] + " failed: " + output.strip());
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            process.destroyForcibly();
-            throw new IOException("interrupted while running keytool", e);
         }
     }
 }

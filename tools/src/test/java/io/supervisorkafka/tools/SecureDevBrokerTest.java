@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.supervisorkafka.schemas.cli.LeastPrivilege;
+import io.supervisorkafka.schemas.cli.TrialSecurity;
 import io.supervisorkafka.testkit.Ports;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -55,7 +56,7 @@ class SecureDevBrokerTest {
                         .containsAll(LeastPrivilege.reader("User:reader"));
             }
             Properties wrong = load(secure.resolve("reader.properties"));
-            wrong.setProperty("sasl.jaas.config", SecureDevBroker.scramJaas("reader", "wrong"));
+            wrong.setProperty("sasl.jaas.config", TrialSecurity.scramJaas("reader", "wrong"));
             try (Admin reader = Admin.create(wrong)) {
                 assertThatThrownBy(() -> reader.describeCluster().clusterId().get(1, TimeUnit.MINUTES))
                         .isInstanceOf(ExecutionException.class).cause()

@@ -52,7 +52,7 @@ public final class BrokerCheck {
         } catch (org.apache.kafka.common.KafkaException e) {
             // Admin.create refuses an unusable configuration (an unresolvable host, a bad security setting).
             throw new BrokerUnreachableException("cannot use the Kafka brokers at " + servers + ": "
-                    + firstLine(e.getCause() == null ? e : e.getCause()));
+                    + KafkaRefusal.firstLine(e.getCause() == null ? e : e.getCause()));
         }
     }
 
@@ -61,19 +61,13 @@ public final class BrokerCheck {
         if (cause instanceof AuthenticationException) {
             // The principal, never the password: the operator sees which credentials to fix.
             return new BrokerUnreachableException("the Kafka brokers at " + servers + " refused the credentials of "
-                    + principal + ": " + firstLine(cause));
+                    + principal + ": " + KafkaRefusal.firstLine(cause));
         }
         if (cause instanceof AuthorizationException) {
             return new BrokerUnreachableException("the Kafka brokers at " + servers + " refused access to "
-                    + principal + ": " + firstLine(cause));
+                    + principal + ": " + KafkaRefusal.firstLine(cause));
         }
         return new BrokerUnreachableException("no Kafka broker answered at " + servers + " within "
                 + timeout.toSeconds() + " s");
-    }
-
-    private static String firstLine(Throwable e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        return newline < 0 ? message : message.substring(0, newline);
     }
 }

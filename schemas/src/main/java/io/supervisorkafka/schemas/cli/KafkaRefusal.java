@@ -144,7 +144,8 @@ public final class KafkaRefusal {
         return Optional.empty();
     }
 
-    private static String firstLine(Throwable e) {
+    /** The first line of an exception's message (Kafka's can run over several), or its class name. */
+    static String firstLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         int newline = message.indexOf('\n');
         return newline < 0 ? message : message.substring(0, newline);

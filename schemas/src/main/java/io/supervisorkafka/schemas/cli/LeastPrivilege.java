@@ -23,8 +23,7 @@ import org.apache.kafka.common.resource.ResourceType;
  */
 public final class LeastPrivilege {
     /** What the listener writes. */
-    public static final List<String> LISTENER_TOPICS = Stream.of(Topics.INPUTS, Topics.GUNICORN_INPUTS,
-            Topics.HOST_INPUTS).flatMap(List::stream).toList();
+    public static final List<String> LISTENER_TOPICS = Topics.ALL_INPUTS;
     /** Where the Streams app sends what it cannot read ({@code TopicProvisioner.DEAD_LETTERS}). */
     public static final String DEAD_LETTERS = "supervisor.dead-letters";
     /** The prefix of every topic of the pipeline, under which the Streams app creates those missing. */
@@ -51,8 +50,7 @@ public final class LeastPrivilege {
      */
     public static List<AclBinding> streams(String principal, String applicationId) {
         List<AclBinding> acls = new ArrayList<>();
-        Stream.of(Topics.INPUTS, Topics.GUNICORN_INPUTS, Topics.HOST_INPUTS).flatMap(List::stream)
-                .forEach(topic -> acls.add(topic(principal, topic, AclOperation.READ)));
+        Topics.ALL_INPUTS.forEach(topic -> acls.add(topic(principal, topic, AclOperation.READ)));
         Stream.concat(Topics.OUTPUTS.stream(), Stream.of(DEAD_LETTERS))
                 .forEach(topic -> acls.add(topic(principal, topic, AclOperation.WRITE)));
         acls.add(binding(principal, ResourceType.TOPIC, TOPIC_PREFIX, PatternType.PREFIXED, AclOperation.CREATE));
