@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -57,7 +58,11 @@ public final class SpoolShipper implements AutoCloseable {
                 Duration.ofSeconds(30));
     }
 
-    private static final Duration IDLE_WAIT = Duration.ofMillis(200);
+    /**
+     * How long an idle shipper parks when nothing is left to do: an append and {@link #close} wake it up earlier, so
+     * this only bounds a missed wake-up. On a quiet host each wake-up is CPU spent on nothing.
+     */
+    private static final Duration IDLE_WAIT = Duration.ofSeconds(10);
     /** The most often a refusal by Kafka that lasts is said again on stderr. */
     static final Duration REFUSAL_LOG_INTERVAL = Duration.ofMinutes(1);
     /**
@@ -247,11 +252,17 @@ public final class SpoolShipper implements AutoCloseable {
                         return;
                     }
                     if (inFlight.isEmpty()) {
-                        awaitRecord(reader.position().seq());
+                        long seq = reader.position().seq();
+                        awaitRecord(seq, uncommitted == null ? IDLE_WAIT
+                                : Duration.ofNanos(Math.max(0, lastCommit + settings.commitInterval().toNanos()
+                                - System.nanoTime())));
+                        if (spool.hasRecord(seq)) {
+                            lingerForBatch();
+                        }
                     } else {
                         awaitAcknowledgement(settings.commitInterval());
+                        lingerForBatch();
                     }
-                    lingerForBatch();
                     continue;
                 }
                 caughtUp = false;
@@ -346,9 +357,9 @@ public final class SpoolShipper implements AutoCloseable {
         }
     }
 
-    private void awaitRecord(long seq) {
+    private void awaitRecord(long seq, Duration timeout) {
         try {
-            spool.awaitRecord(seq, IDLE_WAIT);
+            spool.awaitRecord(seq, timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -429,6 +440,7 @@ public final class SpoolShipper implements AutoCloseable {
         synchronized (acknowledgements) {
             acknowledgements.notifyAll();
         }
+        LockSupport.unpark(thread); // parked idle in the spool's awaitRecord
         try {
             // join(0) would wait forever: wait at least a millisecond.
             thread.join(Math.max(1, grace.toMillis()));

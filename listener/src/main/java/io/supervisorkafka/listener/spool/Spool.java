@@ -803,29 +803,30 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * Waits until a record at or after {@code seq} exists, the timeout passes or the spool closes. For one waiting
-     * thread, the shipper: it parks instead of waiting on the lock's condition, because a thread woken from a condition
-     * must take the lock again, and the shipper is niced: preempted while holding the lock, it would stall the
-     * protocol loop's next append until it gets a CPU again.
+     * Waits until a record at or after {@code seq} exists, the timeout passes, the spool closes or the waiting thread
+     * is unparked (its owner stopping it): the caller looks again in every case. For one waiting thread, the shipper:
+     * it parks instead of waiting on the lock's condition, because a thread woken from a condition must take the lock
+     * again, and the shipper is niced: preempted while holding the lock, it would stall the protocol loop's next
+     * append until it gets a CPU again.
      */
     public void awaitRecord(long seq, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
         recordWaiter = Thread.currentThread();
         try {
             // Set the waiter before looking: an append after this look finds it and unparks.
-            while (seq >= nextSeq && !closed) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return;
-                }
-                LockSupport.parkNanos(this, left);
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
+            if (seq >= nextSeq && !closed) {
+                LockSupport.parkNanos(this, timeout.toNanos());
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
             }
         } finally {
             recordWaiter = null;
         }
+    }
+
+    /** Whether a record at or after {@code seq} was appended. */
+    public boolean hasRecord(long seq) {
+        return seq < nextSeq;
     }
 
     /** Whether the segment at {@code base} may still exist: false once it was deleted or dropped. */
@@ -845,7 +846,7 @@ public final class Spool implements AutoCloseable {
         boolean directory;
         lock.lock();
         try {
-            if (closed) {
+            if (closed || !dataDirty && !dirDirty && sealedAwaitingSync.isEmpty()) {
                 return;
             }
             data = dataDirty ? activeChannel : null;

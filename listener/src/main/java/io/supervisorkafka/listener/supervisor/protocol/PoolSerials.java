@@ -68,6 +68,8 @@ public final class PoolSerials implements AutoCloseable {
 
     /** The mapped file, or null in memory only or once closed. */
     private volatile MappedByteBuffer map;
+    /** Written since the last {@link #sync()}: a quiet host's fsync thread then has nothing to force. */
+    private volatile boolean unsynced;
     private final Map<String, Long> lastByPool = new HashMap<>();
     private final Last persisted;
     /** The sequence number of the slot written last; the next write goes to the other slot. */
@@ -189,12 +191,15 @@ public final class PoolSerials implements AutoCloseable {
         slots.putInt(crcAt, (int) crc.getValue());
         VarHandle.storeStoreFence();
         slots.putInt(at, MAGIC);
+        unsynced = true;
     }
 
     /** Forces the file to disk (the fsync thread, with the spool's); a machine crash loses at most what came since. */
     public void sync() {
         MappedByteBuffer slots = map;
-        if (slots != null) {
+        if (slots != null && unsynced) {
+            // Cleared first: a write during the force is forced next time.
+            unsynced = false;
             slots.force();
         }
     }

@@ -1,0 +1,109 @@
+package io.supervisorkafka.e2e;
+
+import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.Supervisord;
+import io.supervisorkafka.tools.DevBroker;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.awaitility.Awaitility;
+
+/**
+ * What the listener costs a host where nothing happens: real supervisord with three sleeping programs, events
+ * PROCESS_STATE and TICK_5, publishing to a real broker. After a settle, the listener's CPU (user + system, from
+ * {@code /proc/PID/stat}) over a window as a share of one core, per thread too, its resident memory and its thread
+ * count. Two variants in the same run, each with a fresh supervisord and listener: the defaults, and the supervisord
+ * wake-up turned off ({@code listener.supervisor.wake.interval=0s}: what the rest of the listener costs).
+ *
+ * <p>Run: {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl e2e exec:java
+ * -Dexec.mainClass=io.supervisorkafka.e2e.QuietHostBenchmark -Dexec.args="20 60"} (settle and window, seconds).
+ */
+public final class QuietHostBenchmark {
+    private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, fixed on Linux
+
+    private record Variant(String label, String listenerProperties) {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Duration settle = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 20);
+        Duration window = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 60);
+        Path dir = Files.createTempDirectory("quiet-bench");
+        List<Variant> variants = List.of(new Variant("defaults", ""),
+                new Variant("wake off (listener.supervisor.wake.interval=0s)",
+                        "listener.supervisor.wake.interval=0s\n"));
+        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+                Ports.freeTcpPort())) {
+            for (Variant variant : variants) {
+                measure(dir.resolve("variant-" + variants.indexOf(variant)), broker, variant, settle, window);
+            }
+        }
+    }
+
+    private static void measure(Path dir, DevBroker broker, Variant variant, Duration settle, Duration window)
+            throws Exception {
+        Files.createDirectories(dir);
+        Path listenerConfig = Files.writeString(dir.resolve("listener.properties"), variant.listenerProperties());
+        StringBuilder programs = new StringBuilder();
+        for (int i = 1; i <= 3; i++) {
+            programs.append("[program:sleeper").append(i).append("]\ncommand=sleep infinity\n\n");
+        }
+        try (Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "quiet", programs
+                + Pipeline.listenerSection(broker.bootstrapServers(), "quiet-host", "PROCESS_STATE,TICK_5",
+                "--config " + listenerConfig))) {
+            Awaitility.await("the listener RUNNING").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> "RUNNING".equals(supervisord.status().get("kafka:kafka")));
+            long pid = supervisord.pidOf("kafka:kafka");
+            // Deliberate: the benchmark measures a quiet host over a window, nothing to synchronise with.
+            Thread.sleep(settle.toMillis());
+            Map<String, Long> before = threadTicks(pid);
+            long start = System.nanoTime();
+            Thread.sleep(window.toMillis());
+            Map<String, Long> after = threadTicks(pid);
+            double seconds = (System.nanoTime() - start) / 1e9;
+            long total = after.values().stream().mapToLong(Long::longValue).sum()
+                    - before.values().stream().mapToLong(Long::longValue).sum();
+            System.out.printf("%s: %.2f%% of a core over %.0f s; resident %s, peak %s; %d threads%n", variant.label(),
+                    100.0 * total / CLOCK_TICKS_PER_SECOND / seconds, seconds, status(pid, "VmRSS"),
+                    status(pid, "VmHWM"), after.size());
+            List<Map.Entry<String, Long>> busiest = new ArrayList<>();
+            after.forEach((thread, ticks) -> busiest.add(Map.entry(thread, ticks - before.getOrDefault(thread, 0L))));
+            busiest.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()));
+            busiest.stream().filter(e -> e.getValue() > 0).limit(8).forEach(e -> System.out.printf(
+                    "    %-28s %.2f%%%n", e.getKey(), 100.0 * e.getValue() / CLOCK_TICKS_PER_SECOND / seconds));
+        }
+    }
+
+    /** utime + stime of each thread, by "name (tid)". */
+    private static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = new HashMap<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    String stat = Files.readString(task.resolve("stat"));
+                    int close = stat.lastIndexOf(") ");
+                    String name = stat.substring(stat.indexOf('(') + 1, close);
+                    String[] fields = stat.substring(close + 2).split(" ");
+                    // fields[0] is the state (field 3): utime and stime are fields 14 and 15
+                    ticks.put(name + " (" + task.getFileName() + ")",
+                            Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
+                } catch (IOException threadEnded) {
+                    // a thread that ended between the listing and the read
+                }
+            }
+        }
+        return ticks;
+    }
+
+    private static String status(long pid, String field) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                .filter(line -> line.startsWith(field + ":")).map(line -> line.substring(field.length() + 1).trim())
+                .findFirst().orElse("?");
+    }
+}
