@@ -4,14 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import io.supervisorkafka.streams.common.PromFamily;
+import io.supervisorkafka.streams.prometheus.EndpointCatalog;
 import io.supervisorkafka.testkit.ChildProcess;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import java.util.stream.StreamSupport;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
@@ -28,6 +36,8 @@ class PrometheusRulesTest {
     static final Path RULES = DIR.resolve("supervisor-kafka.rules.yml");
     static final Path TESTS = DIR.resolve("supervisor-kafka.rules.test.yml");
     static final YAMLMapper YAML = new YAMLMapper();
+    /** The names of the project's families: the prefixes of the catalogs' sources. */
+    static final Pattern FAMILY_NAME = Pattern.compile("\\b(supervisord|supervisor_kafka|gunicorn|docker)_[a-z0-9_]+");
 
     @Test
     void promtoolChecksTheRules() throws IOException {
@@ -96,6 +106,27 @@ class PrometheusRulesTest {
         softly.assertThat(cases.keySet()).as("unit tests of alerts the rules do not have")
                 .isSubsetOf(alerts().stream().map(rule -> rule.path("alert").asText()).toList());
         softly.assertAll();
+    }
+
+    /**
+     * Every family the rules (expressions and texts) name is one the Streams app's endpoint serves, by the catalogs
+     * it takes its names from, or Prometheus' own {@code up}.
+     */
+    @Test
+    void theRulesNameOnlyFamiliesTheEndpointServes() throws IOException {
+        Set<String> served = EndpointCatalog.families().stream().map(PromFamily::name).collect(Collectors.toSet());
+        Matcher names = FAMILY_NAME.matcher(Files.readString(RULES));
+        Set<String> named = new TreeSet<>();
+        while (names.find()) {
+            named.add(names.group());
+        }
+        assertThat(named).as("families the rules name").isNotEmpty().isSubsetOf(served);
+        for (JsonNode rule : alerts()) {
+            if (!rule.path("expr").asText().matches("(?s).*\\b(" + String.join("|", served) + ")\\b.*")) {
+                assertThat(rule.path("expr").asText()).as("%s: rests on a served family or on up",
+                        rule.path("alert").asText()).startsWith("up{");
+            }
+        }
     }
 
     static List<JsonNode> alerts() throws IOException {

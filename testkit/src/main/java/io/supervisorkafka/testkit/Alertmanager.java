@@ -1,9 +1,15 @@
 package io.supervisorkafka.testkit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The real Alertmanager (Debian package {@code prometheus-alertmanager}) in the foreground, alone (clustering off),
@@ -12,6 +18,8 @@ import java.time.Duration;
  * {@link #close()} stops it by its pid.
  */
 public final class Alertmanager implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private final ChildProcess process;
     private final int port;
 
@@ -52,6 +60,20 @@ public final class Alertmanager implements AutoCloseable {
             throw e;
         }
         return alertmanager;
+    }
+
+    /** The labels of each alert the Alertmanager holds unresolved now, through {@code /api/v2/alerts}. */
+    public List<Map<String, String>> activeAlerts() throws IOException {
+        HttpResponse<String> response = PrometheusServer.get(url() + "/api/v2/alerts?active=true");
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("the Alertmanager answered " + response.statusCode() + " to "
+                    + "/api/v2/alerts: " + response.body());
+        }
+        List<Map<String, String>> alerts = new ArrayList<>();
+        for (JsonNode alert : JSON.readTree(response.body())) {
+            alerts.add(PrometheusServer.strings(alert.path("labels")));
+        }
+        return alerts;
     }
 
     public String url() {

@@ -8,6 +8,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -24,8 +27,11 @@ public final class WebhookReceiver implements AutoCloseable {
     private final List<Alert> alerts = new CopyOnWriteArrayList<>();
     private final List<String> malformed = new CopyOnWriteArrayList<>();
 
-    /** One alert of a notification: {@code firing} or {@code resolved}, with its labels and annotations. */
-    public record Alert(String status, Map<String, String> labels, Map<String, String> annotations) {
+    /**
+     * One alert of a notification: {@code firing} or {@code resolved}, with its labels and annotations, and since when
+     * it fires ({@code startsAt}: when Prometheus found its condition true).
+     */
+    public record Alert(String status, Map<String, String> labels, Map<String, String> annotations, Instant startsAt) {
         public String label(String name) {
             return labels.get(name);
         }
@@ -49,9 +55,10 @@ public final class WebhookReceiver implements AutoCloseable {
             try {
                 for (JsonNode alert : JSON.readTree(bytes).path("alerts")) {
                     alerts.add(new Alert(alert.path("status").asText(), PrometheusServer.strings(alert.path("labels")),
-                            PrometheusServer.strings(alert.path("annotations"))));
+                            PrometheusServer.strings(alert.path("annotations")),
+                            OffsetDateTime.parse(alert.path("startsAt").asText()).toInstant()));
                 }
-            } catch (IOException notJson) {
+            } catch (IOException | DateTimeParseException notJson) {
                 malformed.add(new String(bytes, java.nio.charset.StandardCharsets.UTF_8));
             }
             exchange.sendResponseHeaders(200, -1);
