@@ -59,8 +59,8 @@ public final class StoreCollector implements MultiCollector {
 
     /** The stores the families come from, in the order their readiness is reported. */
     public static final List<String> STORES = List.of(ProcessStatusDeriver.STORE, ProcessFlappingDetector.STORE,
-            ProcessCountsDeriver.STORE, SupervisordConnectivityChecker.STORE, GunicornCheckDeriver.STORE, StatsdMetricsDeriver.TOTALS_STORE,
-            DockerCheckDeriver.STORE, ContainerCountsDeriver.STORE, ListenerMetricsKeeper.STORE);
+            ProcessCountsDeriver.STORE, SupervisordConnectivityChecker.STORE, GunicornCheckDeriver.STORE,
+            StatsdMetricsDeriver.TOTALS_STORE, DockerCheckDeriver.STORE, ContainerCountsDeriver.STORE, ListenerMetricsKeeper.STORE);
 
     private static final double SECOND = 1000.0;
 
