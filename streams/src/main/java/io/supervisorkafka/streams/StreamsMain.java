@@ -277,8 +277,8 @@ public final class StreamsMain implements Callable<Integer> {
     }
 
     /**
-     * Where the Prometheus endpoint listens: {@code --http-listen}, else {@value HttpListen#KEY} of the {@code --config}
-     * file; empty when neither says (no endpoint).
+     * Where the Prometheus endpoint listens: {@code --http-listen}, else {@value HttpListen#KEY} of the
+     * {@code --config} file; empty when neither says (no endpoint).
      *
      * @throws IllegalArgumentException one line saying what is wrong with the address
      */

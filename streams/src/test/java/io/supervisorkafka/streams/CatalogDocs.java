@@ -117,7 +117,7 @@ final class CatalogDocs {
         return doc.toString();
     }
 
-    /** {@code docs/prometheus.md}: the families of the Prometheus endpoint, from {@code catalogs} (the app's own too). */
+    /** {@code docs/prometheus.md}: the Prometheus endpoint's families, from {@code catalogs} (the app's own too). */
     static String prometheus(List<Catalog> catalogs) {
         StringBuilder doc = new StringBuilder("# Prometheus families\n\n").append(GENERATED).append("\n\n");
         doc.append("""

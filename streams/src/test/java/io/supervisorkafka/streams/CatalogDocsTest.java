@@ -6,8 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code docs/metrics.md}, {@code docs/checks.md} and {@code docs/prometheus.md} are what the catalogs say: this fails when the committed files
- * differ from a fresh rendering, and {@code -Dgolden.update=true} writes them ({@link GoldenFiles}).
+ * {@code docs/metrics.md}, {@code docs/checks.md} and {@code docs/prometheus.md} are what the catalogs say: this fails
+ * when the committed files differ from a fresh rendering, and {@code -Dgolden.update=true} writes them
+ * ({@link GoldenFiles}).
  */
 class CatalogDocsTest {
 

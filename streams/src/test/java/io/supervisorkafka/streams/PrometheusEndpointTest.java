@@ -110,8 +110,8 @@ class PrometheusEndpointTest {
             assertThat(get(port, "/-/ready").body()).isEqualTo("ready: Kafka Streams is RUNNING\n");
 
             long t = System.currentTimeMillis();
-            send(producer, Topics.SNAPSHOTS, SupervisorSnapshot.class, snapshot(t, running("probe", 3564, t - 60_000, t),
-                    running("sleeper", 3944, t - 30_000, t),
+            send(producer, Topics.SNAPSHOTS, SupervisorSnapshot.class, snapshot(t,
+                    running("probe", 3564, t - 60_000, t), running("sleeper", 3944, t - 30_000, t),
                     info("retired", "retired", "STOPPED", 0, 0, 0, t, 0, "", "Not started")), t);
             send(producer, Topics.EVENTS, SupervisorEvent.class,
                     processEvent(1, "sleeper", "sleeper", "EXITED", 3944L, t + 1_000), t + 1_000);

@@ -27,6 +27,8 @@ import io.supervisorkafka.streams.gunicorn.StatsdMetricsDeriver;
 import io.supervisorkafka.streams.selfmetrics.ListenerMetricsKeeper;
 import io.supervisorkafka.streams.selfmetrics.ListenerSelfMetricsCatalog;
 import io.supervisorkafka.streams.supervisor.ProcessCountsDeriver;
+import io.supervisorkafka.streams.supervisor.ProcessFlapping;
+import io.supervisorkafka.streams.supervisor.ProcessFlappingDetector;
 import io.supervisorkafka.streams.supervisor.ProcessStatusDeriver;
 import io.supervisorkafka.streams.supervisor.SupervisorCatalog;
 import io.supervisorkafka.streams.supervisor.SupervisordConnectivity;
@@ -56,9 +58,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 public final class StoreCollector implements MultiCollector {
 
     /** The stores the families come from, in the order their readiness is reported. */
-    public static final List<String> STORES = List.of(ProcessStatusDeriver.STORE, ProcessCountsDeriver.STORE,
-            SupervisordConnectivityChecker.STORE, GunicornCheckDeriver.STORE, StatsdMetricsDeriver.TOTALS_STORE,
-            DockerCheckDeriver.STORE, ContainerCountsDeriver.STORE, ListenerMetricsKeeper.STORE);
+    public static final List<String> STORES = List.of(ProcessStatusDeriver.STORE, ProcessFlappingDetector.STORE,
+            ProcessCountsDeriver.STORE, SupervisordConnectivityChecker.STORE, GunicornCheckDeriver.STORE,
+            StatsdMetricsDeriver.TOTALS_STORE, DockerCheckDeriver.STORE, ContainerCountsDeriver.STORE, ListenerMetricsKeeper.STORE);
 
     private static final double SECOND = 1000.0;
 
@@ -85,6 +87,8 @@ public final class StoreCollector implements MultiCollector {
 
         Optional<List<KeyValue<String, ProcessStatus>>> statuses = read(ProcessStatusDeriver.STORE, ready, now);
         statuses.ifPresent(entries -> processes(entries, out));
+        this.<ProcessFlapping>read(ProcessFlappingDetector.STORE, ready, now)
+                .ifPresent(entries -> flapping(entries, out));
         this.<ProcessCounts>read(ProcessCountsDeriver.STORE, ready, now).ifPresent(entries -> counts(entries, out));
         this.<SupervisordConnectivity>read(SupervisordConnectivityChecker.STORE, ready, now)
                 .ifPresent(entries -> supervisord(entries, out));
@@ -146,6 +150,16 @@ public final class StoreCollector implements MultiCollector {
             }
             if (up && status.startedAt() != null) {
                 out.gauge(SupervisorCatalog.PROM_START_TIME, status.startedAt() / SECOND, labels);
+            }
+        }
+    }
+
+    private static void flapping(List<KeyValue<String, ProcessFlapping>> entries, Families out) {
+        for (KeyValue<String, ProcessFlapping> entry : entries) {
+            ProcessFlapping process = entry.value;
+            if (process.status() != null) {
+                out.gauge(SupervisorCatalog.PROM_FLAPPING, process.status() == CheckStatus.CRITICAL ? 1 : 0,
+                        process.server(), text(process.group()), text(process.name()));
             }
         }
     }

@@ -92,6 +92,10 @@ public final class SupervisorCatalog {
     public static final PromFamily PROM_START_TIME = PromFamily.gauge("supervisord_start_time_seconds",
             "When supervisord last started the process, in seconds since the epoch; only while it is up "
                     + "(RUNNING).", PROCESS_LABELS);
+    public static final PromFamily PROM_FLAPPING = PromFamily.gauge("supervisord_flapping",
+            "1 while supervisord.process.flapping is CRITICAL (restarted or exited unexpectedly --flapping-threshold "
+                    + "times within --flapping-window), 0 once it is OK again; no sample for a process that never "
+                    + "flapped, nor for processes the watch rules leave out.", PROCESS_LABELS);
     public static final PromFamily PROM_PROCESSES = PromFamily.gauge("supervisord_processes",
             "The server's processes, every one whatever the watch rules: by check status (status up, down, unknown) "
                     + "and by state (status STOPPED, STARTING, RUNNING, BACKOFF, STOPPING, EXITED, FATAL, UNKNOWN); "
@@ -112,8 +116,8 @@ public final class SupervisorCatalog {
                     + "supervisord events, XML-RPC snapshots and records of why processes exited.",
             List.of(PROCESS_UPTIME, PROCESS_COUNT, INSTANCE_STATE, PROCESS_RESTARTS),
             List.of(PROCESS_STATUS, CAN_CONNECT, PROCESS_FLAPPING),
-            List.of(PROM_UP, PROM_STATE, PROM_EXIT_STATUS, PROM_START_TIME, PROM_PROCESSES, PROM_INSTANCE_STATE,
-                    PROM_CAN_CONNECT, PROM_LAST_SNAPSHOT));
+            List.of(PROM_UP, PROM_STATE, PROM_EXIT_STATUS, PROM_START_TIME, PROM_FLAPPING, PROM_PROCESSES,
+                    PROM_INSTANCE_STATE, PROM_CAN_CONNECT, PROM_LAST_SNAPSHOT));
 
     private SupervisorCatalog() {
     }

@@ -1,6 +1,7 @@
 package io.supervisorkafka.streams.prometheus;
 
 import static io.supervisorkafka.streams.Fixtures.info;
+import static io.supervisorkafka.streams.Fixtures.processEvent;
 import static io.supervisorkafka.streams.Fixtures.running;
 import static io.supervisorkafka.streams.Fixtures.snapshot;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -10,6 +11,7 @@ import io.supervisorkafka.schemas.GunicornSnapshot;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.StatsdMetrics;
+import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.Fixtures;
@@ -90,6 +92,21 @@ class StoreCollectorTest {
                 Map.of("snapshots.ok", 12L), 852L), T);
     }
 
+    /** The process web:web of {@link Fixtures#SERVER} crashes and is restarted three times: it flaps. */
+    private void flap() {
+        long serial = 0;
+        long at = T + 1_000;
+        for (int i = 0; i < 3; i++) {
+            pipe(Topics.EVENTS, SupervisorEvent.class, SERVER, processEvent(serial++, "web", "web", "STARTING",
+                    "EXITED", null, null, at), at);
+            pipe(Topics.EVENTS, SupervisorEvent.class, SERVER, processEvent(serial++, "web", "web", "RUNNING",
+                    "STARTING", 4000L + i, null, at + 1_000), at + 1_000);
+            pipe(Topics.EVENTS, SupervisorEvent.class, SERVER, processEvent(serial++, "web", "web", "EXITED",
+                    "RUNNING", 4000L + i, false, at + 2_000), at + 2_000);
+            at += 3_000;
+        }
+    }
+
     private static StatsdMetrics.Metric counter(String name, double value) {
         return new StatsdMetrics.Metric(name, StatsdMetrics.COUNTER, null, value, null, null, null, null, null);
     }
@@ -116,6 +133,7 @@ class StoreCollectorTest {
         assertThat(scrape.value("supervisord_start_time_seconds", web)).as("only while up").isEmpty();
         assertThat(scrape.value("supervisord_state", retired)).contains(0.0);
         assertThat(scrape.samples("supervisord_up")).hasSize(3);
+        assertThat(scrape.samples("supervisord_flapping")).as("none of them flapped").isEmpty();
 
         assertThat(scrape.value("supervisord_processes", "server", SERVER, "status", "up")).contains(1.0);
         assertThat(scrape.value("supervisord_processes", "server", SERVER, "status", "down")).contains(2.0);
@@ -171,6 +189,7 @@ class StoreCollectorTest {
     @Test
     void everyFamilyIsInTheCatalogsWithItsHelpTypeAndLabels() {
         fillOneServer(SERVER);
+        flap();
         restores.onRestoreStart(new TopicPartition("app-event-ids-changelog", 0), "event-ids", 10, 110);
 
         Exposition scrape = scrape(new DriverStores(driver));
@@ -185,6 +204,8 @@ class StoreCollectorTest {
                     .containsExactlyInAnyOrderElementsOf(family.labels());
             served.add(family.name());
         }
+        assertThat(scrape.value("supervisord_flapping", "server", SERVER, "group", "web", "name", "web"))
+                .contains(1.0);
         assertThat(served).as("every family has a sample in this scrape")
                 .containsExactlyInAnyOrderElementsOf(catalog.keySet());
         scrape.type.forEach((name, type) -> {
