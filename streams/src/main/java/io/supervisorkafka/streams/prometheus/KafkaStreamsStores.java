@@ -9,6 +9,7 @@ import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.ThreadMetadata;
 import org.apache.kafka.streams.TopologyDescription;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.StreamsNotStartedException;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
@@ -44,7 +45,12 @@ public final class KafkaStreamsStores implements LocalStores {
         if (current == null) {
             throw new StreamsNotStartedException("Kafka Streams is not started yet");
         }
-        return current.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        try {
+            return current.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.keyValueStore()));
+        } catch (IllegalStateException e) {
+            // Stopping, stopped or failed: no store to serve, which is what the endpoint reports then.
+            throw new InvalidStateStoreException(e.getMessage(), e);
+        }
     }
 
     @Override
