@@ -42,7 +42,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PrometheusEndToEndTest {
     static final String SERVER = "e2e-prometheus";
-    static final String JOB = "supervisor-kafka";
+    static final String JOB = "supervisor-kafka-streams";
     static final Duration SCRAPE_INTERVAL = Duration.ofSeconds(1);
     static final Duration PATIENCE = Duration.ofSeconds(90);
     /** From the kill to the query's answer: the event's path to the state store, plus a scrape; generous for CI. */

@@ -134,7 +134,8 @@ public final class PrometheusServer implements AutoCloseable {
         }
         List<Sample> samples = new ArrayList<>();
         for (JsonNode result : data.path("result")) {
-            samples.add(new Sample(strings(result.path("metric")), Double.parseDouble(result.path("value").get(1).asText())));
+            samples.add(new Sample(strings(result.path("metric")),
+                    Double.parseDouble(result.path("value").get(1).asText())));
         }
         return samples;
     }
