@@ -1,5 +1,10 @@
 package io.supervisorkafka.streams;
 
+import io.supervisorkafka.streams.prometheus.HttpListen;
+import io.supervisorkafka.streams.prometheus.KafkaStreamsStores;
+import io.supervisorkafka.streams.prometheus.MetricsEndpoint;
+import io.supervisorkafka.streams.prometheus.RestoreProgress;
+import io.supervisorkafka.streams.prometheus.StoreCollector;
 import io.supervisorkafka.streams.supervisor.EventDeduplicator;
 import java.time.Duration;
 import java.util.Map;
@@ -11,13 +16,15 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running application: provisions the topics, then runs the topology until closed or failed. {@link StreamsMain}
- * only turns the command line into its {@link Properties} and {@link PipelineConfig}; tests run it the same way.
+ * The running application: opens its Prometheus endpoint when given one, provisions the topics, then runs the
+ * topology until closed or failed. {@link StreamsMain} only turns the command line into its {@link Properties},
+ * {@link PipelineConfig} and endpoint address; tests run it the same way.
  */
 public final class StreamsApp implements AutoCloseable {
 
@@ -27,6 +34,10 @@ public final class StreamsApp implements AutoCloseable {
 
     private final Properties properties;
     private final PipelineConfig config;
+    private final Optional<HttpListen> httpListen;
+    private final Topology topology;
+    private final RestoreProgress restores = new RestoreProgress();
+    private MetricsEndpoint endpoint;
     private final CountDownLatch terminated = new CountDownLatch(1);
     private final Object lifecycle = new Object();
     private volatile boolean failed;
@@ -34,12 +45,48 @@ public final class StreamsApp implements AutoCloseable {
     private boolean closed;
 
     public StreamsApp(Properties properties, PipelineConfig config) {
-        this.properties = properties;
-        this.config = config;
+        this(properties, config, Optional.empty());
     }
 
-    /** Creates the missing topics and starts processing; returns once the stream threads are started. */
+    /** {@code httpListen}: where the Prometheus endpoint listens; none without it. */
+    public StreamsApp(Properties properties, PipelineConfig config, Optional<HttpListen> httpListen) {
+        this.properties = properties;
+        this.config = config;
+        this.httpListen = httpListen;
+        this.topology = TopologyFactory.build(config);
+    }
+
+    /**
+     * Opens the Prometheus endpoint, when there is one and it is not open yet; {@link #start()} does it first. Until
+     * the app runs, {@code /-/ready} answers 503 and {@code /metrics} only the app's own families.
+     *
+     * @throws MetricsEndpoint.CannotListenException one line saying why the address cannot be bound
+     */
+    public void listen() throws MetricsEndpoint.CannotListenException {
+        synchronized (lifecycle) {
+            if (httpListen.isEmpty() || endpoint != null || closed) {
+                return;
+            }
+            StoreCollector collector = new StoreCollector(new KafkaStreamsStores(() -> streams, topology.describe()),
+                    this::state, restores);
+            endpoint = MetricsEndpoint.start(httpListen.get(), collector, this::state);
+        }
+        log.info("Prometheus endpoint listening on http://{}/metrics", endpoint.address());
+    }
+
+    /** Where the Prometheus endpoint listens, with the port it bound; empty without one or before {@link #listen}. */
+    public Optional<HttpListen> endpointAddress() {
+        synchronized (lifecycle) {
+            return Optional.ofNullable(endpoint).map(MetricsEndpoint::address);
+        }
+    }
+
+    /**
+     * Opens the Prometheus endpoint (if any), creates the missing topics and starts processing; returns once the
+     * stream threads are started.
+     */
     public void start() throws Exception {
+        listen();
         Map<String, Object> adminConfig = new StreamsConfig(properties).getAdminConfigs(
                 properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-provisioner");
         try (Admin admin = Admin.create(adminConfig)) {
@@ -59,7 +106,8 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     private KafkaStreams newKafkaStreams() {
-        KafkaStreams kafkaStreams = new KafkaStreams(TopologyFactory.build(config), properties);
+        KafkaStreams kafkaStreams = new KafkaStreams(topology, properties);
+        kafkaStreams.setGlobalStateRestoreListener(restores);
         kafkaStreams.setUncaughtExceptionHandler(exception -> {
             // Bad input records are handled by the exception handlers; what reaches here is a bug or an
             // infrastructure failure, which a restart by the process supervisor is the best answer to. A refusal by
@@ -104,11 +152,13 @@ public final class StreamsApp implements AutoCloseable {
     /** Stops processing, committing what was processed; waits at most {@code timeout}. Idempotent. */
     public void close(Duration timeout) {
         KafkaStreams toClose;
+        MetricsEndpoint endpointToClose;
         boolean first;
         synchronized (lifecycle) {
             first = !closed;
             closed = true;
             toClose = streams;
+            endpointToClose = endpoint;
         }
         // Kafka Streams drops its metrics when it closes; the metric object itself keeps its total.
         Optional<Metric> dropped = toClose == null ? Optional.empty()
@@ -119,6 +169,10 @@ public final class StreamsApp implements AutoCloseable {
         if (toClose != null && first) {
             log.info("event-deduplicator dropped {} redelivered events since start",
                     dropped.map(metric -> ((Number) metric.metricValue()).longValue()).orElse(0L));
+        }
+        if (endpointToClose != null) {
+            // After Kafka Streams: while it closes, /-/ready answers 503 and the scrapers see the instance go.
+            endpointToClose.close();
         }
         terminated.countDown();
     }

@@ -2,6 +2,8 @@ package io.supervisorkafka.streams;
 
 import io.supervisorkafka.schemas.cli.BrokerCheck;
 import io.supervisorkafka.schemas.cli.ConfigFiles;
+import io.supervisorkafka.streams.prometheus.HttpListen;
+import io.supervisorkafka.streams.prometheus.MetricsEndpoint;
 import io.supervisorkafka.streams.supervisor.FlappingPolicy;
 import io.supervisorkafka.streams.supervisor.WatchRules;
 import java.io.PrintWriter;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.CommonClientConfigs;
@@ -131,6 +134,11 @@ public final class StreamsMain implements Callable<Integer> {
             + "giving up with exit status 1. Default: ${DEFAULT-VALUE}.")
     Duration brokerTimeout;
 
+    @Option(names = "--http-listen", paramLabel = "HOST:PORT",
+            description = "Serve Prometheus metrics on http://HOST:PORT/metrics (and /-/ready, /-/healthy); PORT or "
+                    + ":PORT alone listen on 127.0.0.1. Default: " + HttpListen.KEY + " from --config, else off.")
+    String httpListen;
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new StreamsMain()).execute(args));
     }
@@ -139,10 +147,12 @@ public final class StreamsMain implements Callable<Integer> {
     public Integer call() throws Exception {
         Properties properties;
         PipelineConfig config;
+        Optional<HttpListen> listen;
         Map<String, Object> adminConfig;
         try {
             properties = streamsProperties();
             config = pipelineConfig(properties);
+            listen = httpListen(properties);
             withoutPipelineKeys(properties);
             adminConfig = new StreamsConfig(properties).getAdminConfigs(
                     properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-broker-check");
@@ -154,13 +164,16 @@ public final class StreamsMain implements Callable<Integer> {
         } catch (BrokerCheck.BrokerUnreachableException e) {
             return fail(1, e.getMessage());
         }
-        StreamsApp app = new StreamsApp(properties, config);
+        StreamsApp app = new StreamsApp(properties, config, listen);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutdown requested, closing within {}", closeTimeout);
             app.close(closeTimeout);
         }, "streams-shutdown"));
         try {
             app.start();
+        } catch (MetricsEndpoint.CannotListenException e) {
+            app.close(closeTimeout);
+            return fail(1, e.getMessage());
         } catch (Exception e) {
             java.util.Optional<String> refusal = StreamsAccess.explain(e, properties);
             if (refusal.isPresent()) {
@@ -263,9 +276,24 @@ public final class StreamsMain implements Callable<Integer> {
                 WatchRules.parse(settings));
     }
 
-    /** Removes the pipeline's own keys (the watch rules): Kafka Streams would warn about each key it does not know. */
+    /**
+     * Where the Prometheus endpoint listens: {@code --http-listen}, else {@value HttpListen#KEY} of the
+     * {@code --config} file; empty when neither says (no endpoint).
+     *
+     * @throws IllegalArgumentException one line saying what is wrong with the address
+     */
+    Optional<HttpListen> httpListen(Properties streamsProperties) {
+        String value = httpListen != null ? httpListen : streamsProperties.getProperty(HttpListen.KEY);
+        return value == null ? Optional.empty() : Optional.of(HttpListen.parse(value));
+    }
+
+    /**
+     * Removes the app's own keys (the watch rules, the endpoint's address): Kafka Streams would warn about each key it
+     * does not know.
+     */
     static Properties withoutPipelineKeys(Properties properties) {
-        properties.keySet().removeIf(key -> key.toString().startsWith(WatchRules.PREFIX));
+        properties.keySet().removeIf(key -> key.toString().startsWith(WatchRules.PREFIX)
+                || key.toString().equals(HttpListen.KEY));
         return properties;
     }
 

@@ -11,6 +11,7 @@ import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.common.Catalog;
 import io.supervisorkafka.streams.common.CheckSpec;
 import io.supervisorkafka.streams.common.MetricSpec;
+import io.supervisorkafka.streams.common.PromFamily;
 import io.supervisorkafka.streams.common.TagSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +22,7 @@ import org.apache.kafka.streams.KeyValue;
 
 /**
  * Renders {@code docs/metrics.md} and {@code docs/checks.md} from the catalogs, with example records taken from what
- * the topology emitted in {@link CatalogScenarios}.
+ * the topology emitted in {@link CatalogScenarios}, and {@code docs/prometheus.md} from their Prometheus families.
  */
 final class CatalogDocs {
     private static final String GENERATED = "<!-- Generated from the catalogs (streams/src/main/java/"
@@ -111,6 +112,37 @@ final class CatalogDocs {
             for (CheckSpec check : catalog.checks()) {
                 example(check).ifPresent(record -> doc.append("\nExample (key `").append(record.key)
                         .append("`):\n\n```json\n").append(json(record.value)).append("\n```\n"));
+            }
+        }
+        return doc.toString();
+    }
+
+    /** {@code docs/prometheus.md}: the Prometheus endpoint's families, from {@code catalogs} (the app's own too). */
+    static String prometheus(List<Catalog> catalogs) {
+        StringBuilder doc = new StringBuilder("# Prometheus families\n\n").append(GENERATED).append("\n\n");
+        doc.append("""
+                Every metric family the Streams app serves on `/metrics` with `--http-listen` (see \
+                [the streams README](../streams/README.md#prometheus-endpoint)), read from its state stores at scrape \
+                time: each instance serves what its own tasks hold, so Prometheus scrapes every instance. A `counter` \
+                only goes up, and back to 0 when what counts it restarts: take its `rate()` or `increase()`. The HELP \
+                line of each family is its description here.
+
+                These tables are generated from the catalogs the endpoint takes its names from, and a test holds \
+                every family it serves to them. Regenerate after changing a catalog:
+
+                ```
+                """).append(GoldenFiles.REGENERATE).append("\n```\n");
+        for (Catalog catalog : catalogs) {
+            if (catalog.families().isEmpty()) {
+                continue;
+            }
+            doc.append("\n## ").append(catalog.title()).append("\n\n");
+            doc.append("| family | type | labels | description |\n| --- | --- | --- | --- |\n");
+            for (PromFamily family : catalog.families()) {
+                doc.append("| `").append(family.name()).append("` | ").append(family.type().text()).append(" | ")
+                        .append(family.labels().stream().map(label -> "`" + label + "`")
+                                .collect(Collectors.joining(", ")))
+                        .append(" | ").append(family.help()).append(" |\n");
             }
         }
         return doc.toString();

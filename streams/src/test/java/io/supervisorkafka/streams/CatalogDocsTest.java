@@ -1,12 +1,14 @@
 package io.supervisorkafka.streams;
 
+import io.supervisorkafka.streams.prometheus.EndpointCatalog;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code docs/metrics.md} and {@code docs/checks.md} are what the catalogs say: this fails when the committed files
- * differ from a fresh rendering, and {@code -Dgolden.update=true} writes them ({@link GoldenFiles}).
+ * {@code docs/metrics.md}, {@code docs/checks.md} and {@code docs/prometheus.md} are what the catalogs say: this fails
+ * when the committed files differ from a fresh rendering, and {@code -Dgolden.update=true} writes them
+ * ({@link GoldenFiles}).
  */
 class CatalogDocsTest {
 
@@ -20,5 +22,6 @@ class CatalogDocsTest {
 
         GoldenFiles.assertFile(dir.resolve("metrics.md"), docs.metrics());
         GoldenFiles.assertFile(dir.resolve("checks.md"), docs.checks());
+        GoldenFiles.assertFile(dir.resolve("prometheus.md"), CatalogDocs.prometheus(EndpointCatalog.catalogs()));
     }
 }

@@ -8,8 +8,10 @@ import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.streams.common.Catalog;
 import io.supervisorkafka.streams.common.CheckSpec;
 import io.supervisorkafka.streams.common.MetricSpec;
+import io.supervisorkafka.streams.common.PromFamily;
 import io.supervisorkafka.streams.docker.DockerCatalog;
 import io.supervisorkafka.streams.gunicorn.GunicornCatalog;
+import io.supervisorkafka.streams.prometheus.EndpointCatalog;
 import io.supervisorkafka.streams.selfmetrics.ListenerSelfMetricsCatalog;
 import io.supervisorkafka.streams.supervisor.SupervisorCatalog;
 import java.lang.reflect.Field;
@@ -73,6 +75,8 @@ class CatalogTest {
             });
         }
         assertThat(metrics).doesNotHaveDuplicates();
+        assertThat(EndpointCatalog.families()).extracting(PromFamily::name).doesNotHaveDuplicates()
+                .allSatisfy(name -> assertThat(name).matches("(supervisord|gunicorn|docker|supervisor_kafka)_.*"));
         assertThat(checks).doesNotHaveDuplicates().containsExactlyInAnyOrder(ServiceCheck.PROCESS_STATUS,
                 ServiceCheck.CAN_CONNECT, ServiceCheck.PROCESS_FLAPPING, ServiceCheck.GUNICORN_IS_RUNNING,
                 ServiceCheck.DOCKER_CAN_CONNECT, ServiceCheck.LISTENER_EVENTS_LOST);
@@ -81,7 +85,7 @@ class CatalogTest {
     @Test
     void everyMetricAndCheckDeclaredInACatalogClassIsInItsCatalog() throws ReflectiveOperationException {
         for (Class<?> type : List.of(SupervisorCatalog.class, GunicornCatalog.class, DockerCatalog.class,
-                ListenerSelfMetricsCatalog.class)) {
+                ListenerSelfMetricsCatalog.class, EndpointCatalog.class)) {
             Catalog catalog = (Catalog) type.getField("CATALOG").get(null);
             for (Field field : type.getFields()) {
                 Object value = field.get(null);
@@ -89,6 +93,9 @@ class CatalogTest {
                     assertThat(catalog.metrics()).as("%s.%s", type.getSimpleName(), field.getName()).contains(metric);
                 } else if (value instanceof CheckSpec check) {
                     assertThat(catalog.checks()).as("%s.%s", type.getSimpleName(), field.getName()).contains(check);
+                } else if (value instanceof PromFamily family) {
+                    assertThat(catalog.families()).as("%s.%s", type.getSimpleName(), field.getName())
+                            .contains(family);
                 }
             }
         }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.Json;
+import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.ProcessExit;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.streams.docker.DockerConnectivity;
@@ -12,6 +13,7 @@ import io.supervisorkafka.streams.docker.DockerMetrics;
 import io.supervisorkafka.streams.docker.DockerScrapeState;
 import io.supervisorkafka.streams.gunicorn.GunicornAppsState;
 import io.supervisorkafka.streams.gunicorn.GunicornFleetRollup;
+import io.supervisorkafka.streams.gunicorn.GunicornRequestTotals;
 import io.supervisorkafka.streams.selfmetrics.ListenerEventsLost;
 import io.supervisorkafka.streams.supervisor.ExitTracking;
 import io.supervisorkafka.streams.supervisor.ProcessCheckState;
@@ -60,6 +62,13 @@ class StateStoreFormatTest {
         assertLayout(new GunicornAppsState(Map.of("demo", new GunicornAppsState.App("OK", "web", "demo"))),
                 GunicornAppsState.class,
                 "{\"apps\":{\"demo\":{\"status\":\"OK\",\"group\":\"web\",\"program\":\"demo\"}}}");
+        assertLayout(new GunicornAppsState(Map.of("demo", new GunicornAppsState.App("OK", "web", "demo", 3L, 1L))),
+                GunicornAppsState.class, "{\"apps\":{\"demo\":{\"status\":\"OK\",\"group\":\"web\","
+                        + "\"program\":\"demo\",\"idle\":3,\"working\":1}}}");
+        assertLayout(new GunicornRequestTotals(Map.of("demo", new GunicornRequestTotals.App(12.0,
+                        Map.of("200", 11.0), Map.of("error", 1.0), 5000))), GunicornRequestTotals.class,
+                "{\"apps\":{\"demo\":{\"requests\":12.0,\"statuses\":{\"200\":11.0},\"logs\":"
+                        + "{\"error\":1.0},\"lastEnd\":5000}}}");
         assertLayout(new GunicornFleetRollup(List.of("web-1"), Map.of("gunicorn.requests", 6.0), 6, 4.9, 1.3, "AA=="),
                 GunicornFleetRollup.class, "{\"servers\":[\"web-1\"],\"counters\":{\"gunicorn.requests\":6.0},"
                         + "\"count\":6.0,\"sum\":4.9,\"max\":1.3,\"sketch\":\"AA==\"}");
@@ -90,6 +99,14 @@ class StateStoreFormatTest {
                 "{\"server\":\"web-1\",\"group\":\"web\",\"name\":\"web\",\"restarts\":[1000,2000],"
                         + "\"unexpectedExits\":[900],\"lastAt\":2000,\"status\":\"CRITICAL\",\"since\":2000,"
                         + "\"lastExitStatus\":1,\"lastOutput\":\"boom\",\"lastExitAt\":1900}");
+        assertLayout(new ListenerMetrics("web-1", "3560-1000", 1000, 2000, 10, 0, 0, 12, 0,
+                        new ListenerMetrics.Spool("drop-oldest", 4096, 1048576, 2, 0, 0), Map.of("snapshots.ok", 3L),
+                        852L), ListenerMetrics.class,
+                "{\"server\":\"web-1\",\"instance\":\"3560-1000\",\"startedAt\":1000,\"observedAt\":2000,"
+                        + "\"eventsAcknowledged\":10,\"eventsMalformed\":0,\"eventsOversized\":0,"
+                        + "\"recordsShipped\":12,\"recordsSkipped\":0,\"spool\":{\"fullPolicy\":\"drop-oldest\","
+                        + "\"bytes\":4096,\"maxBytes\":1048576,\"unshipped\":2,\"droppedRecords\":0,"
+                        + "\"refusedRecords\":0},\"sources\":{\"snapshots.ok\":3},\"eventsLost\":852}");
         assertLayout(new ListenerEventsLost("web-1", 1000, 2000, 852, CheckStatus.WARNING), ListenerEventsLost.class,
                 "{\"server\":\"web-1\",\"startedAt\":1000,\"observedAt\":2000,\"lost\":852,"
                         + "\"status\":\"WARNING\"}");

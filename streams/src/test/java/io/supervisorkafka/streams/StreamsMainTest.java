@@ -3,6 +3,7 @@ package io.supervisorkafka.streams;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.supervisorkafka.streams.prometheus.HttpListen;
 import io.supervisorkafka.streams.supervisor.FlappingPolicy;
 import io.supervisorkafka.streams.supervisor.WatchRules;
 import java.io.IOException;
@@ -106,6 +107,33 @@ class StreamsMainTest {
                     .execute(args);
             assertThat(exitCode).as(String.join(" ", args)).isEqualTo(2);
         }
+    }
+
+    @Test
+    void thePrometheusEndpointIsOffUnlessGivenByTheOptionOrTheConfigFile() throws IOException {
+        Path file = dir.resolve("streams.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\nhttp.listen=0.0.0.0:9400\n");
+
+        StreamsMain none = parse("--bootstrap-servers", "x:1");
+        assertThat(none.httpListen(none.streamsProperties())).isEmpty();
+        StreamsMain fromFile = parse("--config", file.toString());
+        Properties properties = fromFile.streamsProperties();
+        assertThat(fromFile.httpListen(properties)).contains(new HttpListen("0.0.0.0", 9400));
+        assertThat(StreamsMain.withoutPipelineKeys(properties)).doesNotContainKey("http.listen");
+        StreamsMain option = parse("--config", file.toString(), "--http-listen", ":9401");
+        assertThat(option.httpListen(option.streamsProperties())).contains(new HttpListen("127.0.0.1", 9401));
+    }
+
+    @Test
+    void aBadListenAddressIsOneLineAndAUsageErrorBeforeAnyBrokerIsAsked() {
+        StringWriter err = new StringWriter();
+        // Nothing listens on port 9: the address is refused before the broker check would have failed.
+        int exitCode = new CommandLine(new StreamsMain()).setErr(new PrintWriter(err))
+                .execute("--bootstrap-servers", "127.0.0.1:9", "--http-listen", "web:port");
+
+        assertThat(exitCode).isEqualTo(2);
+        assertThat(err.toString()).isEqualTo("supervisor-kafka-streams: --http-listen (http.listen) must be "
+                + "HOST:PORT, :PORT or PORT, not 'web:port'" + System.lineSeparator());
     }
 
     @Test

@@ -54,7 +54,8 @@ class TopologyFactoryTest {
         assertThat(description.subtopologies()).filteredOn(s -> names(s).contains("listener-metrics"))
                 .singleElement().satisfies(subtopology -> assertThat(names(subtopology)).containsExactlyInAnyOrder(
                         "listener-metrics", "listener-metrics-present", "listener-metrics-emitter",
-                        "listener-metrics-sink", "events-lost-checker", "listener-checks-sink"));
+                        "listener-metrics-sink", "events-lost-checker", "listener-checks-sink",
+                        "listener-metrics-keeper"));
     }
 
     private static Set<String> names(TopologyDescription.Subtopology subtopology) {

@@ -5,6 +5,7 @@ import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.streams.common.Catalog;
 import io.supervisorkafka.streams.common.CheckSpec;
 import io.supervisorkafka.streams.common.MetricSpec;
+import io.supervisorkafka.streams.common.PromFamily;
 import io.supervisorkafka.streams.common.TagSpec;
 import java.util.List;
 import java.util.Map;
@@ -55,13 +56,21 @@ public final class DockerCatalog {
                     CheckStatus.UNKNOWN, "no scrape arrived within `--stale-after`: its listener may be down"),
             "Whether the listener reaches the Docker engine's metrics. On first sight and on each change.");
 
+    public static final PromFamily PROM_CAN_CONNECT = PromFamily.gauge("docker_can_connect",
+            "1 when the listener's last scrape of the Docker engine succeeded (docker.can_connect OK), 0 when it "
+                    + "failed or none arrived within --stale-after.", "server");
+    public static final PromFamily PROM_CONTAINERS = PromFamily.gauge("docker_containers",
+            "The engine's containers by state (running, paused, stopped) in its last successful scrape that had "
+                    + "them.", "server", "state");
+
     public static final Catalog CATALOG = new Catalog("docker", "Docker engine",
             "From `supervisor.docker`: one record per scrape of dockerd's Prometheus page (families "
                     + "`engine_daemon_*`), or the error of a failed scrape. Rates and latencies come from the "
                     + "difference between two consecutive successful scrapes of a server.",
             List.of(CONTAINERS, EVENTS, HEALTH_CHECKS_FAILED, CONTAINER_ACTIONS_AVG, CONTAINER_ACTIONS_95PERCENTILE,
                     SCRAPE_DURATION),
-            List.of(CAN_CONNECT));
+            List.of(CAN_CONNECT),
+            List.of(PROM_CAN_CONNECT, PROM_CONTAINERS));
 
     private DockerCatalog() {
     }

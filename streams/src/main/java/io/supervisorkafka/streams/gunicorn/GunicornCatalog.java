@@ -5,6 +5,7 @@ import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.streams.common.Catalog;
 import io.supervisorkafka.streams.common.CheckSpec;
 import io.supervisorkafka.streams.common.MetricSpec;
+import io.supervisorkafka.streams.common.PromFamily;
 import io.supervisorkafka.streams.common.TagSpec;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,20 @@ public final class GunicornCatalog {
             "Whether each gunicorn app runs, from the process table (`supervisor.gunicorn`). On first sight and on "
                     + "each change.");
 
+    public static final PromFamily PROM_IS_RUNNING = PromFamily.gauge("gunicorn_is_running",
+            "1 when the app has a master and workers (gunicorn.is_running OK), else 0.", "server", "app");
+    public static final PromFamily PROM_WORKERS = PromFamily.gauge("gunicorn_workers",
+            "The app's workers by state (idle, working) in the listener's last snapshot of the process table.",
+            "server", "app", "state");
+    public static final PromFamily PROM_REQUESTS = PromFamily.counter("gunicorn_requests_total",
+            "Requests the app counted in its StatsD metrics (gunicorn.requests), summed over every interval this "
+                    + "app's state has seen: rate() it.", "server", "app");
+    public static final PromFamily PROM_REQUEST_STATUS = PromFamily.counter("gunicorn_request_status_total",
+            "Responses by HTTP status code (gunicorn.request.status.<code>), likewise.", "server", "app", "code");
+    public static final PromFamily PROM_LOG_LINES = PromFamily.counter("gunicorn_log_lines_total",
+            "Log lines by level (gunicorn.log.<level>: critical, error, warning, exception), likewise.",
+            "server", "app", "level");
+
     public static final Catalog CATALOG = new Catalog("gunicorn", "gunicorn",
             "From `supervisor.gunicorn` (the listener's snapshots of gunicorn's masters and workers) and "
                     + "`supervisor.statsd` (gunicorn's own StatsD metrics, one record per app and flush interval). "
@@ -79,7 +94,8 @@ public final class GunicornCatalog {
                     + "percentiles of all requests, not averages of per-server ones.",
             List.of(WORKERS, REQUESTS, REQUEST_STATUS, LOG, REQUEST_DURATION_AVG, REQUEST_DURATION_MEDIAN,
                     REQUEST_DURATION_MAX, REQUEST_DURATION_95PERCENTILE, REQUEST_DURATION_COUNT),
-            List.of(IS_RUNNING));
+            List.of(IS_RUNNING),
+            List.of(PROM_IS_RUNNING, PROM_WORKERS, PROM_REQUESTS, PROM_REQUEST_STATUS, PROM_LOG_LINES));
 
     private GunicornCatalog() {
     }

@@ -49,7 +49,8 @@ public final class GunicornCheckDeriver implements Processor<String, GunicornSna
                     : CheckStatus.OK;
             String message = app.masterPid() == null ? "no gunicorn master for " + app.app() + " on " + server
                     : app.working() + " working and " + app.idle() + " idle workers for " + app.app();
-            now.put(app.app(), new GunicornAppsState.App(status.name(), app.group(), app.program()));
+            now.put(app.app(), new GunicornAppsState.App(status.name(), app.group(), app.program(), app.idle(),
+                    app.working()));
             emit(server, app.app(), app.group(), app.program(), status, previous.get(app.app()), message,
                     snapshot.observedAt());
         }

@@ -29,7 +29,8 @@ import org.apache.kafka.streams.state.WindowStore;
  * <pre>
  * supervisor.gunicorn ─┬─ gunicorn-check-deriver (store gunicorn-apps) ─▶ supervisor.service-checks
  *                      └─ gunicorn-worker-metrics ─▶ supervisor.metrics
- * supervisor.statsd ───┬─ statsd-metrics-deriver (reads gunicorn-apps) ─▶ supervisor.metrics
+ * supervisor.statsd ───┬─ statsd-metrics-deriver (reads gunicorn-apps, sums into gunicorn-request-totals)
+ *                      │      ─▶ supervisor.metrics
  *                      └─ by app ─ repartition ─ fleet window (sketches merged) ─ fleet-metrics ─▶ supervisor.metrics
  * </pre>
  */
@@ -42,6 +43,7 @@ public final class GunicornTopology {
 
     public static void addTo(StreamsBuilder builder, PipelineConfig config) {
         builder.addStateStore(GunicornCheckDeriver.storeBuilder());
+        builder.addStateStore(StatsdMetricsDeriver.totalsStoreBuilder());
         KStream<String, GunicornSnapshot> snapshots = builder.stream(Topics.GUNICORN,
                 Consumed.with(KEYS, JsonSerde.of(GunicornSnapshot.class)).withName("gunicorn-snapshots"));
         snapshots.process(GunicornCheckDeriver::new, Named.as("gunicorn-check-deriver"), GunicornCheckDeriver.STORE)
@@ -54,7 +56,8 @@ public final class GunicornTopology {
 
         KStream<String, StatsdMetrics> statsd = builder.stream(Topics.STATSD,
                 Consumed.with(KEYS, JsonSerde.of(StatsdMetrics.class)).withName("statsd-intervals"));
-        statsd.process(StatsdMetricsDeriver::new, Named.as("statsd-metrics-deriver"), GunicornCheckDeriver.STORE)
+        statsd.process(StatsdMetricsDeriver::new, Named.as("statsd-metrics-deriver"), GunicornCheckDeriver.STORE,
+                        StatsdMetricsDeriver.TOTALS_STORE)
                 .to(Topics.METRICS, Produced.with(KEYS, JsonSerde.of(MetricPoint.class))
                         .withName("statsd-metrics-sink"));
 

@@ -20,7 +20,8 @@ import org.apache.kafka.streams.kstream.Produced;
  *
  * <pre>
  * supervisor.listener-metrics ─┬─ listener-metrics-emitter ─▶ supervisor.metrics
- *                              └─ events-lost-checker ─▶ supervisor.service-checks
+ *                              ├─ events-lost-checker ─▶ supervisor.service-checks
+ *                              └─ listener-metrics-keeper (store listener-metrics, for the Prometheus endpoint)
  * </pre>
  */
 public final class ListenerSelfMetricsTopology {
@@ -33,12 +34,15 @@ public final class ListenerSelfMetricsTopology {
     /** Nothing of {@code config} applies to it yet; taken so that every source is added the same way. */
     public static void addTo(StreamsBuilder builder, PipelineConfig config) {
         builder.addStateStore(EventsLostChecker.storeBuilder());
+        builder.addStateStore(ListenerMetricsKeeper.storeBuilder());
         KStream<String, ListenerMetrics> metricsRecords = builder.stream(Topics.LISTENER_METRICS,
                         Consumed.with(KEYS, JsonSerde.of(ListenerMetrics.class)).withName("listener-metrics"))
                 .filter((server, metrics) -> metrics != null, Named.as("listener-metrics-present"));
         metricsRecords.process(EventsLostChecker::new, Named.as("events-lost-checker"), EventsLostChecker.STORE)
                 .to(Topics.SERVICE_CHECKS, Produced.with(KEYS, JsonSerde.of(ServiceCheck.class))
                         .withName("listener-checks-sink"));
+        metricsRecords.process(ListenerMetricsKeeper::new, Named.as("listener-metrics-keeper"),
+                ListenerMetricsKeeper.STORE);
         metricsRecords.flatMap((key, metrics) -> ListenerMetricsEmitter.points(metrics).stream()
                         .map(point -> KeyValue.pair(metrics.server(), point)).toList(),
                         Named.as("listener-metrics-emitter"))

@@ -5,6 +5,7 @@ import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.streams.common.Catalog;
 import io.supervisorkafka.streams.common.CheckSpec;
 import io.supervisorkafka.streams.common.MetricSpec;
+import io.supervisorkafka.streams.common.PromFamily;
 import io.supervisorkafka.streams.common.TagSpec;
 import java.util.List;
 import java.util.Map;
@@ -76,11 +77,47 @@ public final class SupervisorCatalog {
             "Whether the listener reaches supervisord's XML-RPC interface. On first sight and on each change; not for "
                     + "the servers of a watch rule with `server_check=false`.");
 
+    /** The labels of a process's families: the server id, and the process's group and name in supervisord. */
+    private static final String[] PROCESS_LABELS = {"server", "group", "name"};
+
+    public static final PromFamily PROM_UP = PromFamily.gauge("supervisord_up",
+            "1 while the process is RUNNING, else 0 (STARTING, BACKOFF, STOPPING, EXITED, FATAL, STOPPED, UNKNOWN): "
+                    + "up as the supervisord.process.status check is OK.", PROCESS_LABELS);
+    public static final PromFamily PROM_STATE = PromFamily.gauge("supervisord_state",
+            "supervisord's state code of the process: STOPPED 0, STARTING 10, RUNNING 20, BACKOFF 30, STOPPING 40, "
+                    + "EXITED 100, FATAL 200, UNKNOWN 1000.", PROCESS_LABELS);
+    public static final PromFamily PROM_EXIT_STATUS = PromFamily.gauge("supervisord_exit_status",
+            "The exit status of the process's last run (-1 when a signal ended it, as supervisord reports it); no "
+                    + "sample while unknown.", PROCESS_LABELS);
+    public static final PromFamily PROM_START_TIME = PromFamily.gauge("supervisord_start_time_seconds",
+            "When supervisord last started the process, in seconds since the epoch; only while it is up "
+                    + "(RUNNING).", PROCESS_LABELS);
+    public static final PromFamily PROM_FLAPPING = PromFamily.gauge("supervisord_flapping",
+            "1 while supervisord.process.flapping is CRITICAL (restarted or exited unexpectedly --flapping-threshold "
+                    + "times within --flapping-window), 0 once it is OK again; no sample for a process that never "
+                    + "flapped, nor for processes the watch rules leave out.", PROCESS_LABELS);
+    public static final PromFamily PROM_PROCESSES = PromFamily.gauge("supervisord_processes",
+            "The server's processes, every one whatever the watch rules: by check status (status up, down, unknown) "
+                    + "and by state (status STOPPED, STARTING, RUNNING, BACKOFF, STOPPING, EXITED, FATAL, UNKNOWN); "
+                    + "each process counts once in each of the two sets.", "server", "status");
+    public static final PromFamily PROM_INSTANCE_STATE = PromFamily.gauge("supervisord_instance_state",
+            "supervisord's own state: 1 RUNNING, 0 RESTARTING, -1 SHUTDOWN, 2 FATAL; no sample until known.",
+            "server");
+    public static final PromFamily PROM_CAN_CONNECT = PromFamily.gauge("supervisord_can_connect",
+            "1 when the listener's last XML-RPC snapshot of supervisord succeeded (supervisord.can_connect OK), 0 "
+                    + "when it failed or none arrived within --stale-after.", "server");
+    public static final PromFamily PROM_LAST_SNAPSHOT = PromFamily.gauge(
+            "supervisord_last_snapshot_timestamp_seconds",
+            "When the listener took the newest snapshot of supervisord (failed ones included), in seconds since the "
+                    + "epoch: time() minus it tells a server gone silent.", "server");
+
     public static final Catalog CATALOG = new Catalog("supervisord", "supervisord",
             "From `supervisor.events`, `supervisor.snapshots` and `supervisor.process-exits`: the listener's "
                     + "supervisord events, XML-RPC snapshots and records of why processes exited.",
             List.of(PROCESS_UPTIME, PROCESS_COUNT, INSTANCE_STATE, PROCESS_RESTARTS),
-            List.of(PROCESS_STATUS, CAN_CONNECT, PROCESS_FLAPPING));
+            List.of(PROCESS_STATUS, CAN_CONNECT, PROCESS_FLAPPING),
+            List.of(PROM_UP, PROM_STATE, PROM_EXIT_STATUS, PROM_START_TIME, PROM_FLAPPING, PROM_PROCESSES,
+                    PROM_INSTANCE_STATE, PROM_CAN_CONNECT, PROM_LAST_SNAPSHOT));
 
     private SupervisorCatalog() {
     }

@@ -24,6 +24,7 @@ class StatsdMetricsDeriverTest {
         try (ProcessorHarness<String, StatsdMetrics, String, MetricPoint> harness = new ProcessorHarness<>(
                 new StatsdMetricsDeriver(), stateDir.toFile(), 0)) {
             KeyValueStore<String, GunicornAppsState> apps = harness.withStore(GunicornCheckDeriver.storeBuilder());
+            harness.withStore(StatsdMetricsDeriver.totalsStoreBuilder());
             harness.start();
             apps.put("web-1", new GunicornAppsState(Map.of("demo", new GunicornAppsState.App("OK", "web", "demo"))));
             StatsdMetrics interval = GunicornTopologyTest.interval("web-1", 1_000_000, 1, 100);
@@ -50,6 +51,35 @@ class StatsdMetricsDeriverTest {
                 assertThat(r.value().value()).isEqualTo(2.0);
                 assertThat(r.value().tags()).isEqualTo(Map.of("server", "web-2", "app", "api", "env", "prod"));
             });
+        }
+    }
+
+    @Test
+    void theCountersOfEachIntervalAddUpPerAppAndAnIntervalSeenTwiceCountsOnce() {
+        try (ProcessorHarness<String, StatsdMetrics, String, MetricPoint> harness = new ProcessorHarness<>(
+                new StatsdMetricsDeriver(), stateDir.toFile(), 0)) {
+            harness.withStore(GunicornCheckDeriver.storeBuilder());
+            KeyValueStore<String, GunicornRequestTotals> totals =
+                    harness.withStore(StatsdMetricsDeriver.totalsStoreBuilder());
+            harness.start();
+            StatsdMetrics first = GunicornTopologyTest.interval("web-1", 1_000_000, 1, 100);
+            StatsdMetrics second = GunicornTopologyTest.interval("web-1", 1_005_000, 1, 100);
+            harness.process("web-1", first, first.end());
+            harness.process("web-1", second, second.end());
+            harness.process("web-1", second, second.end()); // published twice: not added again
+            StatsdMetrics other = new StatsdMetrics("web-1", "statsd", 0, 5000, List.of(new StatsdMetrics.Metric(
+                    "queue.depth", StatsdMetrics.GAUGE, null, 3.0, null, null, null, null, null)), null);
+            harness.process("web-1", other, 5000);
+
+            GunicornRequestTotals.App once = new GunicornRequestTotals(null).plus(first).apps().get("demo");
+            GunicornRequestTotals.App demo = totals.get("web-1").apps().get("demo");
+            assertThat(totals.get("web-1").apps()).as("no totals for an app without gunicorn counters")
+                    .containsOnlyKeys("demo");
+            assertThat(demo.requests()).isEqualTo(2 * once.requests()).isPositive();
+            assertThat(demo.statuses()).containsOnlyKeys("200", "404");
+            once.statuses().forEach((code, value) -> assertThat(demo.statuses().get(code)).isEqualTo(2 * value));
+            assertThat(demo.logs()).containsOnlyKeys("error").containsEntry("error", 2 * once.logs().get("error"));
+            assertThat(demo.lastEnd()).isEqualTo(second.end());
         }
     }
 }
