@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code docs/metrics.md} and {@code docs/checks.md} are what the catalogs say: this fails when the committed files
+ * {@code docs/metrics.md}, {@code docs/checks.md} and {@code docs/influx.md} are what the catalogs say: this fails when the committed files
  * differ from a fresh rendering, and {@code -Dgolden.update=true} writes them ({@link GoldenFiles}).
  */
 class CatalogDocsTest {
@@ -20,5 +20,6 @@ class CatalogDocsTest {
 
         GoldenFiles.assertFile(dir.resolve("metrics.md"), docs.metrics());
         GoldenFiles.assertFile(dir.resolve("checks.md"), docs.checks());
+        GoldenFiles.assertFile(dir.resolve("influx.md"), docs.influx());
     }
 }
