@@ -34,6 +34,17 @@ public final class Topics {
     /** {@link ContainerCounts}, key = server id, compacted. Written by the Streams app. */
     public static final String CONTAINER_COUNTS = "supervisor.container-counts";
 
+    /**
+     * InfluxDB line protocol, key = server id: one line per record, as UTF-8 text, not JSON (read it with a
+     * {@code StringDeserializer}, or with Telegraf's {@code kafka_consumer} and {@code data_format = "influx"}). Written
+     * by the Streams app only with {@code --influx} ({@code influx.enabled=true}): the measurements of Telegraf's
+     * supervisor input ({@code supervisor_processes}, {@code supervisor_instance}) and the container counts of its
+     * docker input ({@code docker}), tags and fields as Telegraf writes them, timestamps in nanoseconds. Not one of
+     * {@link #OUTPUTS} (always written, JSON, each with a record type and a JSON Schema): its grammar is line
+     * protocol's, its measurements are documented in {@code docs/influx.md}.
+     */
+    public static final String INFLUX = "supervisor.influx";
+
     public static final List<String> INPUTS = List.of(EVENTS, SNAPSHOTS, PROCESS_EXITS);
     /** Inputs of the gunicorn source; keyed by server like {@link #INPUTS}, but read in their own sub-topology. */
     public static final List<String> GUNICORN_INPUTS = List.of(GUNICORN, STATSD);
@@ -49,9 +60,13 @@ public final class Topics {
     private Topics() {
     }
 
-    /** The record type a topic carries. */
+    /**
+     * The record type a topic carries; {@code String} for {@link #INFLUX}, whose value is the text of a line itself
+     * (not a JSON string).
+     */
     public static Class<?> recordType(String topic) {
         return switch (topic) {
+            case INFLUX -> String.class;
             case EVENTS -> SupervisorEvent.class;
             case SNAPSHOTS -> SupervisorSnapshot.class;
             case PROCESS_EXITS -> ProcessExit.class;
@@ -68,9 +83,17 @@ public final class Topics {
         };
     }
 
+    /** Whether a topic's values are JSON: all but {@link #INFLUX}. */
+    public static boolean isJson(String topic) {
+        recordType(topic);
+        return !INFLUX.equals(topic);
+    }
+
     /** Classpath location of the JSON Schema of a topic's records. */
     public static String schemaResource(String topic) {
-        recordType(topic);
+        if (!isJson(topic)) {
+            throw new IllegalArgumentException(topic + " carries InfluxDB line protocol, not JSON: it has no JSON Schema");
+        }
         return "/schemas/" + topic + ".schema.json";
     }
 }

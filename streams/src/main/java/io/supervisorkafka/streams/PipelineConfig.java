@@ -20,10 +20,12 @@ import java.util.Objects;
  *                          it exited) before it goes out without it; zero never holds
  * @param flapping          when {@code supervisord.process.flapping} turns CRITICAL and OK again
  * @param watch             which processes of which servers get checks and metrics, and how states map to statuses
+ * @param influx            whether Telegraf's lines are written on {@code supervisor.influx} ({@code --influx}); off
+ *                          by default, and then the topology is what it was without it
  */
 public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Duration dedupRetention, int partitions,
                              short replicationFactor, Duration fleetWindow, Duration exitContextWait,
-                             FlappingPolicy flapping, WatchRules watch) {
+                             FlappingPolicy flapping, WatchRules watch, boolean influx) {
 
     public static final Duration DEFAULT_FLEET_WINDOW = Duration.ofSeconds(10);
     /**
@@ -41,6 +43,13 @@ public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Du
                           short replicationFactor, Duration fleetWindow) {
         this(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor, fleetWindow,
                 DEFAULT_EXIT_CONTEXT_WAIT, FlappingPolicy.defaults(), WatchRules.none());
+    }
+
+    public PipelineConfig(Duration punctuateInterval, Duration staleAfter, Duration dedupRetention, int partitions,
+                          short replicationFactor, Duration fleetWindow, Duration exitContextWait,
+                          FlappingPolicy flapping, WatchRules watch) {
+        this(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor, fleetWindow,
+                exitContextWait, flapping, watch, false);
     }
 
     public static final Duration DEFAULT_PUNCTUATE_INTERVAL = Duration.ofSeconds(15);
@@ -76,42 +85,47 @@ public record PipelineConfig(Duration punctuateInterval, Duration staleAfter, Du
 
     public PipelineConfig withPunctuateInterval(Duration value) {
         return new PipelineConfig(value, staleAfter, dedupRetention, partitions, replicationFactor, fleetWindow,
-                exitContextWait, flapping, watch);
+                exitContextWait, flapping, watch, influx);
     }
 
     public PipelineConfig withStaleAfter(Duration value) {
         return new PipelineConfig(punctuateInterval, value, dedupRetention, partitions, replicationFactor, fleetWindow,
-                exitContextWait, flapping, watch);
+                exitContextWait, flapping, watch, influx);
     }
 
     public PipelineConfig withDedupRetention(Duration value) {
         return new PipelineConfig(punctuateInterval, staleAfter, value, partitions, replicationFactor, fleetWindow,
-                exitContextWait, flapping, watch);
+                exitContextWait, flapping, watch, influx);
     }
 
     public PipelineConfig withTopicLayout(int partitionCount, short replication) {
         return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitionCount, replication,
-                fleetWindow, exitContextWait, flapping, watch);
+                fleetWindow, exitContextWait, flapping, watch, influx);
     }
 
     public PipelineConfig withFleetWindow(Duration value) {
         return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor, value,
-                exitContextWait, flapping, watch);
+                exitContextWait, flapping, watch, influx);
     }
 
     public PipelineConfig withExitContextWait(Duration value) {
         return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor,
-                fleetWindow, value, flapping, watch);
+                fleetWindow, value, flapping, watch, influx);
     }
 
     public PipelineConfig withFlapping(FlappingPolicy value) {
         return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor,
-                fleetWindow, exitContextWait, value, watch);
+                fleetWindow, exitContextWait, value, watch, influx);
     }
 
     public PipelineConfig withWatch(WatchRules value) {
         return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor,
-                fleetWindow, exitContextWait, flapping, value);
+                fleetWindow, exitContextWait, flapping, value, influx);
+    }
+
+    public PipelineConfig withInflux(boolean value) {
+        return new PipelineConfig(punctuateInterval, staleAfter, dedupRetention, partitions, replicationFactor,
+                fleetWindow, exitContextWait, flapping, watch, value);
     }
 
     private static void requirePositive(Duration value, String what) {

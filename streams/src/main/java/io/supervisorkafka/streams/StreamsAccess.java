@@ -30,7 +30,8 @@ final class StreamsAccess {
         if (Topics.ALL_INPUTS.contains(topic)) {
             return "Read";
         }
-        if (Topics.OUTPUTS.contains(topic) || topic.equals(TopicProvisioner.DEAD_LETTERS)) {
+        if (Topics.OUTPUTS.contains(topic) || topic.equals(Topics.INFLUX)
+                || topic.equals(TopicProvisioner.DEAD_LETTERS)) {
             return "Write";
         }
         // Its own changelog and repartition topics, created, written and read by it (a prefixed ACL).

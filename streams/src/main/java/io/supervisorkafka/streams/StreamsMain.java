@@ -1,5 +1,6 @@
 package io.supervisorkafka.streams;
 
+import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.schemas.cli.BrokerCheck;
 import io.supervisorkafka.schemas.cli.ConfigFiles;
 import io.supervisorkafka.streams.prometheus.HttpListen;
@@ -48,6 +49,9 @@ public final class StreamsMain implements Callable<Integer> {
      */
     static final int HELP_WIDTH = 120;
     static final String NAME = "supervisor-kafka-streams";
+    /** The {@code --config} key of {@code --influx}; the app's own, not passed to Kafka Streams. */
+    static final String INFLUX_ENABLED = "influx.enabled";
+    private static final String INFLUX_PREFIX = "influx.";
     private static final Logger log = LoggerFactory.getLogger(StreamsMain.class);
 
     @Spec
@@ -123,6 +127,12 @@ public final class StreamsMain implements Callable<Integer> {
             description = "supervisord.process.flapping is OK again after this long without a restart or an "
                     + "unexpected exit. Default: the --flapping-window.")
     Duration flappingQuiet;
+
+    @Option(names = "--influx", arity = "0..1", paramLabel = "true|false", fallbackValue = "true",
+            description = "Also write Telegraf's supervisor_processes, supervisor_instance and docker lines (InfluxDB "
+                    + "line protocol) on " + Topics.INFLUX + ". Default: "
+                    + INFLUX_ENABLED + " from --config, else false.")
+    Boolean influx;
 
     @Option(names = "--close-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             defaultValue = "30s",
@@ -273,7 +283,7 @@ public final class StreamsMain implements Callable<Integer> {
                 exitContextWait == null ? PipelineConfig.DEFAULT_EXIT_CONTEXT_WAIT : exitContextWait,
                 new FlappingPolicy(flappingThreshold == null ? FlappingPolicy.DEFAULT_THRESHOLD : flappingThreshold,
                         window, flappingQuiet == null ? window : flappingQuiet),
-                WatchRules.parse(settings));
+                WatchRules.parse(settings), influx != null ? influx : influxEnabled(settings));
     }
 
     /**
@@ -288,12 +298,32 @@ public final class StreamsMain implements Callable<Integer> {
     }
 
     /**
-     * Removes the app's own keys (the watch rules, the endpoint's address): Kafka Streams would warn about each key it
-     * does not know.
+     * {@value #INFLUX_ENABLED} of the {@code --config} file: {@code true} or {@code false}, false when absent.
+     *
+     * @throws IllegalArgumentException naming the key, for another value or another {@code influx.*} key (a typo
+     *                                  would otherwise turn the output off without a word)
+     */
+    static boolean influxEnabled(Map<String, String> settings) {
+        for (String key : settings.keySet()) {
+            if (key.startsWith(INFLUX_PREFIX) && !key.equals(INFLUX_ENABLED)) {
+                throw new IllegalArgumentException(key + ": not a setting (the influx output has only "
+                        + INFLUX_ENABLED + ")");
+            }
+        }
+        String value = settings.getOrDefault(INFLUX_ENABLED, "false").trim();
+        if (value.equalsIgnoreCase("true") || value.equalsIgnoreCase("false")) {
+            return Boolean.parseBoolean(value);
+        }
+        throw new IllegalArgumentException(INFLUX_ENABLED + ": must be true or false, not '" + value + "'");
+    }
+
+    /**
+     * Removes the app's own keys (the watch rules, the endpoint's address, {@value #INFLUX_ENABLED}): Kafka Streams
+     * would warn about each key it does not know.
      */
     static Properties withoutPipelineKeys(Properties properties) {
         properties.keySet().removeIf(key -> key.toString().startsWith(WatchRules.PREFIX)
-                || key.toString().equals(HttpListen.KEY));
+                || key.toString().equals(HttpListen.KEY) || key.toString().startsWith(INFLUX_PREFIX));
         return properties;
     }
 

@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  * Creates the topics the pipeline reads and writes when they are missing, and leaves existing ones alone. The status
  * and counts topics are compacted: each holds the latest value per key. Also checks that the inputs read together
  * (events and snapshots; gunicorn snapshots and StatsD) are co-partitioned, which their shared per-server state relies
- * on. The docker and listener-metrics inputs are each read on their own, sharing no state, so their partition counts
+ * on. {@code supervisor.influx} only with {@code --influx}. The docker and listener-metrics inputs are each read on their own, sharing no state, so their partition counts
  * are free.
  */
 public final class TopicProvisioner {
@@ -54,6 +54,10 @@ public final class TopicProvisioner {
                 topic.configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT));
             }
             topics.add(topic);
+        }
+        if (config.influx()) {
+            // A time series, read from its start by a line-protocol consumer: deleted by retention, not compacted.
+            topics.add(new NewTopic(Topics.INFLUX, partitions, replication));
         }
         topics.add(new NewTopic(DEAD_LETTERS, partitions, replication));
         return topics;

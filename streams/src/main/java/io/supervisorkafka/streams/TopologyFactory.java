@@ -28,6 +28,10 @@ import org.apache.kafka.streams.Topology;
  *       {@code supervisor_kafka.listener.*} metrics.</li>
  * </ul>
  *
+ * <p>With {@link PipelineConfig#influx()}, the supervisord and docker parts also write Telegraf's lines on
+ * {@code supervisor.influx} ({@link io.supervisorkafka.streams.influx.InfluxCatalog}); without it nothing of that is
+ * in the topology, which is then exactly what it was before the option existed.
+ *
  * <p>Processor, store and repartition topic names are part of a running deployment (state stores, changelog and
  * repartition topics are named after them): they never change.
  */

@@ -13,6 +13,9 @@ import io.supervisorkafka.streams.common.CheckSpec;
 import io.supervisorkafka.streams.common.MetricSpec;
 import io.supervisorkafka.streams.common.PromFamily;
 import io.supervisorkafka.streams.common.TagSpec;
+import io.supervisorkafka.streams.influx.InfluxCatalog;
+import io.supervisorkafka.streams.influx.InfluxLine;
+import io.supervisorkafka.streams.influx.MeasurementSpec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,11 +38,58 @@ final class CatalogDocs {
     private final List<Catalog> catalogs;
     private final List<KeyValue<String, Object>> metrics;
     private final List<KeyValue<String, Object>> checks;
+    private final List<KeyValue<String, String>> influxLines;
 
     CatalogDocs(List<Catalog> catalogs, TopologyOutputs emitted) {
         this.catalogs = catalogs;
         this.metrics = emitted.everything.getOrDefault(Topics.METRICS, List.of());
         this.checks = emitted.everything.getOrDefault(Topics.SERVICE_CHECKS, List.of());
+        this.influxLines = emitted.everything.getOrDefault(Topics.INFLUX, List.of()).stream()
+                .map(record -> KeyValue.pair(record.key, (String) record.value)).toList();
+    }
+
+    String influx() {
+        StringBuilder doc = new StringBuilder("# InfluxDB lines\n\n").append(GENERATED.replace("*/*Catalog.java",
+                "influx/InfluxCatalog.java")).append("\n\n");
+        doc.append("""
+                What the Streams app writes on `supervisor.influx` with `--influx` (`influx.enabled=true`): InfluxDB \
+                line protocol in the shape of Telegraf's inputs, so that a Telegraf `kafka_consumer` with \
+                `data_format = "influx"` (or any line-protocol reader) feeds dashboards built on Telegraf's data. The \
+                record key is the server id; the value is one line, UTF-8 text (not JSON), with its timestamp in \
+                nanoseconds. Tags and fields are in key order; commas, spaces and equals signs in tag values are \
+                escaped with a backslash, a tag value that line protocol cannot carry (empty, or ending with a \
+                backslash) is left out, as Telegraf leaves it out. How to consume it, and what differs from Telegraf: \
+                [streams README](../streams/README.md#influxdb-lines).
+
+                These tables are generated from the catalog the processors take their names from, and a test holds \
+                every line the topology writes to it. Regenerate after changing it:
+
+                ```
+                """).append(GoldenFiles.REGENERATE).append("\n```\n");
+        for (MeasurementSpec measurement : InfluxCatalog.MEASUREMENTS) {
+            doc.append("\n## `").append(measurement.name()).append("`\n\nTelegraf's `")
+                    .append(measurement.telegraf()).append("`. ").append(measurement.description()).append("\n\n");
+            doc.append("| tag | description |\n| --- | --- |\n");
+            measurement.tags().forEach(tag -> doc.append("| `").append(tag.key()).append('`')
+                    .append(tag.always() ? "" : " (optional)").append(" | ").append(tag.description()).append(" |\n"));
+            doc.append("\n| field | type | description |\n| --- | --- | --- |\n");
+            measurement.fields().forEach(field -> doc.append("| `").append(field.key()).append('`')
+                    .append(field.always() ? "" : " (optional)").append(" | ").append(field.type()).append(" | ")
+                    .append(field.description()).append(" |\n"));
+            influxExample(measurement).ifPresent(line -> doc.append("\nExample (key `").append(line.key)
+                    .append("`):\n\n```\n").append(line.value).append("\n```\n"));
+        }
+        return doc.toString();
+    }
+
+    /** The first line of the measurement with a non-zero exit code (it says the most), else its first. */
+    private Optional<KeyValue<String, String>> influxExample(MeasurementSpec measurement) {
+        List<KeyValue<String, String>> mine = influxLines.stream()
+                .filter(line -> InfluxLine.parse(line.value).measurement().equals(measurement.name())).toList();
+        return mine.stream().filter(line -> {
+            Object exitCode = InfluxLine.parse(line.value).fields().get(InfluxCatalog.EXIT_CODE.key());
+            return exitCode != null && !exitCode.equals(0L);
+        }).findFirst().or(() -> mine.stream().findFirst());
     }
 
     String metrics() {

@@ -6,9 +6,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code docs/metrics.md}, {@code docs/checks.md} and {@code docs/prometheus.md} are what the catalogs say: this fails
- * when the committed files differ from a fresh rendering, and {@code -Dgolden.update=true} writes them
- * ({@link GoldenFiles}).
+ * {@code docs/metrics.md}, {@code docs/checks.md}, {@code docs/prometheus.md} and {@code docs/influx.md} are what the
+ * catalogs say: this fails when the committed files differ from a fresh rendering, and {@code -Dgolden.update=true}
+ * writes them ({@link GoldenFiles}).
  */
 class CatalogDocsTest {
 
@@ -23,5 +23,6 @@ class CatalogDocsTest {
         GoldenFiles.assertFile(dir.resolve("metrics.md"), docs.metrics());
         GoldenFiles.assertFile(dir.resolve("checks.md"), docs.checks());
         GoldenFiles.assertFile(dir.resolve("prometheus.md"), CatalogDocs.prometheus(EndpointCatalog.catalogs()));
+        GoldenFiles.assertFile(dir.resolve("influx.md"), docs.influx());
     }
 }

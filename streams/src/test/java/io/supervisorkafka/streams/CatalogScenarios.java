@@ -36,8 +36,11 @@ public final class CatalogScenarios {
 
     /** A server whose rule maps STOPPED to WARNING: the only way to a WARNING process check. */
     static final String PARKING_SERVER = "web-2";
-    /** The defaults, but a flapping window short enough for the silence to end it, and the rule of web-2. */
-    static final PipelineConfig CONFIG = PipelineConfig.defaults()
+    /**
+     * The defaults, but a flapping window short enough for the silence to end it, the rule of web-2, and the influx
+     * lines (for their examples).
+     */
+    static final PipelineConfig CONFIG = PipelineConfig.defaults().withInflux(true)
             .withFlapping(new FlappingPolicy(3, Duration.ofMinutes(1), Duration.ofMinutes(1)))
             .withWatch(WatchRules.parse(Map.of("watch.rules", "parking", "watch.parking.servers", PARKING_SERVER,
                     "watch.parking.status_mapping_override", "STOPPED:WARNING")));

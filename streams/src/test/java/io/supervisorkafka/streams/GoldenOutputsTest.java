@@ -114,10 +114,48 @@ class GoldenOutputsTest {
         }
     }
 
+    /**
+     * With {@code --influx}: the lines of {@code supervisor.influx} from the supervisord events and the dockerd page,
+     * as text, one {@code key<TAB>line} per record (timestamps included: the captures' times are fixed).
+     */
+    @Test
+    void influxLines() {
+        long[] wallClock = {SupervisordEventsCapture.RUN_STARTS[0]};
+        try (TopologyTestDriver driver = TopologyDrivers.start(stateDir, wallClock[0],
+                PipelineConfig.defaults().withInflux(true))) {
+            TopologyOutputs outputs = new TopologyOutputs(driver);
+            TestInputTopic<String, SupervisorEvent> events = driver.createInputTopic(Topics.EVENTS,
+                    new StringSerializer(), JsonSerde.of(SupervisorEvent.class));
+            SupervisordEventsCapture.runs(SERVER).forEach(run -> run.forEach(event -> {
+                if (event.observedAt() > wallClock[0]) {
+                    driver.advanceWallClockTime(Duration.ofMillis(event.observedAt() - wallClock[0]));
+                    wallClock[0] = event.observedAt();
+                }
+                events.pipeInput(new TestRecord<>(event.server(), event, Instant.ofEpochMilli(event.observedAt())));
+            }));
+            TestInputTopic<String, DockerSnapshot> scrapes = driver.createInputTopic(Topics.DOCKER,
+                    new StringSerializer(), JsonSerde.of(DockerSnapshot.class));
+            for (long at : new long[] {Fixtures.T0, Fixtures.T0 + 15_000}) {
+                scrapes.pipeInput(new TestRecord<>(SERVER, DockerdCapture.scrape(SERVER, at, 12),
+                        Instant.ofEpochMilli(at)));
+            }
+            outputs.drain();
+            GoldenFiles.assertLineFiles(GOLDEN.resolve("influx"), Map.of(Topics.INFLUX + ".txt",
+                    outputs.influx.stream().map(record -> record.key + "\t" + record.value).toList()));
+        }
+    }
+
     @Test
     void topologyDescription() {
         GoldenFiles.assertFile(GOLDEN.resolve("topology.txt"),
                 TopologyFactory.build(PipelineConfig.defaults()).describe().toString());
+    }
+
+    /** With {@code --influx}: the default topology and the influx processors and sinks, nothing else changed. */
+    @Test
+    void topologyDescriptionWithInflux() {
+        GoldenFiles.assertFile(GOLDEN.resolve("topology-influx.txt"),
+                TopologyFactory.build(PipelineConfig.defaults().withInflux(true)).describe().toString());
     }
 
     private static void assertGolden(String capture, TopologyOutputs outputs) {

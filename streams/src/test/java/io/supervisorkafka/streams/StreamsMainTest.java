@@ -181,6 +181,40 @@ class StreamsMainTest {
     }
 
     @Test
+    void theInfluxOutputIsOffUnlessTheOptionOrTheConfigFileTurnsItOn() throws IOException {
+        Path file = dir.resolve("streams.properties");
+        Files.writeString(file, "bootstrap.servers=file:9092\ninflux.enabled = TRUE \n");
+
+        assertThat(parse("--bootstrap-servers", "x:1").pipelineConfig(new Properties()).influx()).isFalse();
+        assertThat(parse("--bootstrap-servers", "x:1", "--influx").pipelineConfig(new Properties()).influx()).isTrue();
+        StreamsMain fromFile = parse("--config", file.toString());
+        Properties properties = fromFile.streamsProperties();
+        assertThat(fromFile.pipelineConfig(properties).influx()).isTrue();
+        assertThat(StreamsMain.withoutPipelineKeys(properties)).containsEntry("bootstrap.servers", "file:9092")
+                .doesNotContainKey("influx.enabled");
+        StreamsMain overridden = parse("--config", file.toString(), "--influx=false");
+        assertThat(overridden.pipelineConfig(overridden.streamsProperties()).influx()).isFalse();
+        assertThat(new CommandLine(new StreamsMain()).getUsageMessage()).contains("--influx", "supervisor.influx");
+    }
+
+    @Test
+    void aWrongInfluxSettingIsOneLineNamingTheKey() throws IOException {
+        for (String[] setting : new String[][] {
+                {"influx.enabled=yes", "influx.enabled: must be true or false, not 'yes'"},
+                {"influx.enable=true", "influx.enable: not a setting (the influx output has only influx.enabled)"}}) {
+            Path file = dir.resolve("streams.properties");
+            Files.writeString(file, "bootstrap.servers=x:1\n" + setting[0] + "\n");
+            StringWriter err = new StringWriter();
+
+            int exitCode = new CommandLine(new StreamsMain()).setErr(new PrintWriter(err))
+                    .execute("--config", file.toString());
+
+            assertThat(exitCode).as(setting[0]).isEqualTo(2);
+            assertThat(err.toString()).isEqualTo("supervisor-kafka-streams: " + setting[1] + System.lineSeparator());
+        }
+    }
+
+    @Test
     void anUnreadableConfigFileIsOneLineAsTheListenerSaysIt() {
         Path missing = dir.resolve("missing.properties");
         StringWriter err = new StringWriter();

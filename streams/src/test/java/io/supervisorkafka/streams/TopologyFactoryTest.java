@@ -63,6 +63,34 @@ class TopologyFactoryTest {
     }
 
     @Test
+    void theInfluxLinesAreOffByDefaultAndAddOnlyTheirOwnNodesWhenOn() {
+        PipelineConfig on = PipelineConfig.defaults().withInflux(true);
+        TopologyDescription without = TopologyFactory.build(PipelineConfig.defaults()).describe();
+        TopologyDescription with = TopologyFactory.build(on).describe();
+
+        assertThat(PipelineConfig.defaults().influx()).isFalse();
+        assertThat(without.subtopologies()).allSatisfy(subtopology ->
+                assertThat(names(subtopology)).noneMatch(name -> name.contains("influx")));
+        assertThat(with.subtopologies()).hasSameSizeAs(without.subtopologies());
+        assertThat(with.subtopologies()).filteredOn(s -> names(s).contains("events")).singleElement()
+                .satisfies(subtopology -> assertThat(names(subtopology))
+                        .contains("supervisor-influx-lines", "supervisor-influx-sink"));
+        assertThat(with.subtopologies()).filteredOn(s -> names(s).contains("docker-scrapes")).singleElement()
+                .satisfies(subtopology -> assertThat(names(subtopology))
+                        .contains("docker-influx-lines", "docker-influx-sink"));
+        assertThat(with.subtopologies().stream().flatMap(s -> names(s).stream()).filter(n -> n.contains("influx")))
+                .containsExactlyInAnyOrder("supervisor-influx-lines", "supervisor-influx-sink",
+                        "docker-influx-lines", "docker-influx-sink");
+        assertThat(TopologyFactory.build(on).describe().toString()).isEqualTo(with.toString());
+        assertThat(TopicProvisioner.requiredTopics(on)).extracting(NewTopic::name).contains(Topics.INFLUX);
+        assertThat(TopicProvisioner.requiredTopics(on)).filteredOn(topic -> topic.name().equals(Topics.INFLUX))
+                .singleElement().satisfies(topic -> assertThat(topic.configs()).as("not compacted").isNull());
+        assertThat(TopicProvisioner.requiredTopics(PipelineConfig.defaults())).extracting(NewTopic::name)
+                .doesNotContain(Topics.INFLUX);
+        assertThat(StreamsAccess.topicOperation("supervisor-kafka-streams", Topics.INFLUX)).isEqualTo("Write");
+    }
+
+    @Test
     void theSameConfigBuildsTheSameTopology() {
         assertThat(TopologyFactory.build(PipelineConfig.defaults()).describe().toString())
                 .isEqualTo(TopologyFactory.build(PipelineConfig.defaults()).describe().toString());

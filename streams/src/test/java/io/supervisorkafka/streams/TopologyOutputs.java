@@ -10,6 +10,7 @@ import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.testkit.SchemaValidator;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.streams.influx.InfluxLine;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,16 +25,20 @@ import org.apache.kafka.streams.TopologyTestDriver;
 /**
  * Reads the output topics of a {@link TopologyTestDriver} as bytes, validates every value against its topic's JSON
  * Schema, its key against the value, and every metric point and service check against the catalogs
- * ({@link CatalogConformance}), and keeps what was read so a test can look at all of it.
+ * ({@link CatalogConformance}), every line of {@code supervisor.influx} against {@code InfluxCatalog}, and keeps what
+ * was read so a test can look at all of it.
  */
 public final class TopologyOutputs {
 
     private final Map<String, TestOutputTopic<String, byte[]>> topics = new LinkedHashMap<>();
+    private final TestOutputTopic<String, String> influxTopic;
     public final List<KeyValue<String, ProcessStatus>> statuses = new ArrayList<>();
     public final List<KeyValue<String, ProcessCounts>> counts = new ArrayList<>();
     public final List<KeyValue<String, ServiceCheck>> checks = new ArrayList<>();
     public final List<KeyValue<String, MetricPoint>> metrics = new ArrayList<>();
     public final List<KeyValue<String, ContainerCounts>> containerCounts = new ArrayList<>();
+    /** The lines of {@code supervisor.influx} (only with {@code --influx}). */
+    public final List<KeyValue<String, String>> influx = new ArrayList<>();
     /** Every record read since the start, by topic, in the order read: for a test that looks at all at once. */
     public final Map<String, List<KeyValue<String, Object>>> everything = new LinkedHashMap<>();
 
@@ -41,6 +46,7 @@ public final class TopologyOutputs {
         for (String topic : Topics.OUTPUTS) {
             topics.put(topic, driver.createOutputTopic(topic, new StringDeserializer(), new ByteArrayDeserializer()));
         }
+        influxTopic = driver.createOutputTopic(Topics.INFLUX, new StringDeserializer(), new StringDeserializer());
     }
 
     /** Reads what was produced since the last call; the lists then hold only that. */
@@ -50,6 +56,7 @@ public final class TopologyOutputs {
         checks.clear();
         metrics.clear();
         containerCounts.clear();
+        influx.clear();
         read(Topics.PROCESS_STATUS, ProcessStatus.class, statuses);
         read(Topics.PROCESS_COUNTS, ProcessCounts.class, counts);
         read(Topics.SERVICE_CHECKS, ServiceCheck.class, checks);
@@ -64,6 +71,13 @@ public final class TopologyOutputs {
         metrics.forEach(record -> CatalogConformance.assertConforms(record.value));
         checks.forEach(record -> CatalogConformance.assertConforms(record.key, record.value));
         containerCounts.forEach(record -> assertThat(record.key).isEqualTo(record.value.server()));
+        for (KeyValue<String, String> record : influxTopic.readKeyValuesToList()) {
+            InfluxLine line = InfluxLine.parse(record.value).assertConforms();
+            assertThat(record.key).as("key of %s", record.value).isEqualTo(line.tags().get("server"));
+            influx.add(record);
+            everything.computeIfAbsent(Topics.INFLUX, t -> new ArrayList<>()).add(KeyValue.pair(record.key,
+                    record.value));
+        }
         return this;
     }
 

@@ -22,7 +22,8 @@ import org.apache.kafka.streams.kstream.Produced;
  * <pre>
  * supervisor.docker ─┬─ docker-check-deriver (store docker-connectivity) ─▶ supervisor.service-checks
  *                    ├─ docker-metrics-deriver (store docker-previous-scrapes) ─▶ supervisor.metrics
- *                    └─ container-counts-deriver (store container-counts) ─▶ supervisor.container-counts
+ *                    ├─ container-counts-deriver (store container-counts) ─▶ supervisor.container-counts
+ *                    └─ docker-influx-lines ─▶ supervisor.influx   (only with --influx)
  * </pre>
  */
 public final class DockerTopology {
@@ -49,5 +50,9 @@ public final class DockerTopology {
                         ContainerCountsDeriver.STORE)
                 .to(Topics.CONTAINER_COUNTS, Produced.with(KEYS, JsonSerde.of(ContainerCounts.class))
                         .withName("container-counts-sink"));
+        if (config.influx()) {
+            scrapes.flatMapValues(DockerInfluxLines::of, Named.as("docker-influx-lines"))
+                    .to(Topics.INFLUX, Produced.with(KEYS, Serdes.String()).withName("docker-influx-sink"));
+        }
     }
 }

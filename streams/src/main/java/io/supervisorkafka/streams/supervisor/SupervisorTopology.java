@@ -47,6 +47,7 @@ import org.apache.kafka.streams.kstream.Produced;
  *       ├─ can_connect checks (servers with server_check) ─▶ supervisor.service-checks
  *       └─ supervisord state changes ─ to metrics-emitter
  *   metrics-emitter ─▶ supervisor.metrics
+ *   supervisor-inputs ─ supervisor-influx-lines ─▶ supervisor.influx   (only with --influx)
  * </pre>
  *
  * <p>The inputs are keyed by server and co-partitioned, so this is one sub-topology: the processors share the
@@ -148,5 +149,12 @@ public final class SupervisorTopology {
                                 watch), Named.as("metrics-emitter"),
                         ProcessStatusDeriver.STORE, SupervisordConnectivityChecker.STORE, ProcessFlappingDetector.STORE)
                 .to(Topics.METRICS, Produced.with(KEYS, JsonSerde.of(MetricPoint.class)).withName("metrics-sink"));
+
+        if (config.influx()) {
+            // Last child of the inputs: it reads the status store after the deriver applied the same input.
+            inputs.process(SupervisorInfluxEmitter::new, Named.as("supervisor-influx-lines"),
+                            ProcessStatusDeriver.STORE)
+                    .to(Topics.INFLUX, Produced.with(KEYS, Serdes.String()).withName("supervisor-influx-sink"));
+        }
     }
 }
