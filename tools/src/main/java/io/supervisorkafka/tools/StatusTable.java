@@ -4,7 +4,6 @@ import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.ContainerCounts;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessCounts;
-import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.ProcessStatus.LastExit;
 import io.supervisorkafka.schemas.ServiceCheck;
@@ -112,8 +111,7 @@ final class StatusTable implements AutoCloseable {
         sb.append(String.format(ROW, "SERVER", "PROCESS", "STATE", "CHECK", "PID", "UPTIME", "EXIT", "FLAPPING",
                 "LAST OUTPUT"));
         for (ProcessStatus p : processes.values()) {
-            long uptime = p.startedAt() != null && ProcessState.ofName(p.state()).hasUptime()
-                    ? Math.max(0, (now - p.startedAt()) / 1000) : 0;
+            long uptime = StatusView.uptime(p, now);
             ServiceCheck flaps = flapping.get(p.key());
             sb.append(String.format(ROW, p.server(), p.group() + ":" + p.name(), p.state(), p.check(),
                     p.pid() == null ? "-" : p.pid(), formatUptime(uptime), exit(p),
@@ -177,8 +175,11 @@ final class StatusTable implements AutoCloseable {
         return line.length() <= OUTPUT_WIDTH ? line : line.substring(0, OUTPUT_WIDTH - 3) + "...";
     }
 
+    /** As supervisorctl prints an uptime (Python's timedelta): {@code 1:02:05}, {@code 3 days, 4:05:06}. */
     static String formatUptime(long seconds) {
-        return String.format("%d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60);
+        long days = seconds / 86_400;
+        String time = String.format("%d:%02d:%02d", (seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
+        return days == 0 ? time : days + (days == 1 ? " day, " : " days, ") + time;
     }
 
     @Override
