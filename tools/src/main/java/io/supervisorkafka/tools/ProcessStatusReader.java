@@ -3,6 +3,7 @@ package io.supervisorkafka.tools;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.schemas.cli.KafkaRefusal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -82,9 +83,13 @@ final class ProcessStatusReader implements AutoCloseable {
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props);
         try {
-            List<PartitionInfo> infos = consumer.partitionsFor(TOPIC, timeout);
+            // The list of topics answers at once; partitionsFor would wait the whole timeout for a missing one.
+            List<PartitionInfo> infos = consumer.listTopics(timeout).get(TOPIC);
             if (infos == null || infos.isEmpty()) {
-                throw new CannotRead("topic " + TOPIC + " does not exist (the Streams app creates it at its start)");
+                String protocol = settings.getProperty("security.protocol", "PLAINTEXT").trim();
+                throw new CannotRead("topic " + TOPIC + " does not exist" + (protocol.equalsIgnoreCase("PLAINTEXT")
+                        ? "" : " or " + KafkaRefusal.principal(ConnectionOptions.asMap(settings))
+                        + " may not Describe it") + " (the Streams app creates it at its start)");
             }
             List<TopicPartition> partitions = infos.stream()
                     .map(p -> new TopicPartition(TOPIC, p.partition())).toList();

@@ -26,9 +26,13 @@ import picocli.CommandLine.Spec;
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 100,
         usageHelpAutoWidth = true, exitCodeOnInvalidInput = StatusCommand.CANNOT_READ,
         exitCodeOnExecutionException = StatusCommand.CANNOT_READ,
-        description = {"The fleet's supervisorctl status: one line per process of every server (server, group:name,"
-                + " state, check, pid, uptime, exit status, since when, why it is not running), read from the Streams"
-                + " app's compacted topic supervisor.process-status to its end, without a consumer group.",
+        description = {"The fleet's supervisorctl status: one line per process of every server, from the Streams"
+                + " app's compacted topic supervisor.process-status.",
+                "",
+                "Each line: server, group:name, state, check, pid, uptime, how the last run ended (exit status or"
+                        + " signal), since when it is in its state, and why it is not running (its spawn error or the"
+                        + " last line its last run wrote). The topic is read once to its end, without a consumer"
+                        + " group.",
                 "",
                 "CHECK is the process's check as the Streams app derives it from the state, whatever the watch rules:"
                         + " OK for RUNNING; UNKNOWN for STARTING and UNKNOWN; CRITICAL for STOPPED, BACKOFF, STOPPING,"

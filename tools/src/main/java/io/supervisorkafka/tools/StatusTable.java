@@ -114,7 +114,7 @@ final class StatusTable implements AutoCloseable {
             long uptime = StatusView.uptime(p, now);
             ServiceCheck flaps = flapping.get(p.key());
             sb.append(String.format(ROW, p.server(), p.group() + ":" + p.name(), p.state(), p.check(),
-                    p.pid() == null ? "-" : p.pid(), formatUptime(uptime), exit(p),
+                    p.pid() == null ? "-" : p.pid(), StatusView.formatUptime(uptime), StatusView.exit(p),
                     flaps == null ? "-" : flaps.status() == CheckStatus.CRITICAL ? "yes" : "no", lastOutput(p)));
         }
         if (processes.isEmpty()) {
@@ -156,15 +156,6 @@ final class StatusTable implements AutoCloseable {
         return line.toString();
     }
 
-    /** How the last run ended: the signal's name, else the exit status; {@code -} when unknown. */
-    static String exit(ProcessStatus status) {
-        LastExit last = status.lastExit();
-        if (last != null && last.signal() != null) {
-            return last.signal();
-        }
-        return status.exitStatus() == null ? "-" : status.exitStatus().toString();
-    }
-
     /** The last line the last run wrote to stderr (or stdout), cut to the column. */
     static String lastOutput(ProcessStatus status) {
         LastExit last = status.lastExit();
@@ -173,13 +164,6 @@ final class StatusTable implements AutoCloseable {
         }
         String line = last.output();
         return line.length() <= OUTPUT_WIDTH ? line : line.substring(0, OUTPUT_WIDTH - 3) + "...";
-    }
-
-    /** As supervisorctl prints an uptime (Python's timedelta): {@code 1:02:05}, {@code 3 days, 4:05:06}. */
-    static String formatUptime(long seconds) {
-        long days = seconds / 86_400;
-        String time = String.format("%d:%02d:%02d", (seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
-        return days == 0 ? time : days + (days == 1 ? " day, " : " days, ") + time;
     }
 
     @Override

@@ -137,16 +137,43 @@ final class StatusView {
                 ? Math.max(0, (now - status.startedAt()) / 1000) : 0;
     }
 
-    /** Why the process is not running, when it is not: its spawn error, else the last line its last run wrote. */
-    static String info(ProcessStatus status) {
-        if (status.spawnErr() != null && !status.spawnErr().isBlank()) {
-            return status.spawnErr();
-        }
+    /** How the last run ended: the signal's name, else the exit status; {@code -} when unknown. */
+    static String exit(ProcessStatus status) {
         LastExit last = status.lastExit();
-        if (ProcessState.ofName(status.state()) == ProcessState.RUNNING || last == null || last.output() == null) {
-            return "";
+        if (last != null && last.signal() != null) {
+            return last.signal();
         }
-        return last.output();
+        return status.exitStatus() == null ? "-" : status.exitStatus().toString();
+    }
+
+    /** As supervisorctl prints an uptime (Python's timedelta): {@code 1:02:05}, {@code 3 days, 4:05:06}. */
+    static String formatUptime(long seconds) {
+        long days = seconds / 86_400;
+        String time = String.format("%d:%02d:%02d", (seconds / 3600) % 24, (seconds / 60) % 60, seconds % 60);
+        return days == 0 ? time : days + (days == 1 ? " day, " : " days, ") + time;
+    }
+
+    /** supervisord's spawn error for a run that ended within startsecs: its last line of output says more. */
+    private static final String EXITED_TOO_QUICKLY = "Exited too quickly";
+
+    /**
+     * Why the process is not running, when it is not: its spawn error (can't find command ...), else the last line
+     * its last run wrote (rather than supervisord's "Exited too quickly", which only says that it did).
+     */
+    static String info(ProcessStatus status) {
+        String spawnErr = status.spawnErr() == null || status.spawnErr().isBlank() ? null : status.spawnErr();
+        LastExit last = status.lastExit();
+        String output = last == null ? null : last.output();
+        if (spawnErr != null && (output == null || !spawnErr.startsWith(EXITED_TOO_QUICKLY))) {
+            return spawnErr;
+        }
+        return output == null || isUp(status) ? "" : output;
+    }
+
+    /** Whether the process runs (or is starting): its row shows the current run, not how the last one ended. */
+    private static boolean isUp(ProcessStatus status) {
+        ProcessState state = ProcessState.ofName(status.state());
+        return state == ProcessState.RUNNING || state == ProcessState.STARTING;
     }
 
     /** The table of {@code shown}: a header, then one line per process, columns as wide as their widest cell. */
@@ -162,8 +189,8 @@ final class StatusView {
                     check(p).name(),
                     p.pid() == null ? "-" : p.pid().toString(),
                     ProcessState.ofName(p.state()).hasUptime() && p.startedAt() != null
-                            ? StatusTable.formatUptime(uptime(p, now)) : "-",
-                    StatusTable.exit(p),
+                            ? formatUptime(uptime(p, now)) : "-",
+                    isUp(p) ? "-" : exit(p),
                     Instant.ofEpochMilli(p.since()).truncatedTo(ChronoUnit.SECONDS).toString(),
                     info.length() <= INFO_WIDTH ? info : info.substring(0, INFO_WIDTH - 3) + "..."});
         }

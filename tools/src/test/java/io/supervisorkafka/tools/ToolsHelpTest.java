@@ -48,7 +48,7 @@ class ToolsHelpTest {
             });
         }
         assertThat(words(help("tail", 80))).contains("127.0.0.1:9092).", "supervisor.service-checks.");
-        assertThat(words(help("status", 80))).contains("supervisor.process-status", "--check",
+        assertThat(words(help("status", 80))).contains("supervisor.process-status.", "--check",
                 "critical,warning,unknown.");
         assertThat(COMMANDS).allSatisfy(command -> assertThat(help("", 100)).contains(command));
     }
