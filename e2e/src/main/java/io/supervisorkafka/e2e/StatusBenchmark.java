@@ -25,7 +25,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * How long {@code bin/supervisor-kafka status} takes on a large fleet, as an operator runs it: a new JVM each time,
  * against a real broker whose compacted {@code supervisor.process-status} holds one record per process (100 per
  * server, a fifth of them EXITED with a last line of output, as the Streams app writes them), read to its end. The
- * smallest fleet gives the fixed cost: the JVM, the broker check and the consumer's start.
+ * smallest fleet gives the fixed cost: the JVM, the broker check and the consumer's start. Needs GNU time
+ * ({@code /usr/bin/time}, Debian package {@code time}) for the CPU time.
  *
  * <p>Run: {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl e2e exec:java
  * -Dexec.mainClass=io.supervisorkafka.e2e.StatusBenchmark -Dexec.args="10,10000,100000 5 3"} (fleet sizes, runs per
@@ -67,35 +68,47 @@ public final class StatusBenchmark {
                         producer.send(new ProducerRecord<>(Topics.PROCESS_STATUS, status.key(), status));
                     }
                     producer.flush();
-                    double[] table = time(dir, runs, bootstrap);
-                    double[] summary = time(dir, runs, bootstrap, "--summary");
-                    System.out.printf("%,9d processes (%,d servers, %,.1f MB of records): table median %,.0f ms"
-                                    + " (min %,.0f, max %,.0f); --summary median %,.0f ms (min %,.0f)%n", size,
-                            (size + PROCESSES_PER_SERVER - 1) / PROCESSES_PER_SERVER, bytes / 1e6,
-                            Figures.median(table), min(table), max(table), Figures.median(summary), min(summary));
+                    Runs table = time(dir, runs, bootstrap);
+                    Runs summary = time(dir, runs, bootstrap, "--summary");
+                    System.out.printf("%,9d processes (%,d servers, %,.1f MB of records): table %s; --summary %s%n",
+                            size, (size + PROCESSES_PER_SERVER - 1) / PROCESSES_PER_SERVER, bytes / 1e6,
+                            figures(table), figures(summary));
                 }
             }
         }
     }
 
-    /** The wall time of {@code status} in a new JVM, each run; its table to a file. */
-    private static double[] time(Path dir, int runs, String bootstrap, String... options) throws Exception {
-        double[] millis = new double[runs];
+    /** One fleet size's runs: wall and CPU (user + system) seconds of each. */
+    private record Runs(double[] wallMillis, double[] cpuMillis) {
+    }
+
+    /**
+     * {@code status} in a new JVM, each run, its table to a file: the wall time, and the CPU time GNU time counts
+     * (the machine may be shared: the CPU time is the steadier figure).
+     */
+    private static Runs time(Path dir, int runs, String bootstrap, String... options) throws Exception {
+        double[] wall = new double[runs];
+        double[] cpu = new double[runs];
+        Path times = dir.resolve("status.time");
         for (int i = 0; i < runs; i++) {
-            List<String> command = new ArrayList<>(List.of(Checkout.bin().toString(), "status",
-                    "--bootstrap-servers", bootstrap));
+            List<String> command = new ArrayList<>(List.of("/usr/bin/time", "-f", "%U %S", "-o", times.toString(),
+                    Checkout.bin().toString(), "status", "--bootstrap-servers", bootstrap));
             command.addAll(List.of(options));
             Path out = dir.resolve("status.out");
             long start = System.nanoTime();
             Process process = new ProcessBuilder(command).redirectOutput(out.toFile())
                     .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             int code = process.waitFor();
-            millis[i] = (System.nanoTime() - start) / 1e6;
+            wall[i] = (System.nanoTime() - start) / 1e6;
             if (code != 2) {
                 throw new IllegalStateException("status exited with " + code + ", not 2 (CRITICAL processes)");
             }
+            // The last line: GNU time writes "Command exited with non-zero status 2" before it.
+            List<String> lines = Files.readAllLines(times);
+            String[] userSystem = lines.get(lines.size() - 1).trim().split("\\s+");
+            cpu[i] = (Double.parseDouble(userSystem[0]) + Double.parseDouble(userSystem[1])) * 1000;
         }
-        return millis;
+        return new Runs(wall, cpu);
     }
 
     /** Process {@code i}: server {@code bench-<i/100>}, every fifth one EXITED with a reason, the rest RUNNING. */
@@ -112,6 +125,12 @@ public final class StatusBenchmark {
         return new ProcessStatus(server, "workers", name, "RUNNING", 20, 10_000L + i, now - 3_600_000, 3600, 0,
                 null, "pid " + (10_000 + i) + ", uptime 1:00:00", CheckStatus.OK, now - 3_600_000,
                 ProcessStatus.SOURCE_SNAPSHOT, now, now, null);
+    }
+
+    private static String figures(Runs runs) {
+        return String.format("median %,.0f ms wall (min %,.0f, max %,.0f), %,.0f ms CPU (min %,.0f)",
+                Figures.median(runs.wallMillis()), min(runs.wallMillis()), max(runs.wallMillis()),
+                Figures.median(runs.cpuMillis()), min(runs.cpuMillis()));
     }
 
     private static double min(double[] values) {

@@ -41,7 +41,7 @@ import picocli.CommandLine.Spec;
                 "Exit codes (those of a Nagios plugin): 0 every process shown is OK (or none is shown); 1 one is"
                         + " WARNING or UNKNOWN (e.g. STARTING) and none CRITICAL; 2 one is CRITICAL; 3 cannot read: no"
                         + " broker answered within --timeout, it refused the credentials or the topic, the topic does"
-                        + " not exist, no process of a server matching --server is on it, a bad option or an"
+                        + " not exist, no process (of a server matching --server) is on it, a bad option or an"
                         + " unreadable --config file. With --watch, the code of the last view."})
 final class StatusCommand implements Callable<Integer> {
     static final int CANNOT_READ = 3;
