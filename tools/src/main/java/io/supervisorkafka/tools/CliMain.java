@@ -14,8 +14,19 @@ import picocli.CommandLine.Command;
 public final class CliMain {
 
     public static void main(String[] args) {
+        // Kafka's clients log a refused login at WARN (the admin client's metadata update) and at ERROR on every
+        // retry (NetworkClient); BrokerCheck and KafkaRefusal say it once, in the command's one line. The listener
+        // turns NetworkClient off too.
+        quietByDefault("org.slf4j.simpleLogger.log.org.apache.kafka", "error");
+        quietByDefault("org.slf4j.simpleLogger.log.org.apache.kafka.clients.NetworkClient", "off");
         StderrLogging.install();
         System.exit(commandLine().execute(args));
+    }
+
+    private static void quietByDefault(String logger, String level) {
+        if (System.getProperty(logger) == null) {
+            System.setProperty(logger, level);
+        }
     }
 
     /** The command line of the operator's commands, with their help wrapped at spaces. */
