@@ -169,8 +169,11 @@ class DebianPackageEndToEndTest {
     private static void assertInstalledLayout(List<Path> files) throws IOException {
         assertThat(files).contains(Path.of("/usr/bin/supervisor-kafka"),
                 PROGRAM.resolve("lib/supervisor-kafka-listener.jar"), PROGRAM.resolve("lib/supervisor-kafka-streams.jar"),
+                PROGRAM.resolve("lib/supervisor-kafka-cli.jar"),
                 STREAMS_UNIT, Path.of("/usr/share/doc/supervisor-kafka/copyright"),
                 Path.of("/usr/share/doc/supervisor-kafka/NOTICE"));
+        assertThat(files).as("the development tools: in the tarball only")
+                .doesNotContain(PROGRAM.resolve("lib/supervisor-kafka-tools.jar"));
         assertThat(Path.of("/usr/bin/supervisor-kafka").toRealPath())
                 .isEqualTo(PROGRAM.resolve("bin/supervisor-kafka")).isExecutable();
         assertThat(DebianPackage.conffiles())
@@ -217,6 +220,13 @@ class DebianPackageEndToEndTest {
                                     assertThat(s.state()).isEqualTo("RUNNING");
                                 }));
             }
+            // The operator's view of it: the installed status command, its cluster from the Streams app's settings.
+            ChildProcess.Output status = ChildProcess.run(new ProcessBuilder("/usr/bin/supervisor-kafka", "status",
+                    "--config", STREAMS_CONFIG.toString()), PATIENCE);
+            assertThat(status.exitCode()).as("every process RUNNING:\n" + status.text()).isZero();
+            assertThat(status.text().lines().toList()).as("the table, and nothing else").hasSizeGreaterThan(1)
+                    .first().asString().startsWith("SERVER");
+            assertThat(status.text()).containsPattern("(?m)^\\S+ +probe:probe +RUNNING +OK +\\d+ ");
             try (Stream<Path> state = Files.list(STATE.resolve("streams"))) {
                 assertThat(state.findAny()).as("its state, in the package's state.dir").isPresent();
             }

@@ -52,7 +52,8 @@ class ReleaseTarballEndToEndTest {
 
     private static void assertReleaseLayout(Path home) throws IOException {
         assertThat(home.resolve("bin/supervisor-kafka")).isExecutable();
-        assertThat(Stream.of("listener", "streams", "tools").map(m -> home.resolve("lib/supervisor-kafka-" + m + ".jar")))
+        assertThat(Stream.of("listener", "streams", "tools", "cli")
+                .map(m -> home.resolve("lib/supervisor-kafka-" + m + ".jar")))
                 .allSatisfy(jar -> assertThat(jar).isRegularFile());
         assertThat(home.resolve("supervisor-conf/demo.conf")).isRegularFile();
         assertThat(home.resolve("supervisor-conf/kafka-listener.conf")).isRegularFile();

@@ -167,6 +167,30 @@ class SecurityEndToEndTest {
         assertThat(events.text()).doesNotContain(passwords.get("reader"));
     }
 
+    @Test
+    @Order(2)
+    void statusShowsTheFleetToTheReaderAndAWrongPasswordIsOneLineAndExitCode3() throws IOException {
+        await("steady and the listener RUNNING, read by status as User:reader").atMost(PATIENCE).untilAsserted(() -> {
+            ChildProcess.Output status = status(readerConfig);
+            assertThat(status.exitCode()).as(status.text()).isZero();
+            assertThat(status.text()).startsWith("SERVER ")
+                    .containsPattern("(?m)^" + SERVER + " +steady:steady +RUNNING +OK +\\d+ ");
+        });
+
+        Path wrong = kafka.writeClientProperties(dir.resolve("reader-wrong.properties"), "reader", "not-the-password",
+                Map.of());
+        ChildProcess.Output refused = status(wrong);
+        assertThat(refused.exitCode()).as(refused.text()).isEqualTo(3);
+        assertThat(refused.text().lines().toList()).as("one line, no log").singleElement().asString()
+                .startsWith("supervisor-kafka status: the Kafka brokers at " + kafka.bootstrapServers()
+                        + " refused the credentials of User:reader: ");
+    }
+
+    private ChildProcess.Output status(Path config) throws IOException {
+        return ChildProcess.run(new ProcessBuilder(Checkout.bin().toString(), "status", "--bootstrap-servers",
+                kafka.bootstrapServers(), "--config", config.toString(), "--server", SERVER), Duration.ofMinutes(2));
+    }
+
     private ChildProcess.Output tail(String topic, int records) throws IOException {
         return ChildProcess.run(new ProcessBuilder(Checkout.bin().toString(), "tail", "--bootstrap-servers",
                 kafka.bootstrapServers(), "--config", readerConfig.toString(), "--from-beginning", "--max-records",

@@ -4,7 +4,6 @@ import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.ContainerCounts;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessCounts;
-import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.ProcessStatus.LastExit;
 import io.supervisorkafka.schemas.ServiceCheck;
@@ -112,11 +111,10 @@ final class StatusTable implements AutoCloseable {
         sb.append(String.format(ROW, "SERVER", "PROCESS", "STATE", "CHECK", "PID", "UPTIME", "EXIT", "FLAPPING",
                 "LAST OUTPUT"));
         for (ProcessStatus p : processes.values()) {
-            long uptime = p.startedAt() != null && ProcessState.ofName(p.state()).hasUptime()
-                    ? Math.max(0, (now - p.startedAt()) / 1000) : 0;
+            long uptime = StatusView.uptime(p, now);
             ServiceCheck flaps = flapping.get(p.key());
             sb.append(String.format(ROW, p.server(), p.group() + ":" + p.name(), p.state(), p.check(),
-                    p.pid() == null ? "-" : p.pid(), formatUptime(uptime), exit(p),
+                    p.pid() == null ? "-" : p.pid(), StatusView.formatUptime(uptime), StatusView.exit(p),
                     flaps == null ? "-" : flaps.status() == CheckStatus.CRITICAL ? "yes" : "no", lastOutput(p)));
         }
         if (processes.isEmpty()) {
@@ -158,15 +156,6 @@ final class StatusTable implements AutoCloseable {
         return line.toString();
     }
 
-    /** How the last run ended: the signal's name, else the exit status; {@code -} when unknown. */
-    static String exit(ProcessStatus status) {
-        LastExit last = status.lastExit();
-        if (last != null && last.signal() != null) {
-            return last.signal();
-        }
-        return status.exitStatus() == null ? "-" : status.exitStatus().toString();
-    }
-
     /** The last line the last run wrote to stderr (or stdout), cut to the column. */
     static String lastOutput(ProcessStatus status) {
         LastExit last = status.lastExit();
@@ -175,10 +164,6 @@ final class StatusTable implements AutoCloseable {
         }
         String line = last.output();
         return line.length() <= OUTPUT_WIDTH ? line : line.substring(0, OUTPUT_WIDTH - 3) + "...";
-    }
-
-    static String formatUptime(long seconds) {
-        return String.format("%d:%02d:%02d", seconds / 3600, (seconds / 60) % 60, seconds % 60);
     }
 
     @Override

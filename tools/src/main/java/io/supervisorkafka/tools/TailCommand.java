@@ -4,23 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.supervisorkafka.schemas.Json;
 import io.supervisorkafka.schemas.cli.BrokerCheck;
-import io.supervisorkafka.schemas.cli.ConfigFiles;
 import io.supervisorkafka.schemas.cli.KafkaRefusal;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.Callable;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -36,10 +32,8 @@ final class TailCommand implements Callable<Integer> {
     /** How long a broker has to answer before tail gives up, rather than retry forever. */
     static final Duration BROKER_TIMEOUT = Duration.ofSeconds(10);
 
-    @Option(names = {"-b", "--bootstrap-servers"}, paramLabel = "HOST:PORT[,...]",
-            defaultValue = "${env:KAFKA_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-            description = "Kafka bootstrap servers (default: $KAFKA_BOOTSTRAP_SERVERS or 127.0.0.1:9092).")
-    String bootstrapServers;
+    @Mixin
+    ConnectionOptions connection;
 
     @Option(names = "--from-beginning", description = "Start at the earliest offsets rather than the end.")
     boolean fromBeginning;
@@ -51,10 +45,6 @@ final class TailCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
             description = "Stop after this long without a new record, e.g. 10s (default: never).")
     Duration idleTimeout;
-
-    @Option(names = "--config", paramLabel = "FILE",
-            description = "A properties file of Kafka consumer settings (TLS, SASL, ...).")
-    Path config;
 
     @Parameters(arity = "1..*", paramLabel = "TOPIC", description = "Topics to print, e.g. supervisor.service-checks.")
     List<String> topics;
@@ -70,14 +60,13 @@ final class TailCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         Properties settings;
         try {
-            settings = config == null ? new Properties() : ConfigFiles.read(config);
+            settings = connection.consumerSettings();
         } catch (IllegalArgumentException unreadable) {
             err.println("supervisor-kafka tail: " + unreadable.getMessage());
             return 2;
         }
-        settings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try {
-            BrokerCheck.requireReachable(asMap(settings), brokerTimeout);
+            BrokerCheck.requireReachable(ConnectionOptions.asMap(settings), brokerTimeout);
         } catch (BrokerCheck.BrokerUnreachableException e) {
             err.println("supervisor-kafka tail: " + e.getMessage());
             return 1;
@@ -87,7 +76,7 @@ final class TailCommand implements Callable<Integer> {
         } catch (org.apache.kafka.common.KafkaException e) {
             // tail only reads, without a group: a refusal is Read (or Describe) on a topic, or the credentials.
             java.util.Optional<KafkaRefusal.Refusal> refusal = KafkaRefusal.explain(e, new KafkaRefusal.Access(
-                    KafkaRefusal.principal(asMap(settings)), topic -> "Read", null, null, null));
+                    KafkaRefusal.principal(ConnectionOptions.asMap(settings)), topic -> "Read", null, null, null));
             if (refusal.isEmpty()) {
                 throw e;
             }
@@ -117,12 +106,6 @@ final class TailCommand implements Callable<Integer> {
                 }
             }
         }
-    }
-
-    private static Map<String, Object> asMap(Properties properties) {
-        Map<String, Object> map = new HashMap<>();
-        properties.forEach((key, value) -> map.put(key.toString(), value));
-        return map;
     }
 
     static String toJsonLine(ConsumerRecord<byte[], byte[]> record) {

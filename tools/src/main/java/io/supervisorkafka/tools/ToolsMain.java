@@ -3,9 +3,9 @@ package io.supervisorkafka.tools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code bin/supervisor-kafka broker|tail|demo}: the development tools. */
+/** {@code bin/supervisor-kafka broker|tail|status|demo}: the development tools, and the operator's ({@link CliMain}). */
 @Command(name = "supervisor-kafka", mixinStandardHelpOptions = true, usageHelpWidth = 100, usageHelpAutoWidth = true,
-        subcommands = {BrokerCommand.class, TailCommand.class, DemoCommand.class},
+        subcommands = {BrokerCommand.class, TailCommand.class, StatusCommand.class, DemoCommand.class},
         description = "Development tools of supervisor-kafka.")
 public final class ToolsMain {
 

@@ -10,7 +10,7 @@ import picocli.CommandLine;
 
 /** The help of every tool: labels that say what to give, and lines broken between words only, at any width. */
 class ToolsHelpTest {
-    private static final List<String> COMMANDS = List.of("tail", "demo", "broker");
+    private static final List<String> COMMANDS = List.of("tail", "status", "demo", "broker");
 
     private static String help(String command, int width) {
         CommandLine commandLine = ToolsMain.commandLine().setUsageHelpAutoWidth(false).setUsageHelpWidth(width);
@@ -30,11 +30,14 @@ class ToolsHelpTest {
                         "--timeout=DURATION", "TOPIC...");
         assertThat(help("demo", 100)).doesNotContainPattern("<\\w+>").contains("--run-dir=DIR", "--refresh=DURATION");
         assertThat(help("broker", 100)).doesNotContainPattern("<\\w+>").contains("--data-dir=DIR", "--port=PORT");
+        assertThat(help("status", 100)).doesNotContainPattern("<\\w+>")
+                .contains("--bootstrap-servers=HOST:PORT[,...]", "--config=FILE", "--server=GLOB[,...]",
+                        "--state=STATE[,...]", "--check=STATUS[,...]", "--timeout=DURATION");
     }
 
     @Test
     void linesBreakBetweenWordsAndFitTheWidth() {
-        for (String command : List.of("", "tail", "demo", "broker")) {
+        for (String command : List.of("", "tail", "status", "demo", "broker")) {
             List<String> unbroken = words(help(command, 1000));
             IntStream.rangeClosed(60, 140).forEach(width -> {
                 String wrapped = help(command, width);
@@ -45,6 +48,19 @@ class ToolsHelpTest {
             });
         }
         assertThat(words(help("tail", 80))).contains("127.0.0.1:9092).", "supervisor.service-checks.");
+        assertThat(words(help("status", 80))).contains("supervisor.process-status.", "--check",
+                "critical,warning,unknown.");
         assertThat(COMMANDS).allSatisfy(command -> assertThat(help("", 100)).contains(command));
+    }
+
+    @Test
+    void theOperatorsJarHasStatusAndTailOnly() {
+        CommandLine cli = CliMain.commandLine();
+        assertThat(cli.getSubcommands().keySet()).containsExactly("status", "tail");
+        IntStream.rangeClosed(60, 140).forEach(width -> {
+            cli.setUsageHelpAutoWidth(false).setUsageHelpWidth(width);
+            assertThat(cli.getUsageMessage(CommandLine.Help.Ansi.OFF).lines()).as("'--help' at width %d", width)
+                    .allSatisfy(line -> assertThat(line.length()).isLessThanOrEqualTo(width));
+        });
     }
 }

@@ -49,8 +49,10 @@ class ToolsTest {
 
     @Test
     void uptimeIsFormattedAsHoursMinutesSeconds() {
-        assertThat(StatusTable.formatUptime(0)).isEqualTo("0:00:00");
-        assertThat(StatusTable.formatUptime(3725)).isEqualTo("1:02:05");
+        assertThat(StatusView.formatUptime(0)).isEqualTo("0:00:00");
+        assertThat(StatusView.formatUptime(3725)).isEqualTo("1:02:05");
+        assertThat(StatusView.formatUptime(86_400 + 5)).isEqualTo("1 day, 0:00:05");
+        assertThat(StatusView.formatUptime(3 * 86_400 + 4 * 3600 + 5 * 60 + 6)).isEqualTo("3 days, 4:05:06");
     }
 
     @Test
@@ -60,12 +62,36 @@ class ToolsTest {
         ProcessStatus crashed = status(new ProcessStatus.LastExit("BACKOFF", null, 3, null, 0.1,
                 "crasher: cannot open /etc/crasher.conf because it is missing entirely", "stderr", null, 0), 3);
 
-        assertThat(StatusTable.exit(killed)).isEqualTo("SIGKILL");
+        assertThat(StatusView.exit(killed)).isEqualTo("SIGKILL");
         assertThat(StatusTable.lastOutput(killed)).isEmpty();
-        assertThat(StatusTable.exit(crashed)).isEqualTo("3");
+        assertThat(StatusView.exit(crashed)).isEqualTo("3");
         assertThat(StatusTable.lastOutput(crashed)).isEqualTo("crasher: cannot open /etc/crasher.conf be...")
                 .hasSize(44);
-        assertThat(StatusTable.exit(status(null, null))).isEqualTo("-");
+        assertThat(StatusView.exit(status(null, null))).isEqualTo("-");
+    }
+
+    @Test
+    void statusSaysWhyAProcessIsNotRunning_itsSpawnErrorElseItsLastLineOfOutput() {
+        ProcessStatus.LastExit crashed = new ProcessStatus.LastExit("BACKOFF", null, 3, null, 0.1,
+                "crasher: cannot open /etc/crasher.conf", "stderr", null, 0);
+        assertThat(StatusView.info(fatal("Exited too quickly (process log may have details)", crashed)))
+                .as("the output says more than supervisord's 'Exited too quickly'")
+                .isEqualTo("crasher: cannot open /etc/crasher.conf");
+        assertThat(StatusView.info(fatal("Exited too quickly (process log may have details)", null)))
+                .isEqualTo("Exited too quickly (process log may have details)");
+        assertThat(StatusView.info(fatal("can't find command '/usr/bin/cronx'", crashed)))
+                .as("a spawn error: this time it did not even start").isEqualTo("can't find command '/usr/bin/cronx'");
+        assertThat(StatusView.info(status(crashed, 3))).isEqualTo("crasher: cannot open /etc/crasher.conf");
+        ProcessStatus runningAgain = new ProcessStatus("web-1", "web", "web", "RUNNING", 20, 7L, 0L, 0, 3, null, null,
+                CheckStatus.OK, 0, ProcessStatus.SOURCE_EVENT, 0, 0, crashed);
+        assertThat(StatusView.info(runningAgain)).as("the row of a running process is its current run").isEmpty();
+        assertThat(StatusView.table(java.util.List.of(runningAgain), 1000).get(1))
+                .as("no exit status while it runs").contains(" 0:00:01  -  ");
+    }
+
+    private static ProcessStatus fatal(String spawnErr, ProcessStatus.LastExit lastExit) {
+        return new ProcessStatus("web-1", "web", "web", "FATAL", 200, null, null, 0, 3, spawnErr, null,
+                CheckStatus.CRITICAL, 0, ProcessStatus.SOURCE_EVENT, 0, 0, lastExit);
     }
 
     private static ProcessStatus status(ProcessStatus.LastExit lastExit, Integer exitStatus) {
