@@ -3,6 +3,7 @@ package io.supervisorkafka.tools;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.schemas.cli.BrokerCheck;
+import io.supervisorkafka.schemas.cli.Glob;
 import io.supervisorkafka.schemas.cli.KafkaRefusal;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -166,7 +167,7 @@ final class StatusCommand implements Callable<Integer> {
         if (reader.processes().values().stream().noneMatch(p -> filter.matchesServer(p.server()))) {
             err.println(NAME + (filter.servers().isEmpty() ? "no process on " + Topics.PROCESS_STATUS
                     + " yet (its listeners and the Streams app write them)"
-                    : "no process of a server matching " + String.join(",", filter.servers()) + " on "
+                    : "no process of a server matching " + filter.servers().stream().map(Glob::text).collect(java.util.stream.Collectors.joining(",")) + " on "
                     + Topics.PROCESS_STATUS));
             return CANNOT_READ;
         }

@@ -6,6 +6,7 @@ import io.supervisorkafka.schemas.Json;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.ProcessStatus.LastExit;
+import io.supervisorkafka.schemas.cli.Glob;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -17,7 +18,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -44,7 +44,7 @@ final class StatusView {
      * @param states  statenames, upper case
      * @param checks  check statuses
      */
-    record Filter(List<String> servers, Set<String> states, Set<CheckStatus> checks) {
+    record Filter(List<Glob> servers, Set<String> states, Set<CheckStatus> checks) {
         static final Filter ALL = new Filter(List.of(), Set.of(), Set.of());
 
         Filter {
@@ -79,7 +79,7 @@ final class StatusView {
                             + ")");
                 }
             }
-            return new Filter(split(servers), stateNames, statuses);
+            return new Filter(split(servers).stream().map(Glob::of).toList(), stateNames, statuses);
         }
 
         private static List<String> split(List<String> values) {
@@ -88,25 +88,13 @@ final class StatusView {
         }
 
         boolean matchesServer(String server) {
-            return servers.isEmpty() || servers.stream().anyMatch(glob -> glob(glob).matcher(server).matches());
+            return servers.isEmpty() || servers.stream().anyMatch(glob -> glob.matches(server));
         }
 
         boolean matches(ProcessStatus status) {
             return matchesServer(status.server())
                     && (states.isEmpty() || states.contains(String.valueOf(status.state()).toUpperCase(Locale.ROOT)))
                     && (checks.isEmpty() || checks.contains(check(status)));
-        }
-
-        private static Pattern glob(String glob) {
-            StringBuilder regex = new StringBuilder();
-            for (char c : glob.toCharArray()) {
-                switch (c) {
-                    case '*' -> regex.append(".*");
-                    case '?' -> regex.append('.');
-                    default -> regex.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
-            return Pattern.compile(regex.toString());
         }
     }
 

@@ -2,6 +2,7 @@ package io.supervisorkafka.streams.supervisor;
 
 import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.ProcessState;
+import io.supervisorkafka.schemas.cli.Glob;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
@@ -165,7 +166,7 @@ public final class WatchRules {
 
         private final String name;
         private final List<String> servers;
-        private final List<Pattern> serverGlobs;
+        private final List<Glob> serverGlobs;
         private final Set<String> procNames;
         private final Pattern procRegex;
         private final Set<String> procNamesExclude;
@@ -178,7 +179,7 @@ public final class WatchRules {
                      Map<ProcessState, CheckStatus> statusOverride, boolean serverCheck) {
             this.name = name;
             this.servers = List.copyOf(servers);
-            this.serverGlobs = servers.stream().map(Rule::glob).toList();
+            this.serverGlobs = servers.stream().map(Glob::of).toList();
             this.procNames = Set.copyOf(procNames);
             this.procRegex = procRegex;
             this.procNamesExclude = Set.copyOf(procNamesExclude);
@@ -204,7 +205,7 @@ public final class WatchRules {
 
         /** Whether it applies to a server: one of its globs matches the id; a rule without globs applies to all. */
         boolean appliesTo(String server) {
-            return serverGlobs.isEmpty() || serverGlobs.stream().anyMatch(glob -> glob.matcher(server).matches());
+            return serverGlobs.isEmpty() || serverGlobs.stream().anyMatch(glob -> glob.matches(server));
         }
 
         /**
@@ -238,18 +239,6 @@ public final class WatchRules {
 
         private static boolean startsMatching(Pattern regex, String processName, String full) {
             return regex != null && (regex.matcher(processName).lookingAt() || regex.matcher(full).lookingAt());
-        }
-
-        private static Pattern glob(String glob) {
-            StringBuilder regex = new StringBuilder();
-            for (char c : glob.toCharArray()) {
-                switch (c) {
-                    case '*' -> regex.append(".*");
-                    case '?' -> regex.append('.');
-                    default -> regex.append(Pattern.quote(String.valueOf(c)));
-                }
-            }
-            return Pattern.compile(regex.toString());
         }
 
         private static Pattern regex(String key, String value) {
