@@ -170,6 +170,7 @@ class DebianPackageEndToEndTest {
         assertThat(files).contains(Path.of("/usr/bin/supervisor-kafka"),
                 PROGRAM.resolve("lib/supervisor-kafka-listener.jar"), PROGRAM.resolve("lib/supervisor-kafka-streams.jar"),
                 PROGRAM.resolve("lib/supervisor-kafka-cli.jar"),
+                PROGRAM.resolve("prometheus/supervisor-kafka.rules.yml"),
                 STREAMS_UNIT, Path.of("/usr/share/doc/supervisor-kafka/copyright"),
                 Path.of("/usr/share/doc/supervisor-kafka/NOTICE"));
         assertThat(files).as("the development tools: in the tarball only")

@@ -148,6 +148,7 @@ final class SecureDevBroker {
                 client.alterUserScramCredentials(new ArrayList<>(users)).all().get(1, TimeUnit.MINUTES);
                 List<AclBinding> acls = new ArrayList<>(LeastPrivilege.listener("User:listener"));
                 acls.addAll(LeastPrivilege.streams("User:streams", APPLICATION_ID));
+                acls.addAll(LeastPrivilege.influx("User:streams"));
                 acls.addAll(LeastPrivilege.reader("User:reader"));
                 client.createAcls(acls).all().get(1, TimeUnit.MINUTES);
             }

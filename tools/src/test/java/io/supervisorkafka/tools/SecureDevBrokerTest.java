@@ -53,6 +53,7 @@ class SecureDevBrokerTest {
                 var acls = new HashSet<>(admin.describeAcls(AclBindingFilter.ANY).values().get(1, TimeUnit.MINUTES));
                 assertThat(acls).containsAll(LeastPrivilege.listener("User:listener"))
                         .containsAll(LeastPrivilege.streams("User:streams", SecureDevBroker.APPLICATION_ID))
+                        .containsAll(LeastPrivilege.influx("User:streams"))
                         .containsAll(LeastPrivilege.reader("User:reader"));
             }
             Properties wrong = load(secure.resolve("reader.properties"));

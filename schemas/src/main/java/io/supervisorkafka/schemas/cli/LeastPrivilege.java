@@ -63,6 +63,14 @@ public final class LeastPrivilege {
         return acls;
     }
 
+    /**
+     * What the Streams app needs on top of {@link #streams} with {@code --influx}: Write on {@value Topics#INFLUX}. Kept
+     * apart so that an app without it holds no right it does not use.
+     */
+    public static List<AclBinding> influx(String principal) {
+        return List.of(topic(principal, Topics.INFLUX, AclOperation.WRITE));
+    }
+
     /** The transactional-id right of {@link #streams}: Write on the ids its producers use. */
     public static AclBinding transactionalIds(String principal, String applicationId) {
         return binding(principal, ResourceType.TRANSACTIONAL_ID, applicationId, PatternType.PREFIXED,

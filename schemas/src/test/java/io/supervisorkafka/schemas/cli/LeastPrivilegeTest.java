@@ -18,6 +18,7 @@ class LeastPrivilegeTest {
     static List<String> documented() {
         return Stream.of(LeastPrivilege.listener("User:listener"),
                 LeastPrivilege.streams("User:streams", "supervisor-kafka-streams"),
+                LeastPrivilege.influx("User:streams"),
                 LeastPrivilege.reader("User:reader")).flatMap(acls -> LeastPrivilege.commands(acls).stream()).toList();
     }
 
