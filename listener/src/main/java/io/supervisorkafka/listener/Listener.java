@@ -119,6 +119,7 @@ public final class Listener implements AutoCloseable {
         if (started != CONTINUE) {
             return started;
         }
+        ProtocolWarmUp.startInBackground(config.serverId(), instance);
         try {
             while (true) {
                 int exit = handleNextEvent(protocol);

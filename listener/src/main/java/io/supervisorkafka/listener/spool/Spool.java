@@ -455,7 +455,7 @@ public final class Spool implements AutoCloseable {
     }
 
     private long append(SpoolEntry entry, boolean mayWait) throws IOException {
-        byte[] frame = frame(entry.encode());
+        byte[] frame = frame(entry);
         if (frame.length > MAX_RECORD_BYTES || frame.length > config.maxBytes() / 2) {
             throw new TooLargeException("a record of " + frame.length + " bytes does not fit a spool of "
                     + config.maxBytes() + " bytes");
@@ -496,6 +496,11 @@ public final class Spool implements AutoCloseable {
                 LockSupport.unpark(waiter);
             }
         }
+    }
+
+    /** The bytes {@link #append} writes for {@code entry}: its frame header, then its encoding. */
+    public static byte[] frame(SpoolEntry entry) {
+        return frame(entry.encode());
     }
 
     static byte[] frame(byte[] body) {

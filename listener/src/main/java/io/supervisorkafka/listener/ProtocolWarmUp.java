@@ -1,0 +1,113 @@
+package io.supervisorkafka.listener;
+
+import io.supervisorkafka.listener.spool.Spool;
+import io.supervisorkafka.listener.spool.SpoolEntry;
+import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
+import io.supervisorkafka.listener.supervisor.protocol.EventListenerProtocol;
+import io.supervisorkafka.listener.supervisor.protocol.PoolSerials;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * Runs the protocol loop's own code ({@link Listener}'s read, check, spool frame, write, serial bookkeeping and
+ * acknowledgement) over synthetic events once after start, on a background thread, so that the JIT has compiled it
+ * before supervisord sends a burst.
+ *
+ * <p>Why: a listener a few seconds old met a burst with that code still interpreted, and the compiler, which runs in
+ * SCHED_IDLE so as never to take the CPU from supervisord, got a core only now and then during the burst: at
+ * supervisord's default {@code buffer_size=10} it discarded 0 to 416 events of a 2,000-event burst (449 of 10,000
+ * in five rounds of {@code BurstBenchmark}, broker up). The same listener warmed by 3,000 slow events before its burst
+ * discarded 5 of 8,000. This does that warming itself, while the host is quiet.
+ *
+ * <p>Nothing of it reaches the listener's state: its own in-memory streams, a scratch file in the temporary directory
+ * (deleted before it returns), its own server identity and pool serials. The followers are left out: they act on what
+ * they see (exit context fetches, wakes).
+ */
+final class ProtocolWarmUp {
+    /** Enough for C1's thresholds (a method compiles after some hundreds to 2,000 calls). */
+    static final int EVENTS = 3_000;
+    static final String THREAD = "protocol-warmup";
+    private static final int SCRATCH_BYTES = 256 * 1024;
+
+    private ProtocolWarmUp() {
+    }
+
+    /** Starts the warm-up on a niced daemon thread; a failure is logged at debug and changes nothing. */
+    static void startInBackground(String serverId, String instance) {
+        Thread thread = new Thread(() -> {
+            BackgroundThreads.lower(THREAD);
+            try {
+                run(EVENTS, serverId, instance);
+            } catch (IOException | RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(ProtocolWarmUp.class).debug("warm-up stopped: {}", e.toString());
+            }
+        }, THREAD);
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** Passes {@code events} synthetic events through the protocol path; returns how many it acknowledged. */
+    static int run(int events, String serverId, String instance) throws IOException {
+        ServerIdentity identity = new ServerIdentity(serverId, false);
+        ByteArrayOutputStream answers = new ByteArrayOutputStream();
+        EventListenerProtocol protocol = new EventListenerProtocol(new ByteArrayInputStream(events(events)), answers);
+        Path scratch = Files.createTempFile("supervisor-kafka-warmup", ".tmp");
+        Path serialsFile = Files.createTempFile("supervisor-kafka-warmup", ".serial");
+        int acknowledged = 0;
+        try (FileChannel channel = FileChannel.open(scratch, StandardOpenOption.WRITE);
+             PoolSerials serials = PoolSerials.open(serialsFile)) {
+            long position = 0;
+            for (EventEnvelope event = protocol.readEvent(); event != null; event = protocol.readEvent()) {
+                if (event.payloadDiscarded() || !event.header().problems().isEmpty()) {
+                    continue;
+                }
+                byte[] frame = Spool.frame(new SpoolEntry.RawEvent(System.currentTimeMillis(),
+                        identity.serverIdForEvent(event.header().server()), instance, event.headerLine(),
+                        event.payload()));
+                if (position + frame.length > SCRATCH_BYTES) {
+                    position = 0;
+                }
+                position += channel.write(ByteBuffer.wrap(frame), position);
+                serials.observe(instance, event.header().pool(), event.header().poolSerial());
+                serials.persist(instance, event.header().pool(), event.header().poolSerial());
+                protocol.acknowledgeAndReady();
+                answers.reset();
+                acknowledged++;
+            }
+        } finally {
+            Files.deleteIfExists(scratch);
+            Files.deleteIfExists(serialsFile);
+        }
+        return acknowledged;
+    }
+
+    /** Events as supervisord writes them: state changes, ticks and remote communication, in turn. */
+    static byte[] events(int count) {
+        ByteArrayOutputStream stream = new ByteArrayOutputStream(count * 200);
+        for (int serial = 0; serial < count; serial++) {
+            String payload = switch (serial % 3) {
+                case 0 -> "processname:web groupname:web from_state:STARTING pid:" + (1000 + serial);
+                case 1 -> "when:" + (1_700_000_000 + serial);
+                default -> "type:warm-up\n" + "x".repeat(serial % 64);
+            };
+            String name = switch (serial % 3) {
+                case 0 -> "PROCESS_STATE_RUNNING";
+                case 1 -> "TICK_5";
+                default -> "REMOTE_COMMUNICATION";
+            };
+            byte[] body = payload.getBytes(StandardCharsets.UTF_8);
+            String header = "ver:3.0 server:warm-up serial:" + serial + " pool:warm-up poolserial:" + serial
+                    + " eventname:" + name + " len:" + payload.codePointCount(0, payload.length()) + "\n";
+            stream.writeBytes(header.getBytes(StandardCharsets.UTF_8));
+            stream.writeBytes(body);
+        }
+        return stream.toByteArray();
+    }
+}
