@@ -3,9 +3,10 @@ package io.supervisorkafka.tools;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code bin/supervisor-kafka broker|tail|status|demo}: the development tools, and the operator's ({@link CliMain}). */
+/** {@code bin/supervisor-kafka broker|tail|status|demo|simulate}: the development tools, and the operator's ({@link CliMain}). */
 @Command(name = "supervisor-kafka", mixinStandardHelpOptions = true, usageHelpWidth = 100, usageHelpAutoWidth = true,
-        subcommands = {BrokerCommand.class, TailCommand.class, StatusCommand.class, DemoCommand.class},
+        subcommands = {BrokerCommand.class, TailCommand.class, StatusCommand.class, DemoCommand.class,
+                SimulateCommand.class},
         description = "Development tools of supervisor-kafka.")
 public final class ToolsMain {
 

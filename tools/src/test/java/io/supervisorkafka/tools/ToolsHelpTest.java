@@ -10,7 +10,7 @@ import picocli.CommandLine;
 
 /** The help of every tool: labels that say what to give, and lines broken between words only, at any width. */
 class ToolsHelpTest {
-    private static final List<String> COMMANDS = List.of("tail", "status", "demo", "broker");
+    private static final List<String> COMMANDS = List.of("tail", "status", "demo", "broker", "simulate");
 
     private static String help(String command, int width) {
         CommandLine commandLine = ToolsMain.commandLine().setUsageHelpAutoWidth(false).setUsageHelpWidth(width);
@@ -30,6 +30,9 @@ class ToolsHelpTest {
                         "--timeout=DURATION", "TOPIC...");
         assertThat(help("demo", 100)).doesNotContainPattern("<\\w+>").contains("--run-dir=DIR", "--refresh=DURATION");
         assertThat(help("broker", 100)).doesNotContainPattern("<\\w+>").contains("--data-dir=DIR", "--port=PORT");
+        assertThat(help("simulate", 100)).doesNotContainPattern("<\\w+>").contains("--hosts=N",
+                "--processes-per-host=N", "--snapshot-interval=DURATION", "--crashes-per-second=RATE", "--seed=N",
+                "--truth=FILE");
         assertThat(help("status", 100)).doesNotContainPattern("<\\w+>")
                 .contains("--bootstrap-servers=HOST:PORT[,...]", "--config=FILE", "--server=GLOB[,...]",
                         "--state=STATE[,...]", "--check=STATUS[,...]", "--timeout=DURATION");
@@ -37,7 +40,7 @@ class ToolsHelpTest {
 
     @Test
     void linesBreakBetweenWordsAndFitTheWidth() {
-        for (String command : List.of("", "tail", "status", "demo", "broker")) {
+        for (String command : List.of("", "tail", "status", "demo", "broker", "simulate")) {
             List<String> unbroken = words(help(command, 1000));
             IntStream.rangeClosed(60, 140).forEach(width -> {
                 String wrapped = help(command, width);
