@@ -35,6 +35,8 @@ public final class MetricsEndpoint implements AutoCloseable {
         }
     }
 
+    private static final String NO_DELAY = "sun.net.httpserver.nodelay";
+
     private final HTTPServer server;
     private final HttpListen listen;
 
@@ -58,6 +60,12 @@ public final class MetricsEndpoint implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new CannotListenException("cannot listen on " + listen + " (--http-listen): unknown host "
                     + listen.host(), e);
+        }
+        // The JDK's server writes a response without TCP_NODELAY unless told: the last segment of a scrape then waits
+        // for the client's delayed ACK, ~40 ms. ScrapeBenchmark, 1,000 processes: GET /metrics median 52 -> 12-19 ms.
+        // Read once, when the JDK's server first starts; a -D given by the operator wins.
+        if (System.getProperty(NO_DELAY) == null) {
+            System.setProperty(NO_DELAY, "true");
         }
         try {
             HTTPServer server = HTTPServer.builder().inetAddress(address).port(listen.port()).registry(registry)
