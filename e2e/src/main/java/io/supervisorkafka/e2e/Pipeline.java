@@ -29,9 +29,16 @@ public final class Pipeline {
      */
     public static ChildProcess startStreams(java.util.Map<String, Object> adminProperties, String bootstrap, Path dir,
                                             String applicationId, String... extraArgs) throws IOException {
+        return startStreams(adminProperties, bootstrap, dir, applicationId, 1, extraArgs);
+    }
+
+    /** {@link #startStreams(String, Path, String, String...)}, the topics it creates with {@code partitions}. */
+    public static ChildProcess startStreams(java.util.Map<String, Object> adminProperties, String bootstrap, Path dir,
+                                            String applicationId, int partitions, String... extraArgs)
+            throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Checkout.bin().toString(),
                 "streams", "--bootstrap-servers", bootstrap, "--application-id", applicationId,
-                "--state-dir", dir.resolve("streams-state").toString(), "--partitions", "1",
+                "--state-dir", dir.resolve("streams-state").toString(), "--partitions", Integer.toString(partitions),
                 "--replication-factor", "1"));
         command.addAll(java.util.List.of(extraArgs));
         ChildProcess streams = ChildProcess.start("streams", new ProcessBuilder(command), dir.resolve("streams.log"));
