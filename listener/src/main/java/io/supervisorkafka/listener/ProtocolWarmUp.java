@@ -63,6 +63,9 @@ final class ProtocolWarmUp {
         int acknowledged = 0;
         try (FileChannel channel = FileChannel.open(scratch, StandardOpenOption.WRITE);
              PoolSerials serials = PoolSerials.open(serialsFile)) {
+            // Unlinked at once, used through the open channel and the mapping: a kill -9 leaves no file behind.
+            Files.deleteIfExists(scratch);
+            Files.deleteIfExists(serialsFile);
             long position = 0;
             for (EventEnvelope event = protocol.readEvent(); event != null; event = protocol.readEvent()) {
                 if (event.payloadDiscarded() || !event.header().problems().isEmpty()) {
