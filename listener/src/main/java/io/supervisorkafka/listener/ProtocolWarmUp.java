@@ -26,9 +26,9 @@ import java.nio.file.StandardOpenOption;
  * in five rounds of {@code BurstBenchmark}, broker up). The same listener warmed by 3,000 slow events before its burst
  * discarded 5 of 8,000. This does that warming itself, while the host is quiet.
  *
- * <p>Nothing of it reaches the listener's state: its own in-memory streams, a scratch file in the temporary directory
- * (deleted before it returns), its own server identity and pool serials. The followers are left out: they act on what
- * they see (exit context fetches, wakes).
+ * <p>Nothing of it reaches the listener's state: its own in-memory streams, scratch files in the temporary directory
+ * (unlinked as soon as they are open), its own server identity and pool serials. The followers are left out: they act
+ * on what they see (exit context fetches, wakes).
  */
 final class ProtocolWarmUp {
     /** Enough for C1's thresholds (a method compiles after some hundreds to 2,000 calls). */
