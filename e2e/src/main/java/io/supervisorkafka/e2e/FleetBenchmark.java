@@ -9,7 +9,6 @@ import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.tools.DevBroker;
 import io.supervisorkafka.tools.fleet.FleetSimulator;
 import io.supervisorkafka.tools.fleet.FleetSimulator.SimulatedRecord;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -27,7 +26,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
@@ -103,10 +101,11 @@ public final class FleetBenchmark {
                             .until(() -> collector.all(RAW_OUTPUT).size() - rawBefore >= snapshots.size());
                     double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
 
+                    CountsWatch counts = new CountsWatch(collector, servers, processesPerHost);
                     long appStart = System.nanoTime();
                     send(producer, Topics.SNAPSHOTS, snapshots);
                     Awaitility.await("every host's counts").atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
-                            .until(() -> countsRight(collector, servers, processesPerHost));
+                            .until(counts::allRight);
                     double appSeconds = (System.nanoTime() - appStart) / 1e9;
 
                     int processes = hosts * processesPerHost;
@@ -132,22 +131,43 @@ public final class FleetBenchmark {
         return lines;
     }
 
-    /** Whether the latest counts of each server of this round say all its processes RUNNING. */
-    private static boolean countsRight(TopicCollector collector, Set<String> servers, int processesPerHost) {
-        Map<String, ProcessCounts> latest = new HashMap<>();
-        for (TopicCollector.Received r : collector.all(Topics.PROCESS_COUNTS)) {
-            if (servers.contains(r.key())) {
-                latest.put(r.key(), COUNTS.deserialize(Topics.PROCESS_COUNTS, r.value()));
-            }
+    /**
+     * Whether the latest counts of each server of a round say all its processes RUNNING; each poll reads only the
+     * counts records that arrived since the last, so that the check costs the machine little while the app works.
+     */
+    private static final class CountsWatch {
+        private final TopicCollector collector;
+        private final Set<String> servers;
+        private final int processesPerHost;
+        private final Set<String> right = new java.util.HashSet<>();
+        private int seen;
+
+        CountsWatch(TopicCollector collector, Set<String> servers, int processesPerHost) {
+            this.collector = collector;
+            this.servers = servers;
+            this.processesPerHost = processesPerHost;
         }
-        return latest.size() == servers.size() && latest.values().stream().allMatch(c -> c.total() == processesPerHost
-                && c.byState().getOrDefault("RUNNING", 0) == processesPerHost);
+
+        boolean allRight() {
+            List<TopicCollector.Received> all = collector.all(Topics.PROCESS_COUNTS);
+            for (; seen < all.size(); seen++) {
+                TopicCollector.Received r = all.get(seen);
+                if (servers.contains(r.key())) {
+                    ProcessCounts c = COUNTS.deserialize(Topics.PROCESS_COUNTS, r.value());
+                    if (c.total() == processesPerHost && c.byState().getOrDefault("RUNNING", 0) == processesPerHost) {
+                        right.add(r.key());
+                    } else {
+                        right.remove(r.key());
+                    }
+                }
+            }
+            return right.size() == servers.size();
+        }
     }
 
     private static void send(Producer<byte[], byte[]> producer, String topic, List<SimulatedRecord> records) {
         for (SimulatedRecord record : records) {
-            producer.send(new ProducerRecord<>(topic, null, record.timestamp(),
-                    record.key().getBytes(StandardCharsets.UTF_8), record.value()));
+            producer.send(record.toProducerRecord(topic));
         }
         producer.flush();
     }

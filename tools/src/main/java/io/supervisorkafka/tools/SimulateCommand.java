@@ -7,7 +7,6 @@ import io.supervisorkafka.tools.fleet.FleetSimulator;
 import io.supervisorkafka.tools.fleet.FleetSimulator.SimulatedRecord;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,7 +24,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -161,8 +159,7 @@ final class SimulateCommand implements Callable<Integer> {
         while (!stopping) {
             long now = Math.min(System.currentTimeMillis(), end);
             for (SimulatedRecord record : simulator.advanceTo(now)) {
-                producer.send(new ProducerRecord<>(record.topic(), null, record.timestamp(),
-                        record.key().getBytes(StandardCharsets.UTF_8), record.value()));
+                producer.send(record.toProducerRecord(record.topic()));
                 sent.merge(record.topic(), 1L, Long::sum);
                 sentSinceReport++;
             }
@@ -188,10 +185,7 @@ final class SimulateCommand implements Callable<Integer> {
     }
 
     private void writeTruth(Map<String, ProcessState> truth) throws IOException {
-        Map<String, String> byKey = new TreeMap<>();
-        truth.forEach((key, state) -> byKey.put(key, state.name()));
-        Files.writeString(truthFile, io.supervisorkafka.schemas.Json.MAPPER.writeValueAsString(byKey)
-                + "\n");
+        Files.writeString(truthFile, io.supervisorkafka.schemas.Json.MAPPER.writeValueAsString(truth) + "\n");
     }
 
     private void createMissingTopics(Map<String, Object> clientSettings) {

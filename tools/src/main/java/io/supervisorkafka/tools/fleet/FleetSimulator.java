@@ -8,6 +8,7 @@ import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.SupervisorSnapshot.ProcessInfo;
 import io.supervisorkafka.schemas.Topics;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -16,6 +17,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Random;
 import java.util.TreeMap;
+import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
  * What N listeners would publish, without supervisord: for each simulated host an XML-RPC snapshot every interval (the
@@ -80,6 +82,10 @@ public final class FleetSimulator {
 
     /** One record for Kafka: its topic, key (the server id), value (JSON) and timestamp. */
     public record SimulatedRecord(String topic, String key, byte[] value, long timestamp) {
+        /** This record as the listener would produce it, into {@code toTopic} (its own topic, or a copy's input). */
+        public ProducerRecord<byte[], byte[]> toProducerRecord(String toTopic) {
+            return new ProducerRecord<>(toTopic, null, timestamp, key.getBytes(StandardCharsets.UTF_8), value);
+        }
     }
 
     private final Settings settings;
