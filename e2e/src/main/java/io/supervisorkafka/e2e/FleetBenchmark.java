@@ -49,7 +49,8 @@ import org.awaitility.Awaitility;
  * <p>Run: {@code ./mvnw -B -q install -DskipTests && ./mvnw -B -q -pl e2e exec:java
  * -Dexec.classpathScope=compile -Dexec.mainClass=io.supervisorkafka.e2e.FleetBenchmark
  * -Dexec.args="1000x10,100x100,10x1000 3"} (shapes, rounds; the compile scope puts Kafka Streams, which the raw copy
- * runs in this JVM, on the class path).
+ * runs in this JVM, on the class path). {@code -Dfleet.streams.config=FILE} passes {@code --config FILE} to the app, to
+ * measure other settings.
  */
 public final class FleetBenchmark {
     private static final int PARTITIONS = 6;
@@ -74,13 +75,19 @@ public final class FleetBenchmark {
         System.exit(0); // the raw copy's and the clients' non-daemon threads are closed; nothing else to wait for
     }
 
+    private static String[] appArgs() {
+        String config = System.getProperty("fleet.streams.config");
+        return config == null ? new String[0] : new String[] {"--config", config};
+    }
+
     private static List<String> run(int hosts, int processesPerHost, int rounds) throws Exception {
         Path dir = Files.createTempDirectory("fleet-bench");
         List<String> lines = new ArrayList<>();
         try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort());
              ChildProcess streams = Pipeline.startStreams(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     broker.bootstrapServers()), broker.bootstrapServers(), dir, "fleet-bench", PARTITIONS)) {
+                     broker.bootstrapServers()), broker.bootstrapServers(), dir, "fleet-bench", PARTITIONS,
+                     appArgs())) {
             String bootstrap = broker.bootstrapServers();
             createTopics(bootstrap, List.of(RAW_INPUT, RAW_OUTPUT));
             try (KafkaStreams rawCopy = startRawCopy(bootstrap, dir);

@@ -5,32 +5,41 @@ import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.streams.common.JsonStores;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Function;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.StoreBuilder;
 
 /**
- * After every status change, recounts the server's processes by a prefix scan of the {@value
- * ProcessStatusDeriver#STORE} store and forwards the {@link ProcessCounts} (key server id) when they differ from the
- * last counts forwarded, or a tombstone when the server has no process left. Recounting rather than adjusting by the
- * change keeps the counts right whatever the order of changes.
+ * Keeps every server's {@link ProcessCounts} in the {@value #STORE} store, moved by each status change from the
+ * state before to the state after, and forwards them (key server id) once per input, after its last change, when
+ * they differ from what the input found; a tombstone when the server has no process left.
+ *
+ * <p>Why adjust rather than recount: a recount scans (and deserializes) all of a server's processes at every change,
+ * so a snapshot of a new host with P processes cost P² reads; the changes arrive in the order the status store took
+ * them, each with the status it replaced, so the tally stays equal to a recount. Why once per input: a new host's
+ * snapshot changes all its processes at once, and readers want the counts it ends with, not P intermediate ones.
  */
 public final class ProcessCountsDeriver implements Processor<String, ProcessStatusChange, String, ProcessCounts> {
 
-    /** The last counts forwarded per server, to forward only differences. */
+    /** The counts per server, as last forwarded once an input's changes are all applied. */
     public static final String STORE = "process-counts";
 
     private ProcessorContext<String, ProcessCounts> context;
-    private KeyValueStore<String, ProcessStatus> statuses;
-    private KeyValueStore<String, ProcessCounts> lastCounts;
+    private KeyValueStore<String, ProcessCounts> counts;
+    /**
+     * Per server the current input changed so far: the counts before its first change, and the tally since. Both live
+     * only while one input's changes are forwarded (in one call of the status deriver), and the store is written once
+     * per server and input.
+     */
+    private final Map<String, ProcessCounts> beforeInput = new HashMap<>();
+    private final Map<String, ProcessCounts> tallies = new HashMap<>();
 
     public static StoreBuilder<KeyValueStore<String, ProcessCounts>> storeBuilder() {
         return JsonStores.persistent(STORE, ProcessCounts.class);
@@ -39,45 +48,88 @@ public final class ProcessCountsDeriver implements Processor<String, ProcessStat
     @Override
     public void init(ProcessorContext<String, ProcessCounts> context) {
         this.context = context;
-        this.statuses = context.getStateStore(ProcessStatusDeriver.STORE);
-        this.lastCounts = context.getStateStore(STORE);
+        this.counts = context.getStateStore(STORE);
     }
 
     @Override
     public void process(Record<String, ProcessStatusChange> record) {
-        String server = record.value().server();
-        ProcessCounts counts;
-        try (KeyValueIterator<String, ProcessStatus> processes =
-                     statuses.prefixScan(ProcessStatus.serverPrefix(server), new StringSerializer())) {
-            counts = countsOf(server, new ValueIterator(processes), context.currentSystemTimeMs());
+        ProcessStatusChange change = record.value();
+        String server = change.server();
+        ProcessState before = change.before() == null ? null : change.before().processState();
+        ProcessState after = change.after() == null ? null : change.after().processState();
+        if (before != after) {
+            ProcessCounts current = tallies.containsKey(server) ? tallies.get(server) : counts.get(server);
+            if (!beforeInput.containsKey(server)) {
+                beforeInput.put(server, current); // null for a server new to the store
+            }
+            tallies.put(server, moved(server, current, before, after, context.currentSystemTimeMs()));
         }
-        ProcessCounts previous = lastCounts.get(server);
-        if (counts.total() == 0) {
-            if (previous != null) {
-                lastCounts.delete(server);
+        if (change.lastOfInput()) {
+            tallies.forEach((changed, now) -> store(record, changed, beforeInput.get(changed), now));
+            tallies.clear();
+            beforeInput.clear();
+        }
+    }
+
+    private void store(Record<String, ProcessStatusChange> record, String server, ProcessCounts before,
+                       ProcessCounts now) {
+        if (now.total() == 0) {
+            if (before != null) {
+                counts.delete(server);
                 context.forward(record.withKey(server).withValue(null));
             }
-        } else if (!counts.sameCountsAs(previous)) {
-            lastCounts.put(server, counts);
-            context.forward(record.withKey(server).withValue(counts));
+        } else if (!now.sameCountsAs(before)) {
+            counts.put(server, now);
+            context.forward(record.withKey(server).withValue(now));
         }
     }
 
-    /** The counts of one server's processes: by check status, and by state with every state present. */
-    static ProcessCounts countsOf(String server, Iterator<ProcessStatus> processes, long at) {
-        return countsOf(server, processes, at, ProcessState::check);
+    /** {@code counts} with one process moved from state {@code from} to {@code to}; null means none. */
+    static ProcessCounts moved(String server, ProcessCounts counts, ProcessState from, ProcessState to, long at) {
+        Map<String, Integer> byState = zeroByState();
+        int up = 0;
+        int down = 0;
+        int unknown = 0;
+        if (counts != null) {
+            counts.byState().forEach((state, count) -> byState.merge(state, count, Integer::sum));
+            up = counts.up();
+            down = counts.down();
+            unknown = counts.unknown();
+        }
+        int[] byCheck = {up, down, unknown};
+        if (from != null) {
+            byState.merge(from.name(), -1, Integer::sum);
+            byCheck[checkIndex(from.check())]--;
+        }
+        if (to != null) {
+            byState.merge(to.name(), 1, Integer::sum);
+            byCheck[checkIndex(to.check())]++;
+        }
+        return new ProcessCounts(server, byCheck[0], byCheck[1], byCheck[2], byCheck[0] + byCheck[1] + byCheck[2],
+                byState, at);
     }
 
-    /** As {@link #countsOf(String, Iterator, long)}, with the check status of each state given. */
-    static ProcessCounts countsOf(String server, Iterator<ProcessStatus> processes, long at,
-                                  Function<ProcessState, CheckStatus> checkOf) {
+    private static int checkIndex(CheckStatus check) {
+        return switch (check) {
+            case OK -> 0;
+            case CRITICAL, WARNING -> 1;
+            case UNKNOWN -> 2;
+        };
+    }
+
+    private static Map<String, Integer> zeroByState() {
         Map<String, Integer> byState = new LinkedHashMap<>();
         for (ProcessState state : ProcessState.values()) {
             byState.put(state.name(), 0);
         }
-        int up = 0;
-        int down = 0;
-        int unknown = 0;
+        return byState;
+    }
+
+    /** The counts of one server's processes: by check status as {@code checkOf} maps states, and by state. */
+    static ProcessCounts countsOf(String server, Iterator<ProcessStatus> processes, long at,
+                                  Function<ProcessState, CheckStatus> checkOf) {
+        Map<String, Integer> byState = zeroByState();
+        int[] byCheck = new int[3];
         while (processes.hasNext()) {
             ProcessStatus status = processes.next();
             if (status == null) {
@@ -85,24 +137,9 @@ public final class ProcessCountsDeriver implements Processor<String, ProcessStat
             }
             ProcessState state = status.processState();
             byState.merge(state.name(), 1, Integer::sum);
-            switch (checkOf.apply(state)) {
-                case OK -> up++;
-                case CRITICAL, WARNING -> down++;
-                case UNKNOWN -> unknown++;
-            }
+            byCheck[checkIndex(checkOf.apply(state))]++;
         }
-        return new ProcessCounts(server, up, down, unknown, up + down + unknown, byState, at);
-    }
-
-    private record ValueIterator(KeyValueIterator<String, ProcessStatus> entries) implements Iterator<ProcessStatus> {
-        @Override
-        public boolean hasNext() {
-            return entries.hasNext();
-        }
-
-        @Override
-        public ProcessStatus next() {
-            return entries.next().value;
-        }
+        return new ProcessCounts(server, byCheck[0], byCheck[1], byCheck[2], byCheck[0] + byCheck[1] + byCheck[2],
+                byState, at);
     }
 }

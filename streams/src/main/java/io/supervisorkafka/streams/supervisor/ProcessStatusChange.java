@@ -14,9 +14,11 @@ import io.supervisorkafka.schemas.ProcessStatus;
  *                     null otherwise
  * @param awaitedExit  for a change made by an exit event whose record has not arrived yet but is expected (the
  *                     server's listener publishes them): the event's id, which that record will carry; else null
+ * @param lastOfInput  whether this is the last change one input made (a snapshot changes many processes at once), so
+ *                     that a processor summing changes forwards what the input ends with, once
  */
 public record ProcessStatusChange(String server, ProcessStatus before, ProcessStatus after, Boolean exitExpected,
-                                  ProcessExit exit, String awaitedExit) {
+                                  ProcessExit exit, String awaitedExit, boolean lastOfInput) {
 
     public ProcessStatusChange {
         if (before == null && after == null) {
@@ -24,9 +26,21 @@ public record ProcessStatusChange(String server, ProcessStatus before, ProcessSt
         }
     }
 
-    /** A change without exit record. */
+    /** The only change of its input. */
+    public ProcessStatusChange(String server, ProcessStatus before, ProcessStatus after, Boolean exitExpected,
+                               ProcessExit exit, String awaitedExit) {
+        this(server, before, after, exitExpected, exit, awaitedExit, true);
+    }
+
+    /** The only change of its input, without exit record. */
     public ProcessStatusChange(String server, ProcessStatus before, ProcessStatus after, Boolean exitExpected) {
         this(server, before, after, exitExpected, null, null);
+    }
+
+    /** This change, marked as the last or not the last of its input. */
+    public ProcessStatusChange withLastOfInput(boolean last) {
+        return last == lastOfInput ? this
+                : new ProcessStatusChange(server, before, after, exitExpected, exit, awaitedExit, last);
     }
 
     public boolean removed() {

@@ -35,6 +35,9 @@ import org.apache.kafka.streams.state.StoreBuilder;
  * timestamp, so either may be processed first), ignored when a newer exit happened since. The {@value #EXITS_STORE}
  * store pairs them, and {@value #EXIT_SERVERS_STORE} remembers which servers' listeners publish exit records: only
  * their exits are worth waiting for ({@link ProcessStatusChange#awaitedExit()}).
+ *
+ * <p>The changes of one input are forwarded once it is applied, the last marked {@link
+ * ProcessStatusChange#lastOfInput()}, so that summing processors forward once per input.
  */
 public final class ProcessStatusDeriver implements Processor<String, SupervisorInput, String, ProcessStatusChange> {
 
@@ -48,6 +51,8 @@ public final class ProcessStatusDeriver implements Processor<String, SupervisorI
     private KeyValueStore<String, ProcessStatus> statuses;
     private KeyValueStore<String, ExitTracking> exits;
     private KeyValueStore<String, Long> exitServers;
+    /** The changes the current input made, forwarded when it is applied. */
+    private final List<Record<String, ProcessStatusChange>> pending = new ArrayList<>();
 
     public static StoreBuilder<KeyValueStore<String, ProcessStatus>> storeBuilder() {
         return JsonStores.persistent(STORE, ProcessStatus.class);
@@ -84,6 +89,11 @@ public final class ProcessStatusDeriver implements Processor<String, SupervisorI
             applySnapshot(record, taken.server(), taken.snapshot(), now);
         }
         // Failed snapshots and supervisord state changes say nothing about the processes.
+        for (int i = 0; i < pending.size(); i++) {
+            Record<String, ProcessStatusChange> change = pending.get(i);
+            context.forward(change.withValue(change.value().withLastOfInput(i == pending.size() - 1)));
+        }
+        pending.clear();
     }
 
     private void applyEvent(Record<String, SupervisorInput> record, ProcessStateObserved event, long now) {
@@ -169,8 +179,8 @@ public final class ProcessStatusDeriver implements Processor<String, SupervisorI
         // Saved even when nothing a reader sees changed: observedAt moves on, and later merges compare with it.
         statuses.put(key, after);
         if (!ProcessStatusMerge.sameStatus(before, after)) {
-            context.forward(record.withKey(key).withValue(new ProcessStatusChange(after.server(), before, after,
-                    exitExpected, exit, awaitedExit)));
+            pending.add(record.withKey(key).withValue(new ProcessStatusChange(after.server(), before, after,
+                    exitExpected, exit, awaitedExit, false)));
         }
     }
 
@@ -188,8 +198,8 @@ public final class ProcessStatusDeriver implements Processor<String, SupervisorI
         for (KeyValue<String, ProcessStatus> entry : removed) {
             statuses.delete(entry.key);
             exits.delete(entry.key);
-            context.forward(record.withKey(entry.key)
-                    .withValue(new ProcessStatusChange(server, entry.value, null, null)));
+            pending.add(record.withKey(entry.key)
+                    .withValue(new ProcessStatusChange(server, entry.value, null, null, null, null, false)));
         }
     }
 }

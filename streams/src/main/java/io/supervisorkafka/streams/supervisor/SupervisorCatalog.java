@@ -42,7 +42,8 @@ public final class SupervisorCatalog {
     public static final MetricSpec PROCESS_RESTARTS = MetricSpec.gauge("supervisord.process.restarts", "restarts",
             "How many times supervisord restarted the process by itself (STARTING from EXITED or BACKOFF) within "
                     + "`--flapping-window`. On each restart, then every `--punctuate-interval` against the wall "
-                    + "clock. Watched processes only.")
+                    + "clock while it is above 0, and once more when it falls back to 0: a process that never "
+                    + "restarted has no points (read no data as 0). Watched processes only.")
             .tags(TagSpec.SERVER, SUPERVISORD_SERVER, GROUP, PROCESS);
 
     public static final CheckSpec PROCESS_STATUS = new CheckSpec(ServiceCheck.PROCESS_STATUS,

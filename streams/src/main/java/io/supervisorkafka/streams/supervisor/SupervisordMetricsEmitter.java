@@ -10,9 +10,11 @@ import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.ProcessChan
 import io.supervisorkafka.streams.supervisor.SupervisordMetricsInput.RestartsChanged;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -24,7 +26,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 /**
  * Publishes the metric points of {@link SupervisorCatalog} (key server id): on every change, and again
  * for every process and server on a wall-clock punctuation, so that gauges stay fresh and uptime keeps moving while
- * nothing happens (uptime then computed against the wall clock). Only watched processes ({@link WatchRules}) have
+ * nothing happens (uptime then computed against the wall clock); restarts only while there were any lately. Only watched processes ({@link WatchRules}) have
  * points, and the counts are of them, by their check status after the server's {@code status_mapping_override}.
  */
 public final class SupervisordMetricsEmitter
@@ -59,14 +61,8 @@ public final class SupervisordMetricsEmitter
         long now = context.currentSystemTimeMs();
         if (input instanceof ProcessChanged changed) {
             ProcessStatus status = changed.status();
-            WatchRules.Rule rule = watch.forServer(status.server());
-            if (rule.watches(status.group(), status.name())) {
+            if (watch.watches(status.server(), status.group(), status.name())) {
                 emit(uptime(status, status.uptime(), status.updatedAt()), record.timestamp());
-                if (rule.overridesStatuses()) {
-                    // A state change within one status of the topic's counts may move the overridden counts.
-                    counts(status.server(), watchedCounts(status.server(), rule, status.updatedAt()),
-                            status.updatedAt()).forEach(point -> emit(point, record.timestamp()));
-                }
             }
         } else if (input instanceof CountsChanged changed) {
             ProcessCounts counts = changed.counts();
@@ -108,6 +104,7 @@ public final class SupervisordMetricsEmitter
                 }
             });
         }
+        Set<String> watchedKeys = new HashSet<>();
         byServer.forEach((server, processes) -> {
             WatchRules.Rule rule = watch.forServer(server);
             List<ProcessStatus> watched = processes.stream()
@@ -115,13 +112,12 @@ public final class SupervisordMetricsEmitter
             for (ProcessStatus status : watched) {
                 long uptime = ProcessStatusMerge.uptimeSeconds(status.processState(), status.startedAt(), now);
                 emit(uptime(status, uptime, now), now);
-                ProcessFlapping restarted = flapping.get(status.key());
-                int restarts = restarted == null ? 0 : restarted.restartsAfter(now - flappingWindow.toMillis());
-                emit(restarts(server, status.group(), status.name(), restarts, now), now);
+                watchedKeys.add(status.key());
             }
             counts(server, ProcessCountsDeriver.countsOf(server, watched.iterator(), now, rule::checkStatus), now)
                     .forEach(point -> emit(point, now));
         });
+        emitRecentRestarts(watchedKeys, now);
         try (KeyValueIterator<String, SupervisordConnectivity> all = servers.all()) {
             all.forEachRemaining(entry -> {
                 if (entry.value != null && entry.value.stateCode() != null) {
@@ -129,6 +125,29 @@ public final class SupervisordMetricsEmitter
                 }
             });
         }
+    }
+
+    /**
+     * The restarts of the processes that restarted within the window, or had until lately (so that the fall to 0 is
+     * sent too). A process that never restarted has no restarts series: re-sending a 0 for every process every
+     * interval was half of the points the punctuation wrote.
+     */
+    private void emitRecentRestarts(Set<String> watchedKeys, long now) {
+        long recent = now - flappingWindow.toMillis() - 2 * punctuateInterval.toMillis();
+        try (KeyValueIterator<String, ProcessFlapping> all = flapping.all()) {
+            all.forEachRemaining(entry -> {
+                ProcessFlapping restarted = entry.value;
+                if (restarted != null && watchedKeys.contains(entry.key)
+                        && restarted.restarts().stream().anyMatch(at -> at > recent)) {
+                    emit(restarts(restarted.server(), restarted.group(), restarted.name(),
+                            restartsWithinWindow(restarted, now), now), now);
+                }
+            });
+        }
+    }
+
+    private int restartsWithinWindow(ProcessFlapping restarted, long now) {
+        return restarted == null ? 0 : restarted.restartsAfter(now - flappingWindow.toMillis());
     }
 
     private void emit(MetricPoint point, long recordTimestamp) {

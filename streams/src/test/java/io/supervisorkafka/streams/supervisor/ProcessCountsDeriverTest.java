@@ -5,6 +5,7 @@ import static io.supervisorkafka.streams.Fixtures.T0;
 import static io.supervisorkafka.streams.Fixtures.observed;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.entry;
+import static org.assertj.core.api.Assertions.tuple;
 
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessState;
@@ -29,12 +30,13 @@ class ProcessCountsDeriverTest {
 
     private ProcessorHarness<String, ProcessStatusChange, String, ProcessCounts> harness;
     private KeyValueStore<String, ProcessStatus> statuses;
+    private KeyValueStore<String, ProcessCounts> tallies;
 
     @BeforeEach
     void start() {
         harness = new ProcessorHarness<>(new ProcessCountsDeriver(), stateDir, T0 + 10);
         statuses = harness.withStore(ProcessStatusDeriver.storeBuilder());
-        harness.withStore(ProcessCountsDeriver.storeBuilder());
+        tallies = harness.withStore(ProcessCountsDeriver.storeBuilder());
         harness.start();
     }
 
@@ -43,13 +45,17 @@ class ProcessCountsDeriverTest {
         harness.close();
     }
 
-    /** Stores the status as the deriver would, then sends the change. */
+    /** Stores the status as the deriver would, then sends the change, the only one of its input. */
     private List<Record<String, ProcessCounts>> change(ProcessStateObserved event) {
+        return change(event, true);
+    }
+
+    private List<Record<String, ProcessCounts>> change(ProcessStateObserved event, boolean lastOfInput) {
         String key = ProcessStatus.key(event.server(), event.group(), event.name());
         ProcessStatus before = statuses.get(key);
         ProcessStatus after = ProcessStatusMerge.applyEvent(before, event, event.observedAt());
         statuses.put(key, after);
-        return send(key, new ProcessStatusChange(event.server(), before, after, null));
+        return send(key, new ProcessStatusChange(event.server(), before, after, null, null, null, lastOfInput));
     }
 
     private List<Record<String, ProcessCounts>> remove(String server, String name) {
@@ -85,6 +91,51 @@ class ProcessCountsDeriverTest {
                     entry("RUNNING", 1), entry("BACKOFF", 0), entry("STOPPING", 0), entry("EXITED", 0),
                     entry("FATAL", 1), entry("UNKNOWN", 0));
         });
+    }
+
+    @Test
+    void theChangesOfOneInputAreForwardedOnceAsTheCountsItEndsWith() {
+        change(observed("probe", ProcessState.RUNNING, 1L, T0));
+
+        assertThat(change(observed("sleeper", ProcessState.RUNNING, 2L, T0), false)).isEmpty();
+        assertThat(change(observed("crasher", ProcessState.FATAL, null, T0), false)).isEmpty();
+        assertThat(change(new ProcessStateObserved("web-10", "probe", "probe", ProcessState.STARTING, null, null, T0),
+                false)).isEmpty();
+        assertThat(change(observed("probe", ProcessState.EXITED, null, T0), true))
+                .extracting(Record::key, record -> record.value().up(), record -> record.value().down(),
+                        record -> record.value().unknown())
+                .containsExactlyInAnyOrder(tuple(SERVER, 1, 2, 0), tuple("web-10", 0, 0, 1));
+    }
+
+    @Test
+    void aServerWhoseCountsAnInputMovedAndMovedBackGetsNothing() {
+        change(observed("probe", ProcessState.RUNNING, 1L, T0));
+
+        assertThat(change(observed("probe", ProcessState.EXITED, null, T0 + 1), false)).isEmpty();
+        assertThat(change(observed("probe", ProcessState.RUNNING, 2L, T0 + 2), true)).isEmpty();
+    }
+
+    @Test
+    void theTallyEqualsARecountAfterAnyChanges() {
+        ProcessState[] states = ProcessState.values();
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 500; i++) {
+            String name = "p" + random.nextInt(20);
+            if (random.nextInt(10) == 0 && statuses.get(ProcessStatus.key(SERVER, name, name)) != null) {
+                remove(SERVER, name);
+            } else {
+                change(observed(name, states[random.nextInt(states.length)], null, T0 + i), random.nextBoolean());
+            }
+        }
+        change(observed("probe", ProcessState.RUNNING, 1L, T0 + 1_000));
+
+        List<ProcessStatus> all = new java.util.ArrayList<>();
+        try (var entries = statuses.all()) {
+            entries.forEachRemaining(entry -> all.add(entry.value));
+        }
+        ProcessCounts recount = ProcessCountsDeriver.countsOf(SERVER, all.iterator(), T0, ProcessState::check);
+        assertThat(tallies.get(SERVER).sameCountsAs(recount)).as("tally %s, recount %s", tallies.get(SERVER),
+                recount).isTrue();
     }
 
     @Test

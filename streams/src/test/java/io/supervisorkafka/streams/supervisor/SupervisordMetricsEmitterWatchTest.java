@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.assertj.core.groups.Tuple;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -78,9 +79,8 @@ class SupervisordMetricsEmitterWatchTest {
         assertThat(counts).extracting(point -> point.tags().get("status"), MetricPoint::value)
                 .containsExactly(tuple("up", 2.0), tuple("down", 0.0), tuple("unknown", 0.0));
         assertThat(points(harness.process(parked.key(), new ProcessChanged(parked), T0)))
-                .as("its uptime, and the counts: a state change may move them under an override")
-                .extracting(MetricPoint::name).containsExactly("supervisord.process.uptime",
-                        "supervisord.process.count", "supervisord.process.count", "supervisord.process.count");
+                .as("its uptime; the counts follow the counts topic's, which any state change moves")
+                .extracting(MetricPoint::name).containsExactly("supervisord.process.uptime");
     }
 
     @Test
@@ -106,6 +106,24 @@ class SupervisordMetricsEmitterWatchTest {
                 .as("the first restart left the window; cron is not watched").containsExactly(tuple("web", 1.0));
         assertThat(later).filteredOn(point -> point.name().equals("supervisord.process.uptime"))
                 .extracting(point -> point.tags().get("supervisord_process")).containsExactly("web");
+    }
+
+    @Test
+    void thePunctuationSendsRestartsWhileThereWereAnyLatelyAndOnceMoreAfterTheFallToZero() {
+        ProcessStatus web = stored("web", ProcessState.RUNNING, 4100L);
+        stored("worker", ProcessState.RUNNING, 4300L);
+        flapping.put(web.key(), ProcessFlapping.first(SERVER, "web", "web").occurred(true, true, T0, 0, 100));
+
+        assertThat(restartPoints(harness.punctuateAt(T0 + 290_000))).as("within the window; worker never restarted")
+                .containsExactly(tuple("web", 1.0));
+        assertThat(restartPoints(harness.punctuateAt(T0 + 305_000))).as("the fall to 0")
+                .containsExactly(tuple("web", 0.0));
+        assertThat(restartPoints(harness.punctuateAt(T0 + 400_000))).as("quiet since").isEmpty();
+    }
+
+    private static List<Tuple> restartPoints(List<Record<String, MetricPoint>> records) {
+        return points(records).stream().filter(point -> point.name().equals("supervisord.process.restarts"))
+                .map(point -> tuple(point.tags().get("supervisord_process"), point.value())).toList();
     }
 
     @Test
