@@ -2,7 +2,10 @@ package io.supervisorkafka.testkit;
 
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import kafka.server.BrokerServer;
+import kafka.server.ControllerServer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 
@@ -18,6 +21,8 @@ public final class MultiBrokerKafka implements AutoCloseable {
     public static final int MIN_IN_SYNC = 2;
 
     private final KafkaClusterTestKit cluster;
+    /** The client port of each broker started once: it keeps it through a stop, for {@link #startBroker}. */
+    private final Map<Integer, Integer> ports = new TreeMap<>();
 
     private MultiBrokerKafka(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
@@ -25,6 +30,41 @@ public final class MultiBrokerKafka implements AutoCloseable {
 
     /** Starts the cluster and returns once every broker is ready; extra broker settings override the defaults. */
     public static MultiBrokerKafka start(Map<String, String> brokerSettings) throws Exception {
+        MultiBrokerKafka kafka = new MultiBrokerKafka(build(brokerSettings));
+        try {
+            kafka.cluster.startup();
+            kafka.cluster.waitForReadyBrokers();
+            kafka.brokerIds().forEach(kafka::notePort);
+            return kafka;
+        } catch (Exception e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    public static MultiBrokerKafka start() throws Exception {
+        return start(Map.of());
+    }
+
+    /**
+     * A cluster coming up, as a fresh one does: the controller and the first {@code brokersUp} brokers started (each
+     * registered and ready when this returns), the others not yet, until {@link #startBroker} starts them.
+     */
+    public static MultiBrokerKafka startPartly(int brokersUp) throws Exception {
+        MultiBrokerKafka kafka = new MultiBrokerKafka(build(Map.of()));
+        try {
+            kafka.cluster.controllers().values().forEach(ControllerServer::startup);
+            for (int id : kafka.brokerIds().subList(0, brokersUp)) {
+                kafka.startBroker(id);
+            }
+            return kafka;
+        } catch (Exception e) {
+            kafka.close();
+            throw e;
+        }
+    }
+
+    private static KafkaClusterTestKit build(Map<String, String> brokerSettings) throws Exception {
         // A controller of its own: a stopped broker then leaves the quorum untouched, only partitions move.
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(false)
@@ -44,21 +84,16 @@ public final class MultiBrokerKafka implements AutoCloseable {
         KafkaClusterTestKit cluster = builder.build();
         try {
             cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
-            return new MultiBrokerKafka(cluster);
+            return cluster;
         } catch (Exception e) {
             cluster.close();
             throw e;
         }
     }
 
-    public static MultiBrokerKafka start() throws Exception {
-        return start(Map.of());
-    }
-
+    /** The brokers started so far, a stopped one included (as a client's list names every broker). */
     public String bootstrapServers() {
-        return cluster.bootstrapServers();
+        return ports.values().stream().map(port -> "localhost:" + port).collect(Collectors.joining(","));
     }
 
     /** The cluster itself, for what this class does not wrap (an admin client, the controller). */
@@ -79,10 +114,17 @@ public final class MultiBrokerKafka implements AutoCloseable {
         broker(id).shutdown();
     }
 
-    /** Starts a stopped broker again on its old data and port; returns once every broker is registered and ready. */
-    public void startBroker(int id) throws Exception {
+    /**
+     * Starts a stopped broker again on its old data and port, or one not started yet; returns once it is registered
+     * and ready.
+     */
+    public void startBroker(int id) {
         broker(id).startup();
-        cluster.waitForReadyBrokers();
+        notePort(id);
+    }
+
+    private void notePort(int id) {
+        ports.put(id, broker(id).boundPort(cluster.nodes().brokerListenerName()));
     }
 
     private BrokerServer broker(int id) {
