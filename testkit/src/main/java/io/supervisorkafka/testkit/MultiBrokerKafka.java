@@ -96,7 +96,10 @@ public final class MultiBrokerKafka implements AutoCloseable {
         return ports.values().stream().map(port -> "localhost:" + port).collect(Collectors.joining(","));
     }
 
-    /** The cluster itself, for what this class does not wrap (an admin client, the controller). */
+    /**
+     * The cluster itself, for what this class does not wrap (the controller; its admin client and bootstrap servers
+     * only once every broker has been started).
+     */
     public KafkaClusterTestKit cluster() {
         return cluster;
     }
@@ -108,7 +111,7 @@ public final class MultiBrokerKafka implements AutoCloseable {
 
     /**
      * Stops one broker as an operator's stop does (a controlled shutdown: the controller moves its leaderships first);
-     * returns once it is down. Its port stays reserved for {@link #startBroker}.
+     * returns once it is down. {@link #startBroker} brings it back on the same port.
      */
     public void stopBroker(int id) {
         broker(id).shutdown();
