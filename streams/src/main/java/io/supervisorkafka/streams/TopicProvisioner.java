@@ -38,6 +38,7 @@ public final class TopicProvisioner {
 
     /** The pause between two attempts while the cluster starts up. */
     static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
+    private static final int WARN_EVERY_ATTEMPTS = 10;
 
     private final Admin admin;
     private final Consumer<Throwable> retryObserver;
@@ -97,9 +98,13 @@ public final class TopicProvisioner {
                 if (!startingUp(e.getCause()) || left < RETRY_BACKOFF.toNanos()) {
                     throw e;
                 }
-                log.warn("the cluster is not ready for the topics yet (attempt {}, {} s left): {}; trying again in {}"
-                        + " ms", attempt, TimeUnit.NANOSECONDS.toSeconds(left), e.getCause().getMessage(),
-                        RETRY_BACKOFF.toMillis());
+                // One line on the first refusal and then every 5 s, not each 500 ms: a cluster that never gets
+                // enough brokers (a replication factor above its size) says so for the whole timeout.
+                if (attempt % WARN_EVERY_ATTEMPTS == 1) {
+                    log.warn("the cluster is not ready for the topics yet (attempt {}, {} s left): {}; trying again"
+                            + " every {} ms", attempt, TimeUnit.NANOSECONDS.toSeconds(left),
+                            e.getCause().getMessage(), RETRY_BACKOFF.toMillis());
+                }
                 retryObserver.accept(e.getCause());
                 Thread.sleep(RETRY_BACKOFF.toMillis());
             }
