@@ -36,10 +36,20 @@ public final class Pipeline {
     public static ChildProcess startStreams(java.util.Map<String, Object> adminProperties, String bootstrap, Path dir,
                                             String applicationId, int partitions, String... extraArgs)
             throws IOException {
+        return startStreams(adminProperties, bootstrap, dir, applicationId, partitions, 1, extraArgs);
+    }
+
+    /**
+     * {@link #startStreams(String, Path, String, String...)} on a cluster of several brokers: the topics it creates,
+     * and its internal topics, with {@code partitions} and {@code replicationFactor}.
+     */
+    public static ChildProcess startStreams(java.util.Map<String, Object> adminProperties, String bootstrap, Path dir,
+                                            String applicationId, int partitions, int replicationFactor,
+                                            String... extraArgs) throws IOException {
         java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(Checkout.bin().toString(),
                 "streams", "--bootstrap-servers", bootstrap, "--application-id", applicationId,
                 "--state-dir", dir.resolve("streams-state").toString(), "--partitions", Integer.toString(partitions),
-                "--replication-factor", "1"));
+                "--replication-factor", Integer.toString(replicationFactor)));
         command.addAll(java.util.List.of(extraArgs));
         ChildProcess streams = ChildProcess.start("streams", new ProcessBuilder(command), dir.resolve("streams.log"));
         try {

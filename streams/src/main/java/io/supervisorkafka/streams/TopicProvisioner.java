@@ -10,11 +10,14 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.common.errors.InvalidReplicationFactorException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,10 +36,22 @@ public final class TopicProvisioner {
 
     private static final Logger log = LoggerFactory.getLogger(TopicProvisioner.class);
 
+    /** The pause between two attempts while the cluster starts up. */
+    static final Duration RETRY_BACKOFF = Duration.ofMillis(500);
+    private static final int WARN_EVERY_ATTEMPTS = 10;
+
     private final Admin admin;
+    private final Consumer<Throwable> retryObserver;
 
     public TopicProvisioner(Admin admin) {
+        this(admin, refusal -> {
+        });
+    }
+
+    /** A provisioner that tells {@code retryObserver} each refusal it will try again after (for tests). */
+    TopicProvisioner(Admin admin, Consumer<Throwable> retryObserver) {
         this.admin = admin;
+        this.retryObserver = retryObserver;
     }
 
     /** Every topic the pipeline needs, as it would create them. */
@@ -65,11 +80,48 @@ public final class TopicProvisioner {
 
     /**
      * Creates the missing topics and returns their names. Safe to run from several instances at once: a topic another
-     * instance created meanwhile counts as existing.
+     * instance created meanwhile counts as existing. A cluster that is still starting up is waited for, within
+     * {@code timeout}: see {@link #startingUp}.
      *
      * @throws IllegalStateException when the two inputs exist with different partition counts
      */
     public List<String> ensureTopics(PipelineConfig config, Duration timeout)
+            throws InterruptedException, ExecutionException, TimeoutException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<String> created = new ArrayList<>();
+        for (int attempt = 1; ; attempt++) {
+            try {
+                ensureTopicsOnce(config, Duration.ofNanos(Math.max(1, deadline - System.nanoTime())), created);
+                return created;
+            } catch (ExecutionException e) {
+                long left = deadline - System.nanoTime();
+                if (!startingUp(e.getCause()) || left < RETRY_BACKOFF.toNanos()) {
+                    throw e;
+                }
+                // One line on the first refusal and then every 5 s, not each 500 ms: a cluster that never gets
+                // enough brokers (a replication factor above its size) says so for the whole timeout.
+                if (attempt % WARN_EVERY_ATTEMPTS == 1) {
+                    log.warn("the cluster is not ready for the topics yet (attempt {}, {} s left): {}; trying again"
+                            + " every {} ms", attempt, TimeUnit.NANOSECONDS.toSeconds(left),
+                            e.getCause().getMessage(), RETRY_BACKOFF.toMillis());
+                }
+                retryObserver.accept(e.getCause());
+                Thread.sleep(RETRY_BACKOFF.toMillis());
+            }
+        }
+    }
+
+    /**
+     * Whether a refusal is one of a cluster still starting up, which passes once its brokers are all registered: a
+     * retriable error (e.g. a topic just created not yet known to the broker asked to describe it) or a replication
+     * factor refused because fewer brokers than it are up yet.
+     */
+    static boolean startingUp(Throwable refusal) {
+        return refusal instanceof RetriableException || refusal instanceof InvalidReplicationFactorException;
+    }
+
+    /** One pass: creates what is missing (adding each to {@code created}), then checks the co-partitioning. */
+    private void ensureTopicsOnce(PipelineConfig config, Duration timeout, List<String> created)
             throws InterruptedException, ExecutionException, TimeoutException {
         Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         List<NewTopic> missing = new ArrayList<>();
@@ -78,23 +130,25 @@ public final class TopicProvisioner {
                 missing.add(withSiblingPartitions(topic, existing, timeout));
             }
         }
-        List<String> created = new ArrayList<>();
         if (!missing.isEmpty()) {
             var results = admin.createTopics(missing).values();
+            ExecutionException refused = null;
             for (NewTopic topic : missing) {
                 try {
                     results.get(topic.name()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     created.add(topic.name());
                     log.info("created topic {}", topic);
                 } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw e;
+                    if (!(e.getCause() instanceof TopicExistsException) && refused == null) {
+                        refused = e; // the others' outcomes first, so that what was created is counted
                     }
                 }
             }
+            if (refused != null) {
+                throw refused;
+            }
         }
         requireCoPartitionedInputs(timeout);
-        return created;
     }
 
     /**

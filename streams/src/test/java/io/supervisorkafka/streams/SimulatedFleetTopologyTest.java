@@ -2,13 +2,13 @@ package io.supervisorkafka.streams;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessCounts;
 import io.supervisorkafka.schemas.ProcessState;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
+import io.supervisorkafka.testkit.FleetComparison;
 import io.supervisorkafka.tools.fleet.FleetSimulator;
 import io.supervisorkafka.tools.fleet.FleetSimulator.SimulatedRecord;
 import java.nio.file.Path;
@@ -54,10 +54,9 @@ class SimulatedFleetTopologyTest {
                     new StringDeserializer(), new ByteArrayDeserializer());
             TestOutputTopic<String, byte[]> statuses = driver.createOutputTopic(Topics.PROCESS_STATUS,
                     new StringDeserializer(), new ByteArrayDeserializer());
-            Map<String, ProcessState> derived = new TreeMap<>();
+            Map<String, ProcessStatus> derived = new TreeMap<>();
             boolean comparedInFlight = false;
-            Map<String, CheckStatus> lastCheck = new HashMap<>();
-            int[] transitions = {0};
+            FleetComparison.CheckChains chains = new FleetComparison.CheckChains();
 
             long end = T0 + Duration.ofMinutes(3).toMillis();
             long wallClock = T0;
@@ -72,45 +71,33 @@ class SimulatedFleetTopologyTest {
                     driver.advanceWallClockTime(Duration.ofMillis(t - wallClock));
                     wallClock = t;
                 }
-                statuses.readKeyValuesToMap().forEach((key, value) -> derived.put(key,
-                        ProcessState.ofName(STATUS.deserialize(Topics.PROCESS_STATUS, value).state())));
+                statuses.readKeyValuesToMap().forEach((key, value) ->
+                        derived.put(key, STATUS.deserialize(Topics.PROCESS_STATUS, value)));
                 Map<String, ProcessState> truth = simulator.truth();
                 if (!comparedInFlight && t >= T0 + 100_000 && truth.values().stream()
                         .filter(state -> state != ProcessState.RUNNING).count() >= 2) {
                     // Mid-flight, with processes between states: each event is derived as it comes.
-                    assertThat(derived).isEqualTo(truth);
+                    assertThat(FleetComparison.states(derived)).isEqualTo(truth);
                     comparedInFlight = true;
                 }
                 for (KeyValue<String, byte[]> check : checks.readKeyValuesToList()) {
-                    ServiceCheck value = CHECKS.deserialize(Topics.SERVICE_CHECKS, check.value);
-                    CheckStatus before = lastCheck.put(check.key, value.status());
-                    if (before != null) {
-                        assertThat(value.previous()).as("the check before this one of " + check.key)
-                                .isEqualTo(before);
-                        transitions[0]++;
-                    }
+                    chains.add(check.key, CHECKS.deserialize(Topics.SERVICE_CHECKS, check.value));
                 }
             }
             assertThat(simulator.settled()).isTrue();
-            assertThat(transitions[0]).as("checks that changed").isGreaterThan(100);
+            assertThat(chains.breaks()).as("where a check's feed is not one chain").isEmpty();
+            assertThat(chains.links()).as("checks that changed").isGreaterThan(100);
 
             assertThat(comparedInFlight).as("compared while processes were between states").isTrue();
-            statuses.readKeyValuesToMap().forEach((key, value) -> derived.put(key,
-                    ProcessState.ofName(STATUS.deserialize(Topics.PROCESS_STATUS, value).state())));
-            assertThat(derived).isEqualTo(simulator.truth());
+            statuses.readKeyValuesToMap().forEach((key, value) ->
+                    derived.put(key, STATUS.deserialize(Topics.PROCESS_STATUS, value)));
+            assertThat(FleetComparison.states(derived)).isEqualTo(simulator.truth());
 
-            Map<String, Map<String, Integer>> counts = new TreeMap<>();
+            Map<String, ProcessCounts> counts = new TreeMap<>();
             driver.createOutputTopic(Topics.PROCESS_COUNTS, new StringDeserializer(), new ByteArrayDeserializer())
-                    .readKeyValuesToMap().forEach((server, value) -> {
-                        Map<String, Integer> nonZero = new TreeMap<>();
-                        COUNTS.deserialize(Topics.PROCESS_COUNTS, value).byState().forEach((state, n) -> {
-                            if (n != 0) {
-                                nonZero.put(state, n);
-                            }
-                        });
-                        counts.put(server, nonZero);
-                    });
-            assertThat(counts).isEqualTo(simulator.countsByState());
+                    .readKeyValuesToMap().forEach((server, value) ->
+                            counts.put(server, COUNTS.deserialize(Topics.PROCESS_COUNTS, value)));
+            assertThat(FleetComparison.nonZeroCounts(counts)).isEqualTo(simulator.countsByState());
         }
     }
 }
