@@ -1,7 +1,9 @@
 package io.supervisorkafka.e2e;
 
+import io.supervisorkafka.schemas.CheckStatus;
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessCounts;
+import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.testkit.ChildProcess;
 import io.supervisorkafka.testkit.Ports;
@@ -9,6 +11,7 @@ import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.tools.DevBroker;
 import io.supervisorkafka.tools.fleet.FleetSimulator;
 import io.supervisorkafka.tools.fleet.FleetSimulator.SimulatedRecord;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +23,8 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -36,21 +41,29 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.awaitility.Awaitility;
 
 /**
- * How long one round of snapshots of a simulated fleet takes to become derived output, beside a raw copy of the same
- * records. For each fleet shape (hosts x processes per host): a fresh broker, the built Streams app as a service at its
- * defaults with its topics of 6 partitions, and a raw Kafka Streams copy (read, write unchanged, {@code
- * exactly_once_v2}, the app's commit interval) from a topic of its own; then, round by round, a new set of hosts
- * ({@link FleetSimulator}, all RUNNING) produced once to the raw copy's input, timed until a read_committed consumer
- * has every record from its output, and once to {@code supervisor.snapshots}, timed until every host's
- * {@code supervisor.process-counts} is right. Prints both times, the ratio raw/app (goal: at least 0.5) and the app's
- * processes per second; after the rounds, with nothing changing, the records per second the app writes on
- * {@code supervisor.metrics} (its punctuation: uptimes) over 30 s.
+ * The Streams app at fleet scale, beside a raw copy of the same records. For each fleet shape (hosts x processes per
+ * host) and number of app instances: a fresh broker, the built Streams app as a service at its defaults (topics of 6
+ * partitions; 1, 2 or 3 instances of one application id, each with its own state directory), a raw Kafka Streams copy
+ * (read, write unchanged, {@code exactly_once_v2}, the app's commit interval) from a topic of its own, and a probe
+ * fleet of 10 x 10 processes whose programs crash 4 times a second. Then:
+ * <ol>
+ * <li>round by round, a new set of hosts ({@link FleetSimulator}, all RUNNING) produced at once to the raw copy's
+ * input, timed until a read_committed consumer has every record from its output, and to {@code supervisor.snapshots},
+ * timed until every host's {@code supervisor.process-counts} is right: both times, the ratio raw/app (goal: at least
+ * 0.5), the app's processes and input records per second, and the records per second it wrote on its outputs;</li>
+ * <li>another fleet of the shape on the wall clock for two snapshot intervals, as listeners publish: the probe exits'
+ * latency from their {@code observedAt} to their CRITICAL on {@code supervisor.service-checks}, while its hosts appear
+ * and once they are steady;</li>
+ * <li>with nothing changing, the metric points per second the app writes (its punctuation) over 30 s;</li>
+ * <li>the instances' state stores on disk, heap after a full collection ({@code jcmd}) and resident sets, per 1,000
+ * processes held.</li>
+ * </ol>
  *
  * <p>Run: {@code ./mvnw -B -q install -DskipTests && ./mvnw -B -q -pl e2e exec:java
  * -Dexec.classpathScope=compile -Dexec.mainClass=io.supervisorkafka.e2e.FleetBenchmark
- * -Dexec.args="1000x10,100x100,10x1000 3"} (shapes, rounds; the compile scope puts Kafka Streams, which the raw copy
- * runs in this JVM, on the class path). {@code -Dfleet.streams.config=FILE} passes {@code --config FILE} to the app, to
- * measure other settings.
+ * -Dexec.args="1000x10,100x100,10x1000 3 1,2,3"} (shapes, rounds, instance counts; the compile scope puts Kafka
+ * Streams, which the raw copy runs in this JVM, on the class path). {@code -Dfleet.streams.config=FILE} passes
+ * {@code --config FILE} to the app, to measure other settings.
  */
 public final class FleetBenchmark {
     private static final int PARTITIONS = 6;
@@ -58,6 +71,10 @@ public final class FleetBenchmark {
     private static final String RAW_OUTPUT = "fleet-bench.raw-output";
     private static final Duration PATIENCE = Duration.ofMinutes(10);
     private static final JsonSerde<ProcessCounts> COUNTS = JsonSerde.of(ProcessCounts.class);
+    private static final JsonSerde<ServiceCheck> CHECKS = JsonSerde.of(ServiceCheck.class);
+    /** What the app writes that readers see (not its changelogs). */
+    private static final List<String> OUTPUTS = List.of(Topics.PROCESS_STATUS, Topics.SERVICE_CHECKS, Topics.METRICS,
+            Topics.PROCESS_COUNTS);
 
     private FleetBenchmark() {
     }
@@ -65,10 +82,14 @@ public final class FleetBenchmark {
     public static void main(String[] args) throws Exception {
         String shapes = args.length > 0 ? args[0] : "1000x10,100x100,10x1000";
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        String instanceCounts = args.length > 2 ? args[2] : "1";
         List<String> lines = new ArrayList<>();
         for (String shape : shapes.split(",")) {
             String[] parts = shape.split("x");
-            lines.addAll(run(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), rounds));
+            for (String instances : instanceCounts.split(",")) {
+                lines.addAll(run(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]), rounds,
+                        Integer.parseInt(instances)));
+            }
         }
         System.out.println();
         lines.forEach(System.out::println);
@@ -80,62 +101,237 @@ public final class FleetBenchmark {
         return config == null ? new String[0] : new String[] {"--config", config};
     }
 
-    private static List<String> run(int hosts, int processesPerHost, int rounds) throws Exception {
+    private static List<String> run(int hosts, int processesPerHost, int rounds, int instances) throws Exception {
         Path dir = Files.createTempDirectory("fleet-bench");
         List<String> lines = new ArrayList<>();
+        String shape = String.format("%,d hosts x %,d processes, %d instance%s", hosts, processesPerHost, instances,
+                instances == 1 ? "" : "s");
+        List<ChildProcess> apps = new ArrayList<>();
         try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
-                Ports.freeTcpPort());
-             ChildProcess streams = Pipeline.startStreams(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                     broker.bootstrapServers()), broker.bootstrapServers(), dir, "fleet-bench", PARTITIONS,
-                     appArgs())) {
+                Ports.freeTcpPort())) {
             String bootstrap = broker.bootstrapServers();
-            createTopics(bootstrap, List.of(RAW_INPUT, RAW_OUTPUT));
-            try (KafkaStreams rawCopy = startRawCopy(bootstrap, dir);
-                 Producer<byte[], byte[]> producer = producer(bootstrap);
-                 TopicCollector collector = new TopicCollector(bootstrap,
-                         List.of(RAW_OUTPUT, Topics.PROCESS_COUNTS, Topics.METRICS))) {
-                for (int round = 1; round <= rounds; round++) {
-                    FleetSimulator simulator = new FleetSimulator(new FleetSimulator.Settings("r" + round + "-h",
-                            hosts, processesPerHost, Duration.ofSeconds(30), 0, 0, 0, Duration.ofSeconds(10), round),
-                            System.currentTimeMillis());
-                    List<SimulatedRecord> snapshots = simulator.snapshotRound();
-                    Set<String> servers = Set.copyOf(simulator.servers());
-
-                    int rawBefore = collector.all(RAW_OUTPUT).size();
-                    long rawStart = System.nanoTime();
-                    send(producer, RAW_INPUT, snapshots);
-                    Awaitility.await("the raw copy").atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
-                            .until(() -> collector.all(RAW_OUTPUT).size() - rawBefore >= snapshots.size());
-                    double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
-
-                    CountsWatch counts = new CountsWatch(collector, servers, processesPerHost);
-                    long appStart = System.nanoTime();
-                    send(producer, Topics.SNAPSHOTS, snapshots);
-                    Awaitility.await("every host's counts").atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
-                            .until(counts::allRight);
-                    double appSeconds = (System.nanoTime() - appStart) / 1e9;
-
-                    int processes = hosts * processesPerHost;
-                    String line = String.format("%,d hosts x %,d processes (%,d), round %d: raw copy %.2f s, app %.2f"
-                                    + " s, ratio %.2f; app %,.0f processes/s", hosts, processesPerHost, processes,
-                            round, rawSeconds, appSeconds, rawSeconds / appSeconds, processes / appSeconds);
-                    System.out.println(line);
-                    lines.add(line);
+            try {
+                for (int i = 1; i <= instances; i++) {
+                    Path instanceDir = Files.createDirectories(dir.resolve("instance-" + i));
+                    apps.add(Pipeline.startStreams(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap),
+                            bootstrap, instanceDir, "fleet-bench", PARTITIONS, appArgs()));
                 }
-                int before = collector.all(Topics.METRICS).size();
-                long start = System.nanoTime();
-                Thread.sleep(30_000);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                int metrics = collector.all(Topics.METRICS).size() - before;
-                String line = String.format("%,d hosts x %,d processes: afterwards, nothing changing, %.0f metric"
-                        + " points/s on supervisor.metrics (%d processes: %.2f per process per 15 s)", hosts,
-                        processesPerHost, metrics / seconds, hosts * processesPerHost * rounds,
-                        metrics / seconds * 15 / (hosts * processesPerHost * rounds));
-                System.out.println(line);
-                lines.add(line);
+                createTopics(bootstrap, List.of(RAW_INPUT, RAW_OUTPUT));
+                try (KafkaStreams rawCopy = startRawCopy(bootstrap, dir);
+                     Producer<byte[], byte[]> producer = producer(bootstrap);
+                     TopicCollector collector = new TopicCollector(bootstrap, List.of(RAW_OUTPUT,
+                             Topics.PROCESS_COUNTS, Topics.METRICS, Topics.SERVICE_CHECKS, Topics.PROCESS_STATUS));
+                     ProbeFleet probe = new ProbeFleet(producer)) {
+                    // The probe hosts' counts right: every instance has its tasks and the app is past its start.
+                    Awaitility.await("the probe hosts' counts").atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
+                            .until(new CountsWatch(collector, Set.copyOf(probe.servers()), ProbeFleet.PER_HOST)
+                                    ::allRight);
+                    probe.startCrashing();
+                    for (int round = 1; round <= rounds; round++) {
+                        lines.add(round(shape, hosts, processesPerHost, round, collector, producer));
+                    }
+                    lines.addAll(steadyLoad(shape, hosts, processesPerHost, collector, producer));
+                    probe.close();
+                    lines.add(punctuation(shape, collector,
+                            hosts * processesPerHost * (rounds + 1) + ProbeFleet.PROCESSES));
+                }
+                lines.add(footprint(shape, dir, apps, hosts * processesPerHost * (rounds + 1) + ProbeFleet.PROCESSES));
+            } finally {
+                apps.forEach(ChildProcess::close);
             }
         }
+        lines.forEach(System.out::println);
         return lines;
+    }
+
+    private static String round(String shape, int hosts, int processesPerHost, int round, TopicCollector collector,
+                                Producer<byte[], byte[]> producer) {
+        FleetSimulator simulator = new FleetSimulator(new FleetSimulator.Settings("r" + round + "-h", hosts,
+                processesPerHost, Duration.ofSeconds(30), 0, 0, 0, Duration.ofSeconds(10), round),
+                System.currentTimeMillis());
+        List<SimulatedRecord> snapshots = simulator.snapshotRound();
+        Set<String> servers = Set.copyOf(simulator.servers());
+
+        int rawBefore = collector.all(RAW_OUTPUT).size();
+        long rawStart = System.nanoTime();
+        send(producer, RAW_INPUT, snapshots);
+        Awaitility.await("the raw copy").atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
+                .until(() -> collector.all(RAW_OUTPUT).size() - rawBefore >= snapshots.size());
+        double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
+
+        CountsWatch counts = new CountsWatch(collector, servers, processesPerHost);
+        long appStartMillis = System.currentTimeMillis();
+        long appStart = System.nanoTime();
+        send(producer, Topics.SNAPSHOTS, snapshots);
+        Awaitility.await("every host's counts").atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
+                .until(counts::allRight);
+        double appSeconds = (System.nanoTime() - appStart) / 1e9;
+        long appEndMillis = System.currentTimeMillis();
+        long written = OUTPUTS.stream().mapToLong(topic -> collector.all(topic).stream()
+                .filter(r -> r.receivedAtMillis() >= appStartMillis && r.receivedAtMillis() <= appEndMillis)
+                .count()).sum();
+
+        int processes = hosts * processesPerHost;
+        return String.format("%s (%,d), round %d: raw copy %.2f s, app %.2f s, ratio %.2f; app %,.0f processes/s"
+                        + " (%,.0f input records/s), %,.0f output records/s", shape, processes, round, rawSeconds,
+                appSeconds, rawSeconds / appSeconds, processes / appSeconds, snapshots.size() / appSeconds,
+                written / appSeconds);
+    }
+
+    /**
+     * Another fleet of the shape, on the wall clock for two snapshot intervals as its listeners would publish (snapshots
+     * spread over the 30 s): in the first its hosts appear, in the second their snapshots change nothing. The probe
+     * hosts' exits meanwhile time the alerting feed under that load.
+     */
+    private static List<String> steadyLoad(String shape, int hosts, int processesPerHost, TopicCollector collector,
+                                           Producer<byte[], byte[]> producer) throws InterruptedException {
+        Duration interval = Duration.ofSeconds(30);
+        long start = System.currentTimeMillis();
+        FleetSimulator fleet = new FleetSimulator(new FleetSimulator.Settings("steady-h", hosts, processesPerHost,
+                interval, 0, 0, 0, Duration.ofSeconds(10), 99), start);
+        long end = start + 2 * interval.toMillis();
+        for (long now = start; now < end; now = System.currentTimeMillis()) {
+            for (SimulatedRecord record : fleet.advanceTo(now)) {
+                producer.send(record.toProducerRecord(record.topic()));
+            }
+            Thread.sleep(20);
+        }
+        producer.flush();
+        Thread.sleep(5_000); // the last exits' checks
+        return List.of(
+                exitLatency(shape + ", as its hosts appear (snapshots spread over 30 s)", collector, start,
+                        start + interval.toMillis()),
+                exitLatency(shape + ", steady (its snapshots change nothing)", collector,
+                        start + interval.toMillis(), end));
+    }
+
+    /**
+     * From a probe host's exit (its observedAt) within [from, to) to its CRITICAL read from supervisor.service-checks.
+     */
+    private static String exitLatency(String load, TopicCollector collector, long from, long to) {
+        double[] millis = collector.all(Topics.SERVICE_CHECKS).stream()
+                .map(r -> new Object[] {CHECKS.deserialize(Topics.SERVICE_CHECKS, r.value()), r.receivedAtMillis()})
+                .filter(pair -> {
+                    ServiceCheck check = (ServiceCheck) pair[0];
+                    return check.server().startsWith(ProbeFleet.PREFIX) && check.status() == CheckStatus.CRITICAL
+                            && check.timestamp() >= from && check.timestamp() < to;
+                })
+                .mapToDouble(pair -> (long) pair[1] - ((ServiceCheck) pair[0]).timestamp()).toArray();
+        if (millis.length == 0) {
+            return load + ": no probe exit reached supervisor.service-checks";
+        }
+        return String.format("%s: exit -> CRITICAL, %d exits: p50 %.0f ms, p99 %.0f ms, max %.0f ms", load,
+                millis.length, Figures.median(millis), Figures.percentile(millis, 99),
+                Figures.percentile(millis, 100));
+    }
+
+    private static String punctuation(String shape, TopicCollector collector, int processes)
+            throws InterruptedException {
+        int before = collector.all(Topics.METRICS).size();
+        long start = System.nanoTime();
+        Thread.sleep(30_000);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        int metrics = collector.all(Topics.METRICS).size() - before;
+        return String.format("%s: afterwards, nothing changing, %.0f metric points/s on"
+                        + " supervisor.metrics (%,d processes: %.2f per process per 15 s)", shape, metrics / seconds,
+                processes, metrics / seconds * 15 / processes);
+    }
+
+    /** The instances' state stores on disk, and their heap after a full collection and resident set, per 1,000. */
+    private static String footprint(String shape, Path dir, List<ChildProcess> apps, int processes)
+            throws IOException, InterruptedException {
+        long storeBytes = 0;
+        long heapKb = 0;
+        long residentKb = 0;
+        for (int i = 0; i < apps.size(); i++) {
+            try (var files = Files.walk(dir.resolve("instance-" + (i + 1)).resolve("streams-state"))) {
+                storeBytes += files.filter(Files::isRegularFile).mapToLong(file -> file.toFile().length()).sum();
+            }
+            long pid = apps.get(i).pid();
+            jcmd(pid, "GC.run");
+            Matcher used = Pattern.compile("used (\\d+)K").matcher(jcmd(pid, "GC.heap_info"));
+            heapKb += used.find() ? Long.parseLong(used.group(1)) : 0;
+            residentKb += Figures.procStatusKb(pid, "VmRSS");
+        }
+        double thousands = processes / 1000.0;
+        return String.format("%s: %,d processes held: state stores %.1f MB on disk (%.2f MB per 1,000), heap after a"
+                        + " full GC %.1f MB (%.2f MB per 1,000), resident %.0f MB", shape, processes,
+                storeBytes / 1e6, storeBytes / 1e6 / thousands, heapKb / 1024.0, heapKb / 1024.0 / thousands,
+                residentKb / 1024.0);
+    }
+
+    private static String jcmd(long pid, String command) throws IOException, InterruptedException {
+        Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), command).redirectErrorStream(true).start();
+        String out = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        jcmd.waitFor();
+        return out;
+    }
+
+    /**
+     * A small fleet beside the rounds' (10 hosts x 10 processes, {@value #CRASHES_PER_SECOND} crashes a second once
+     * started), run on the wall clock by a thread of its own, whose exits time the alerting feed under the rounds'
+     * load.
+     */
+    private static final class ProbeFleet implements AutoCloseable {
+        static final String PREFIX = "probe";
+        static final int HOSTS = 10;
+        static final int PER_HOST = 10;
+        static final int PROCESSES = HOSTS * PER_HOST;
+        static final double CRASHES_PER_SECOND = 4;
+        private final Producer<byte[], byte[]> producer;
+        private final FleetSimulator quiet;
+        private volatile FleetSimulator crashing;
+        private final Thread thread;
+        private volatile boolean running = true;
+
+        ProbeFleet(Producer<byte[], byte[]> producer) {
+            this.producer = producer;
+            long now = System.currentTimeMillis();
+            this.quiet = new FleetSimulator(new FleetSimulator.Settings(PREFIX, HOSTS, PER_HOST, Duration.ofSeconds(30),
+                    0, 0, 0, Duration.ofSeconds(10), 7), now);
+            send(producer, Topics.SNAPSHOTS, quiet.snapshotRound());
+            this.thread = new Thread(this::run, "probe-fleet");
+            this.thread.setDaemon(true);
+        }
+
+        List<String> servers() {
+            return quiet.servers();
+        }
+
+        /** From now on its processes crash (the same hosts: the simulator is seeded alike). */
+        void startCrashing() {
+            FleetSimulator simulator = new FleetSimulator(new FleetSimulator.Settings(PREFIX, HOSTS, PER_HOST,
+                    Duration.ofSeconds(30), CRASHES_PER_SECOND, 0, 0, Duration.ofSeconds(10), 7),
+                    System.currentTimeMillis());
+            simulator.snapshotRound(); // its hosts as the app knows them
+            crashing = simulator;
+            thread.start();
+        }
+
+        private void run() {
+            while (running) {
+                List<SimulatedRecord> due = crashing.advanceTo(System.currentTimeMillis());
+                for (SimulatedRecord record : due) {
+                    producer.send(record.toProducerRecord(record.topic()));
+                }
+                if (!due.isEmpty()) {
+                    producer.flush();
+                }
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        /** Stops its crashes; again is harmless. */
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.interrupt();
+            thread.join();
+        }
     }
 
     /**
