@@ -63,7 +63,9 @@ import org.awaitility.Awaitility;
  * -Dexec.classpathScope=compile -Dexec.mainClass=io.supervisorkafka.e2e.FleetBenchmark
  * -Dexec.args="1000x10,100x100,10x1000 3 1,2,3"} (shapes, rounds, instance counts; the compile scope puts Kafka
  * Streams, which the raw copy runs in this JVM, on the class path). {@code -Dfleet.streams.config=FILE} passes
- * {@code --config FILE} to the app, to measure other settings.
+ * {@code --config FILE} to the app, to measure other settings; {@code -Dfleet.latencies=FILE} writes each probe
+ * CRITICAL as a line: the exit's observedAt, ms until the CRITICAL was read, its partition, ms until its event was
+ * read from {@code supervisor.events}.
  */
 public final class FleetBenchmark {
     private static final int PARTITIONS = 6;
@@ -120,7 +122,8 @@ public final class FleetBenchmark {
                 try (KafkaStreams rawCopy = startRawCopy(bootstrap, dir);
                      Producer<byte[], byte[]> producer = producer(bootstrap);
                      TopicCollector collector = new TopicCollector(bootstrap, List.of(RAW_OUTPUT,
-                             Topics.PROCESS_COUNTS, Topics.METRICS, Topics.SERVICE_CHECKS, Topics.PROCESS_STATUS));
+                             Topics.PROCESS_COUNTS, Topics.METRICS, Topics.SERVICE_CHECKS, Topics.PROCESS_STATUS,
+                             Topics.EVENTS));
                      ProbeFleet probe = new ProbeFleet(producer)) {
                     // The probe hosts' counts right: every instance has its tasks and the app is past its start.
                     Awaitility.await("the probe hosts' counts").atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
@@ -217,6 +220,26 @@ public final class FleetBenchmark {
                             && check.timestamp() >= from && check.timestamp() < to;
                 })
                 .mapToDouble(pair -> (long) pair[1] - ((ServiceCheck) pair[0]).timestamp()).toArray();
+        if (System.getProperty("fleet.latencies") != null) {
+            try {
+                StringBuilder out = new StringBuilder();
+                Map<String, Long> eventArrivals = new HashMap<>();
+                collector.all(Topics.EVENTS).forEach(r -> eventArrivals.putIfAbsent(r.key() + "@"
+                        + r.record().timestamp(), r.receivedAtMillis()));
+                collector.all(Topics.SERVICE_CHECKS).forEach(r -> {
+                    ServiceCheck check = CHECKS.deserialize(Topics.SERVICE_CHECKS, r.value());
+                    if (check.server().startsWith(ProbeFleet.PREFIX) && check.status() == CheckStatus.CRITICAL) {
+                        out.append(check.timestamp()).append(' ').append(r.receivedAtMillis() - check.timestamp())
+                                .append(' ').append(r.record().partition()).append(' ')
+                                .append(eventArrivals.getOrDefault(check.server() + "@" + check.timestamp(), 0L)
+                                        - check.timestamp()).append('\n');
+                    }
+                });
+                Files.writeString(Path.of(System.getProperty("fleet.latencies")), out);
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
         if (millis.length == 0) {
             return load + ": no probe exit reached supervisor.service-checks";
         }
