@@ -1,15 +1,14 @@
 package io.supervisorkafka.listener.supervisor.xmlrpc;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
@@ -33,9 +32,19 @@ import org.slf4j.LoggerFactory;
  * no children file.
  *
  * <p>This runs on every host all the time, so a look costs as little as it can: the files stay open and are read
- * again from offset 0 (procfs regenerates them), into buffers kept from one look to the next, compared as bytes; a
- * child's stat file is opened once per child, and reading it fails once the child is reaped. On a quiet host with
- * three programs that took the thread from 1.2% of a core to about a tenth of that (see {@code QuietHostBenchmark}).
+ * again from offset 0 (procfs regenerates them) with {@link RandomAccessFile}, into arrays kept from one look to the
+ * next, compared as bytes; a child's stat file is opened once per child, and reading it fails once the child is
+ * reaped. On the 2-core reference VM a look costs about 70 us of CPU, most of it the thread's wake-up itself (a bare
+ * sleep-and-wake costs 45-50 us there, 30 us in C); a {@code FileChannel} read into a heap buffer, as before, cost
+ * about 50 us more (a temporary direct buffer, the interruptible-I/O bookkeeping). So the interval is what the CPU
+ * depends on: see {@code SupervisorSourceConfig}'s {@code listener.supervisor.wake.interval}.
+ *
+ * <p>Not polling was weighed and is not possible from Java 17 alone: a pidfd (poll on a non-child's exit) needs a
+ * system call Java cannot make; inotify (the JDK's WatchService) watches whole directories, and supervisord's log
+ * directory usually holds its children's output logs too (a wake-up per line a busy program writes); keeping a
+ * {@code /mainlogtail} request open makes supervisord take one more turn after a wake-up, but only when its last
+ * look at that request is over 100 ms old, and not when it reaps the child one turn late: 12 of 30 kills were then
+ * dispatched at once, the others after a second.
  */
 public final class SupervisordWaker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisordWaker.class);
@@ -56,12 +65,14 @@ public final class SupervisordWaker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long wakes;
     private long looks;
-    /** The children list as last read, and the one being read: swapped after each look. */
-    private ByteBuffer last = ByteBuffer.allocate(4096);
-    private ByteBuffer now = ByteBuffer.allocate(4096);
-    private final ByteBuffer stat = ByteBuffer.allocate(STAT_BYTES);
+    /** The children list as last read ({@code lastLength} bytes), and the one being read: swapped after each look. */
+    private byte[] last = new byte[4096];
+    private int lastLength;
+    private byte[] now = new byte[4096];
+    private int nowLength;
+    private final byte[] stat = new byte[STAT_BYTES];
     /** The stat file of each child in {@link #last}. */
-    private final List<FileChannel> childStats = new ArrayList<>();
+    private final List<RandomAccessFile> childStats = new ArrayList<>();
 
     /** Watches the children listed in {@code childrenFile}; {@link #start()} starts the thread. */
     SupervisordWaker(Path childrenFile, Duration interval, BooleanSupplier nudge) {
@@ -102,19 +113,22 @@ public final class SupervisordWaker implements AutoCloseable {
     }
 
     private void run() {
-        try (FileChannel children = FileChannel.open(childrenFile, StandardOpenOption.READ)) {
-            if (!read(children, last)) {
+        try (RandomAccessFile children = new RandomAccessFile(childrenFile.toFile(), "r")) {
+            lastLength = read(children, true);
+            if (lastLength < 0) {
                 return;
             }
             openStats();
             while (running) {
                 Thread.sleep(interval.toMillis());
-                if (!read(children, now)) {
+                nowLength = read(children, false);
+                if (nowLength < 0) {
                     return; // supervisord is gone
                 }
-                if (!now.equals(last)) {
-                    ByteBuffer swap = last;
+                if (!Arrays.equals(now, 0, nowLength, last, 0, lastLength)) {
+                    byte[] swap = last;
                     last = now;
+                    lastLength = nowLength;
                     now = swap;
                     openStats();
                     wake();
@@ -131,44 +145,41 @@ public final class SupervisordWaker implements AutoCloseable {
         }
     }
 
-    /** Reads the whole file into {@code into} (flipped); false when the file is gone. */
-    private boolean read(FileChannel file, ByteBuffer into) {
+    /** Reads the whole file into {@link #last} or {@link #now}; its length, or -1 when the file is gone. */
+    private int read(RandomAccessFile file, boolean intoLast) {
         while (true) {
-            into.clear();
+            byte[] into = intoLast ? last : now;
             int n;
             try {
-                n = file.read(into, 0);
+                file.seek(0);
+                n = file.read(into, 0, into.length);
             } catch (IOException e) {
-                return false;
+                return -1;
             }
-            if (n < into.capacity()) {
-                into.limit(Math.max(n, 0));
-                into.position(0);
-                return true;
+            if (n < into.length) {
+                return Math.max(n, 0); // -1: no children, an empty file
             }
-            // A list longer than the buffer (hundreds of programs): read it again into a bigger one.
-            ByteBuffer bigger = ByteBuffer.allocate(into.capacity() * 2);
-            if (into == now) {
-                now = bigger;
+            // A list longer than the array (hundreds of programs): read it again into a bigger one.
+            if (intoLast) {
+                last = new byte[into.length * 2];
             } else {
-                last = bigger;
+                now = new byte[into.length * 2];
             }
-            into = bigger;
         }
     }
 
     private void openStats() {
         closeStats();
         int start = -1;
-        for (int i = 0; i <= last.limit(); i++) {
-            boolean digit = i < last.limit() && last.get(i) >= '0' && last.get(i) <= '9';
+        for (int i = 0; i <= lastLength; i++) {
+            boolean digit = i < lastLength && last[i] >= '0' && last[i] <= '9';
             if (digit && start < 0) {
                 start = i;
             } else if (!digit && start >= 0) {
-                String pid = new String(last.array(), start, i - start, StandardCharsets.US_ASCII);
+                String pid = new String(last, start, i - start, StandardCharsets.US_ASCII);
                 start = -1;
                 try {
-                    childStats.add(FileChannel.open(Path.of("/proc", pid, "stat"), StandardOpenOption.READ));
+                    childStats.add(new RandomAccessFile("/proc/" + pid + "/stat", "r"));
                 } catch (IOException gone) {
                     // reaped since the list was read: the next look sees the list change
                 }
@@ -177,9 +188,9 @@ public final class SupervisordWaker implements AutoCloseable {
     }
 
     private void closeStats() {
-        for (FileChannel channel : childStats) {
+        for (RandomAccessFile file : childStats) {
             try {
-                channel.close();
+                file.close();
             } catch (IOException ignored) {
                 // read-only
             }
@@ -188,18 +199,18 @@ public final class SupervisordWaker implements AutoCloseable {
     }
 
     private boolean hasZombie() {
-        for (FileChannel channel : childStats) {
-            stat.clear();
+        for (RandomAccessFile file : childStats) {
             int n;
             try {
-                n = channel.read(stat, 0);
+                file.seek(0);
+                n = file.read(stat, 0, stat.length);
             } catch (IOException reaped) {
                 return true; // reaped since the list was read: supervisord has an event for us
             }
             // The state follows the command name, which is in parentheses and may itself hold ") ".
             for (int i = n - 3; i > 0; i--) {
-                if (stat.get(i) == ')' && stat.get(i + 1) == ' ') {
-                    if (stat.get(i + 2) == 'Z') {
+                if (stat[i] == ')' && stat[i + 1] == ' ') {
+                    if (stat[i + 2] == 'Z') {
                         return true;
                     }
                     break;
