@@ -4,13 +4,20 @@ import java.io.IOException;
 import java.io.RandomAccessFile;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,12 +46,22 @@ import org.slf4j.LoggerFactory;
  * about 50 us more (a temporary direct buffer, the interruptible-I/O bookkeeping). So the interval is what the CPU
  * depends on: see {@code SupervisorSourceConfig}'s {@code listener.supervisor.wake.interval}.
  *
- * <p>Not polling was weighed and is not possible from Java 17 alone: a pidfd (poll on a non-child's exit) needs a
- * system call Java cannot make; inotify (the JDK's WatchService) watches whole directories, and supervisord's log
- * directory usually holds its children's output logs too (a wake-up per line a busy program writes); keeping a
- * {@code /mainlogtail} request open makes supervisord take one more turn after a wake-up, but only when its last
- * look at that request is over 100 ms old, and not when it reaps the child one turn late: 12 of 30 kills were then
- * dispatched at once, the others after a second.
+ * <p>When it can, it does not poll at all: supervisord writes a line to its main log when it reaps a child ({@code
+ * exited:}, after queueing the event) or spawns one ({@code spawned:}), so the waker waits for writes to that file
+ * (inotify, through the JDK's {@link WatchService}) and looks then, and otherwise only at every
+ * {@link #WATCHED_LOOK_EVERY}th interval: a fifth of the wake-ups while nothing happens, and the nudge follows a
+ * logged reap at once instead of up to an interval later. The main log is the first regular file
+ * supervisord holds open for appending ({@link #mainLog}: it opens it before any child's log). It polls every
+ * {@code interval} instead when that file cannot be found or watched (a log to syslog or {@code /dev/stdout}, or
+ * supervisord's {@code /proc/PID/fd} not readable by the listener's user), and switches to polling for good when
+ * the log's directory (which usually holds the children's output logs too) is written more often than it would
+ * look. What the log does not show (a child reaped a turn late, a zombie whose pipes something else still holds, and
+ * at {@code loglevel=warn} or higher the expected exits and the spawns) waits for the next periodic look.
+ *
+ * <p>Other ways that do not poll are not possible from Java 17 alone: a pidfd (poll on a non-child's exit) needs a
+ * system call Java cannot make; keeping a {@code /mainlogtail} request open makes supervisord take one more turn
+ * after a wake-up, but only when its last look at that request is over 100 ms old, and not when it reaps the child
+ * one turn late: 12 of 30 kills were then dispatched at once, the others after a second.
  */
 public final class SupervisordWaker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisordWaker.class);
@@ -56,15 +73,42 @@ public final class SupervisordWaker implements AutoCloseable {
      * something else holds the child's pipes open (a process it started); that rarer case may wait a few looks.
      */
     private static final int ZOMBIE_LOOK_EVERY = 5;
+    /**
+     * While the main log is watched, a look (with zombies) at every this many intervals even when it is not written:
+     * supervisord often handles the closed pipes of a dying child before the child is a zombie, and then reaps it
+     * (and logs {@code exited:}) only in its next turn, up to a second later: a quarter of the kills in a test of 60.
+     * Polling, zombies were looked for at every fifth look too, so that case keeps its delay, and the other looks
+     * are the log's writes.
+     */
+    static final int WATCHED_LOOK_EVERY = ZOMBIE_LOOK_EVERY;
+
+    /**
+     * How long the log's directory is watched before its writes are compared with the looks polling would make:
+     * more wake-ups than that switches to polling.
+     */
+    static final Duration BUSY_WINDOW = Duration.ofSeconds(10);
 
     private final Path childrenFile;
+    /** supervisord's main log, watched instead of polling; null: poll. */
+    private final Path mainLog;
     /** Connects to supervisord's socket and closes the connection; true when it could. */
     private final BooleanSupplier nudge;
     private final Duration interval;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long wakes;
+    private volatile boolean watching;
+    /** Set by the log's thread when the main log was written, cleared by this thread before it looks. */
+    private volatile boolean logWritten;
     private long looks;
+    private volatile WatchService watch;
+    /**
+     * Waits for the log's writes ({@code supervisord-log}): a blocking wait on the WatchService's queue, so that
+     * this thread's periodic look is a plain park. Waiting on the queue with a timeout cost ~50 us more a look.
+     */
+    private Thread logThread;
+    private long windowStart;
+    private long windowWakeUps;
     /** The children list as last read ({@code lastLength} bytes), and the one being read: swapped after each look. */
     private byte[] last = new byte[4096];
     private int lastLength;
@@ -74,9 +118,13 @@ public final class SupervisordWaker implements AutoCloseable {
     /** The stat file of each child in {@link #last}. */
     private final List<RandomAccessFile> childStats = new ArrayList<>();
 
-    /** Watches the children listed in {@code childrenFile}; {@link #start()} starts the thread. */
-    SupervisordWaker(Path childrenFile, Duration interval, BooleanSupplier nudge) {
+    /**
+     * Watches the children listed in {@code childrenFile}, looking when {@code mainLog} is written or, when it is
+     * null, every {@code interval}; {@link #start()} starts the thread.
+     */
+    SupervisordWaker(Path childrenFile, Path mainLog, Duration interval, BooleanSupplier nudge) {
         this.childrenFile = childrenFile;
+        this.mainLog = mainLog;
         this.nudge = nudge;
         this.interval = interval;
         this.thread = new Thread(this::run, "supervisord-waker");
@@ -99,8 +147,56 @@ public final class SupervisordWaker implements AutoCloseable {
                     children);
             return Optional.empty();
         }
-        return Optional.of(new SupervisordWaker(children, interval, () -> connect(endpoint)).start());
+        Path log = mainLog(Path.of("/proc", Long.toString(pid))).orElse(null);
+        return Optional.of(new SupervisordWaker(children, log, interval, () -> connect(endpoint)).start());
     }
+
+    /**
+     * supervisord's main log: the regular file it holds open for appending with the lowest descriptor (it opens its
+     * log before it spawns anything, and the children's logs after). Empty when there is none (syslog, a terminal,
+     * {@code /dev/stdout}) or its descriptors cannot be read (another user's process).
+     */
+    static Optional<Path> mainLog(Path procDir) {
+        List<Integer> descriptors = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(procDir.resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    descriptors.add(Integer.parseInt(fd.getFileName().toString()));
+                } catch (NumberFormatException ignored) {
+                    // not a descriptor
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
+        descriptors.sort(null);
+        for (int fd : descriptors) {
+            try {
+                Path target = Files.readSymbolicLink(procDir.resolve("fd").resolve(Integer.toString(fd)));
+                if (target.isAbsolute() && appendsTo(procDir.resolve("fdinfo").resolve(Integer.toString(fd)))
+                        && Files.isRegularFile(target)) {
+                    return Optional.of(target);
+                }
+            } catch (IOException | SecurityException | UnsupportedOperationException closed) {
+                // closed meanwhile, or not readable: the next one
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the descriptor's {@code fdinfo} says it was opened for writing, appending (O_WRONLY|O_APPEND). */
+    private static boolean appendsTo(Path fdinfo) throws IOException {
+        for (String line : Files.readAllLines(fdinfo, StandardCharsets.US_ASCII)) {
+            if (line.startsWith("flags:")) {
+                int flags = Integer.parseInt(line.substring("flags:".length()).trim(), 8);
+                return (flags & O_APPEND) != 0 && (flags & O_ACCMODE) != 0;
+            }
+        }
+        return false;
+    }
+
+    private static final int O_APPEND = 02000;
+    private static final int O_ACCMODE = 03;
 
     private static boolean isSupervisord(long pid) {
         try {
@@ -119,8 +215,9 @@ public final class SupervisordWaker implements AutoCloseable {
                 return;
             }
             openStats();
+            startWatching();
             while (running) {
-                Thread.sleep(interval.toMillis());
+                awaitNextLook();
                 nowLength = read(children, false);
                 if (nowLength < 0) {
                     return; // supervisord is gone
@@ -132,7 +229,7 @@ public final class SupervisordWaker implements AutoCloseable {
                     now = swap;
                     openStats();
                     wake();
-                } else if (++looks % ZOMBIE_LOOK_EVERY == 0 && hasZombie()) {
+                } else if ((watching || ++looks % ZOMBIE_LOOK_EVERY == 0) && hasZombie()) {
                     wake();
                 }
             }
@@ -142,7 +239,107 @@ public final class SupervisordWaker implements AutoCloseable {
             LOG.debug("cannot read {}: {}", childrenFile, e.toString());
         } finally {
             closeStats();
+            stopWatching();
         }
+    }
+
+    private void startWatching() {
+        if (mainLog == null || mainLog.getParent() == null) {
+            return;
+        }
+        try {
+            WatchService service = mainLog.getFileSystem().newWatchService();
+            watch = service;
+            // CREATE too: a rotated log is a new file of the same name.
+            mainLog.getParent().register(service, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_CREATE);
+            windowStart = System.nanoTime();
+            watching = true;
+            Thread looker = Thread.currentThread();
+            logThread = new Thread(() -> watchLog(service, looker), "supervisord-log");
+            logThread.setDaemon(true);
+            logThread.start();
+            LOG.debug("looking at supervisord's children when {} is written", mainLog);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot watch {} ({}): looking every {} ms", mainLog, e.toString(), interval.toMillis());
+            stopWatching();
+        }
+    }
+
+    private void stopWatching() {
+        watching = false;
+        WatchService service = watch;
+        watch = null;
+        if (service != null) {
+            try {
+                service.close(); // ends the log's thread
+            } catch (IOException ignored) {
+                // nothing held
+            }
+        }
+    }
+
+    /** On the log's thread: tells {@code looker} of each write to the main log, until the watch is closed. */
+    private void watchLog(WatchService service, Thread looker) {
+        try {
+            while (watching) {
+                WatchKey key = service.take();
+                boolean written = false;
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    written |= event.kind() == StandardWatchEventKinds.OVERFLOW
+                            || mainLog.getFileName().equals(event.context());
+                }
+                if (!key.reset()) {
+                    LOG.info("{} is no longer watchable: looking at supervisord's children every {} ms",
+                            mainLog.getParent(), interval.toMillis());
+                    stopWatching();
+                } else if (busy()) {
+                    LOG.info("{} is written more often than every {} ms (the children's logs?): looking at"
+                            + " supervisord's children every {} ms instead", mainLog.getParent(),
+                            interval.toMillis(), interval.toMillis());
+                    stopWatching();
+                } else if (written) {
+                    logWritten = true;
+                } else {
+                    continue;
+                }
+                LockSupport.unpark(looker);
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closed
+        }
+    }
+
+    /** Until the main log is written or {@link #WATCHED_LOOK_EVERY} intervals pass (watching), or one (polling). */
+    private void awaitNextLook() throws InterruptedException {
+        if (watching) {
+            long deadline = System.nanoTime() + interval.toNanos() * WATCHED_LOOK_EVERY;
+            for (long left = deadline - System.nanoTime(); left > 0 && watching && !logWritten && running;
+                 left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(this, left);
+            }
+            logWritten = false; // before the look: a write during it makes the next look come at once
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return;
+        }
+        Thread.sleep(interval.toMillis());
+    }
+
+    /** On the log's thread: whether the watch woke it more often within the window than polling would look. */
+    private boolean busy() {
+        windowWakeUps++;
+        long elapsed = System.nanoTime() - windowStart;
+        long polls = BUSY_WINDOW.toNanos() / Math.max(1, interval.toNanos());
+        if (windowWakeUps > polls) {
+            return true;
+        }
+        if (elapsed >= BUSY_WINDOW.toNanos()) {
+            windowStart = System.nanoTime();
+            windowWakeUps = 0;
+        }
+        return false;
     }
 
     /** Reads the whole file into {@link #last} or {@link #now}; its length, or -1 when the file is gone. */
@@ -250,5 +447,11 @@ public final class SupervisordWaker implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        stopWatching();
+    }
+
+    /** Whether it waits for writes to supervisord's main log rather than polling (for tests). */
+    boolean watching() {
+        return watching;
     }
 }
