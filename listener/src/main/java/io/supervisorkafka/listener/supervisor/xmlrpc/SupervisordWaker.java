@@ -46,15 +46,15 @@ import org.slf4j.LoggerFactory;
  * about 50 us more (a temporary direct buffer, the interruptible-I/O bookkeeping). So the interval is what the CPU
  * depends on: see {@code SupervisorSourceConfig}'s {@code listener.supervisor.wake.interval}.
  *
- * <p>When it can, it does not poll at all: supervisord writes a line to its main log when it reaps a child ({@code
- * exited:}, after queueing the event) or spawns one ({@code spawned:}), so the waker waits for writes to that file
- * (inotify, through the JDK's {@link WatchService}) and looks then, and otherwise only at every
- * {@link #WATCHED_LOOK_EVERY}th interval: a fifth of the wake-ups while nothing happens, and the nudge follows a
- * logged reap at once instead of up to an interval later. The main log is the first regular file
- * supervisord holds open for appending ({@link #mainLog}: it opens it before any child's log). It polls every
- * {@code interval} instead when that file cannot be found or watched (a log to syslog or {@code /dev/stdout}, or
- * supervisord's {@code /proc/PID/fd} not readable by the listener's user), and switches to polling for good when
- * the log's directory (which usually holds the children's output logs too) is written more often than it would
+ * <p>When it can, it looks a fifth as often and nudges sooner: supervisord writes a line to its main log when it
+ * reaps a child ({@code exited:}, after queueing the event) or spawns one ({@code spawned:}), so the waker waits for
+ * writes to that file (inotify, through the JDK's {@link WatchService}) and looks then, and otherwise only at every
+ * {@link #WATCHED_LOOK_EVERY}th interval; the nudge follows a logged reap at once instead of up to an interval
+ * later. The main log is the first regular file supervisord holds open for appending below its first socket
+ * ({@link #mainLog}: it opens it before its sockets and any child's log). It polls every {@code interval} instead
+ * when that file cannot be found or watched (a log to syslog or {@code /dev/stdout}, or supervisord's
+ * {@code /proc/PID/fd} not readable by the listener's user), and switches to polling for good when the log's
+ * directory (which usually holds the children's output logs too) is written more often than it would
  * look. What the log does not show (a child reaped a turn late, a zombie whose pipes something else still holds, and
  * at {@code loglevel=warn} or higher the expected exits and the spawns) waits for the next periodic look.
  *
@@ -152,9 +152,10 @@ public final class SupervisordWaker implements AutoCloseable {
     }
 
     /**
-     * supervisord's main log: the regular file it holds open for appending with the lowest descriptor (it opens its
-     * log before it spawns anything, and the children's logs after). Empty when there is none (syslog, a terminal,
-     * {@code /dev/stdout}) or its descriptors cannot be read (another user's process).
+     * supervisord's main log: the regular file it holds open for appending with the lowest descriptor, below its
+     * first socket (it opens its log, then its HTTP servers' sockets, then spawns the children and opens their logs).
+     * Empty when there is none (syslog, a terminal, {@code /dev/stdout}) or its descriptors cannot be read (another
+     * user's process).
      */
     static Optional<Path> mainLog(Path procDir) {
         List<Integer> descriptors = new ArrayList<>();
@@ -173,6 +174,9 @@ public final class SupervisordWaker implements AutoCloseable {
         for (int fd : descriptors) {
             try {
                 Path target = Files.readSymbolicLink(procDir.resolve("fd").resolve(Integer.toString(fd)));
+                if (target.toString().startsWith("socket:")) {
+                    return Optional.empty(); // the files after it are the children's logs
+                }
                 if (target.isAbsolute() && appendsTo(procDir.resolve("fdinfo").resolve(Integer.toString(fd)))
                         && Files.isRegularFile(target)) {
                     return Optional.of(target);

@@ -140,24 +140,27 @@ class SupervisordWakerTest {
     }
 
     @Test
-    void theMainLogIsTheFirstFileOpenForAppending(@TempDir Path dir) throws Exception {
+    void theMainLogIsTheFirstFileOpenForAppendingBeforeTheFirstSocket(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("supervisord.conf"), "[supervisord]\n");
         Path log = dir.resolve("supervisord.log");
         Path childLog = dir.resolve("child-stdout.log");
-        assertThat(mainLogOf(config, log, childLog)).contains(log.toRealPath());
-        assertThat(mainLogOf(config)).as("a log to syslog: no file open for appending").isEmpty();
+        assertThat(mainLogOf(config, log.toString(), "socket", childLog.toString())).contains(log.toRealPath());
+        assertThat(mainLogOf(config, "socket", childLog.toString()))
+                .as("logfile=syslog or /dev/stdout: the files after the socket are the children's logs").isEmpty();
     }
 
-    /** The main log found in a Python process that opens the first file for reading, the others for appending. */
-    private static Optional<Path> mainLogOf(Path read, Path... appended) throws Exception {
+    /**
+     * The main log found in a Python process that opens {@code read} for reading, then in order each of
+     * {@code opens}: a path for appending, or a socket.
+     */
+    private static Optional<Path> mainLogOf(Path read, String... opens) throws Exception {
         List<String> command = new ArrayList<>(List.of("python3", "-c", String.join("\n",
-                "import sys",
-                "files = [open(sys.argv[1])] + [open(path, 'a') for path in sys.argv[2:]]",
+                "import socket, sys",
+                "files = [open(sys.argv[1])]",
+                "files += [socket.socket() if what == 'socket' else open(what, 'a') for what in sys.argv[2:]]",
                 "print('open', flush=True)",
                 "sys.stdin.read()"), read.toString()));
-        for (Path path : appended) {
-            command.add(path.toString());
-        }
+        command.addAll(List.of(opens));
         Process holder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         try {
             assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
