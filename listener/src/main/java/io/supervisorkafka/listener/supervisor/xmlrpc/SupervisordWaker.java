@@ -68,9 +68,11 @@ public final class SupervisordWaker implements AutoCloseable {
     /** The longest /proc/PID/stat line: a 64-character command name and 52 numbers of up to 20 digits. */
     private static final int STAT_BYTES = 1200;
     /**
-     * Children are checked for zombies at every this many looks. A child that dies closes its pipes, which wakes
-     * supervisord, which reaps it at once: the list changes and the next look sees it. A zombie lasts only when
-     * something else holds the child's pipes open (a process it started); that rarer case may wait a few looks.
+     * Polling, children are checked for zombies at every this many looks. A child that dies closes its pipes, which
+     * wakes supervisord, which reaps it then or, when it got there before the child was a zombie, in its next turn
+     * (up to a second later); the list changes and the next look sees it. A zombie lasts when supervisord was that
+     * quick (a quarter of the kills in a test), or when something else holds the child's pipes open (a process it
+     * started): those wait a few looks.
      */
     private static final int ZOMBIE_LOOK_EVERY = 5;
     /**
