@@ -49,7 +49,9 @@ public final class QuietHostBenchmark {
     private static void measure(Path dir, DevBroker broker, Variant variant, Duration settle, Duration window)
             throws Exception {
         Files.createDirectories(dir);
-        Path listenerConfig = Files.writeString(dir.resolve("listener.properties"), variant.listenerProperties());
+        // -DlistenerProperties="key=value;key=value": more listener properties in both variants.
+        Path listenerConfig = Files.writeString(dir.resolve("listener.properties"), variant.listenerProperties()
+                + System.getProperty("listenerProperties", "").replace(';', '\n') + "\n");
         StringBuilder programs = new StringBuilder();
         for (int i = 1; i <= 3; i++) {
             programs.append("[program:sleeper").append(i).append("]\ncommand=sleep infinity\n\n");

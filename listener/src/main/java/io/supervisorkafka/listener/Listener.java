@@ -4,6 +4,7 @@ import io.supervisorkafka.listener.kafka.RecordMapper;
 import io.supervisorkafka.listener.kafka.SpoolShipper;
 import io.supervisorkafka.listener.spool.Spool;
 import io.supervisorkafka.listener.spool.SpoolEntry;
+import io.supervisorkafka.listener.spool.SpoolFsync;
 import io.supervisorkafka.listener.spool.SpoolOwner;
 import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
 import io.supervisorkafka.listener.supervisor.protocol.EventHeader;
@@ -22,8 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import org.apache.kafka.clients.producer.Producer;
@@ -68,7 +67,7 @@ public final class Listener implements AutoCloseable {
 
     private Logger log;
     private Spool spool;
-    private ScheduledExecutorService fsync;
+    private SpoolFsync fsync;
     private SpoolShipper shipper;
     /** The sources started (or tried), in start order. */
     private final List<Source> sources = new ArrayList<>();
@@ -321,10 +320,8 @@ public final class Listener implements AutoCloseable {
             spool = Spool.open(config.spool(), SpoolOwner.of(config.serverId(), config.serverIdFromIdentification(),
                     Objects.toString(config.producerProperties().get("bootstrap.servers"), null)));
             sourceCounters.register("spool.set_aside_records", spool::setAsideRecords);
-            fsync = BackgroundThreads.scheduler("spool-fsync");
-            long interval = config.spool().fsyncInterval().toMillis();
-            fsync.scheduleWithFixedDelay(BackgroundThreads.surviving("spool fsync", logger(), this::syncSpool), interval,
-                    interval, TimeUnit.MILLISECONDS);
+            fsync = new SpoolFsync(spool, config.spool().fsyncInterval(),
+                    BackgroundThreads.surviving("spool fsync", logger(), this::syncSpool)).start();
             shipper = new SpoolShipper(spool, producerFactory, RecordMapper::toRecord,
                     SpoolShipper.Settings.DEFAULTS, KafkaRefusal.principal(config.producerProperties()));
             shipper.start();
@@ -446,13 +443,7 @@ public final class Listener implements AutoCloseable {
             shipper.close(config.shutdownGrace());
         }
         if (fsync != null) {
-            // Not shutdownNow(): interrupting a force() would close the spool's channel under it.
-            fsync.shutdown();
-            try {
-                fsync.awaitTermination(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            fsync.close();
         }
         if (spool != null) {
             try {

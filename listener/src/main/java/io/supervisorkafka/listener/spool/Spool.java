@@ -147,6 +147,13 @@ public final class Spool implements AutoCloseable {
     private volatile long firstBase;
     /** The shipper, while it waits for a record; the appender unparks it. */
     private volatile Thread recordWaiter;
+    /**
+     * Set, under the lock, with whatever {@link #sync} has to force; cleared when it takes them. Volatile so that the
+     * fsync thread can wait for it without the lock ({@link #awaitUnsynced}).
+     */
+    private volatile boolean unsynced;
+    /** The fsync thread, while it waits for something to force; whatever makes the spool dirty unparks it. */
+    private volatile Thread syncWaiter;
     private long totalBytes;
     private SpoolPosition checkpoint;
     private long checkpointSeqOnDisk = -1;
@@ -486,6 +493,7 @@ public final class Spool implements AutoCloseable {
             active.size += frame.length;
             totalBytes += frame.length;
             dataDirty = true;
+            dirtied();
             lastAppendNanos = System.nanoTime();
             changed.signalAll();
             return nextSeq++;
@@ -585,6 +593,7 @@ public final class Spool implements AutoCloseable {
             return; // empty: nothing to seal
         }
         sealedAwaitingSync.add(activeChannel);
+        dirtied();
         activeChannel = null;
         startSegment(nextSeq);
         totalBytes += SEGMENT_HEADER_BYTES;
@@ -608,6 +617,7 @@ public final class Spool implements AutoCloseable {
         nextSeq = base;
         dirDirty = true;
         dataDirty = true;
+        dirtied();
     }
 
     private int deleteShippedSegments() throws IOException {
@@ -632,6 +642,7 @@ public final class Spool implements AutoCloseable {
         totalBytes -= segment.size;
         Files.deleteIfExists(segment.path);
         dirDirty = true;
+        dirtied();
     }
 
     /** After a segment left the table, under the lock. */
@@ -733,6 +744,7 @@ public final class Spool implements AutoCloseable {
         lock.lock();
         try {
             dirDirty = true; // the rename is durable once the directory is fsynced
+            dirtied();
         } finally {
             lock.unlock();
         }
@@ -860,6 +872,7 @@ public final class Spool implements AutoCloseable {
             sealedAwaitingSync.clear();
             directory = dirDirty;
             dirDirty = false;
+            unsynced = false;
         } finally {
             lock.unlock();
         }
@@ -881,6 +894,33 @@ public final class Spool implements AutoCloseable {
             } catch (IOException e) {
                 log.debug("cannot fsync spool directory {}: {}", dir, e.toString());
             }
+        }
+    }
+
+    /**
+     * Waits until something awaits {@link #sync}, the timeout passes, the spool closes or the waiting thread is
+     * unparked (its owner stopping it): the caller looks again in every case. For one waiting thread, the fsync
+     * thread: on a quiet host it sleeps until the next append or checkpoint instead of waking every fsync interval to
+     * find nothing to force (each wake-up of a thread costs tens of microseconds of CPU in a VM).
+     */
+    public void awaitUnsynced(Duration timeout) {
+        syncWaiter = Thread.currentThread();
+        try {
+            // Set the waiter before looking: whatever dirties the spool after this look finds it and unparks.
+            if (!unsynced && !closed) {
+                LockSupport.parkNanos(this, timeout.toNanos());
+            }
+        } finally {
+            syncWaiter = null;
+        }
+    }
+
+    /** Under the lock, after setting what {@link #sync} forces: wakes the fsync thread if it waits. */
+    private void dirtied() {
+        unsynced = true;
+        Thread waiter = syncWaiter;
+        if (waiter != null) {
+            LockSupport.unpark(waiter);
         }
     }
 
@@ -916,6 +956,10 @@ public final class Spool implements AutoCloseable {
             Thread waiter = recordWaiter;
             if (waiter != null) {
                 LockSupport.unpark(waiter);
+            }
+            Thread syncing = syncWaiter;
+            if (syncing != null) {
+                LockSupport.unpark(syncing);
             }
             for (FileChannel channel : sealedAwaitingSync) {
                 try (channel) {

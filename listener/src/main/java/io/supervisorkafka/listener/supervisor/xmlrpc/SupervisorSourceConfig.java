@@ -52,7 +52,9 @@ public record SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials cr
             .description("How often supervisord's children (`/proc/PID/task/PID/children`) are checked. When one"
                     + " exits or starts, the listener connects to supervisord's socket and closes the connection,"
                     + " which wakes supervisord's loop: the event is dispatched at once instead of up to 1 s later."
-                    + " `0s` turns it off."));
+                    + " When supervisord logs to a file the listener can watch, it checks when that log is written"
+                    + " (supervisord logs each exit and spawn) and otherwise at every fifth interval only, for what"
+                    + " the log does not show yet (a child reaped late, a zombie). `0s` turns it off."));
 
     public static final ListenerOption EXITS = OPTIONS.add(ListenerOption.key("listener.exits")
             .defaultValue("true")

@@ -1,17 +1,23 @@
 package io.supervisorkafka.listener.supervisor.xmlrpc;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
+import java.io.RandomAccessFile;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,39 +39,94 @@ import org.slf4j.LoggerFactory;
  * no children file.
  *
  * <p>This runs on every host all the time, so a look costs as little as it can: the files stay open and are read
- * again from offset 0 (procfs regenerates them), into buffers kept from one look to the next, compared as bytes; a
- * child's stat file is opened once per child, and reading it fails once the child is reaped. On a quiet host with
- * three programs that took the thread from 1.2% of a core to about a tenth of that (see {@code QuietHostBenchmark}).
+ * again from offset 0 (procfs regenerates them) with {@link RandomAccessFile}, into arrays kept from one look to the
+ * next, compared as bytes; a child's stat file is opened once per child, and reading it fails once the child is
+ * reaped. On the 2-core reference VM a look costs about 70 us of CPU, most of it the thread's wake-up itself (a bare
+ * sleep-and-wake costs 45-50 us there, 30 us in C); a {@code FileChannel} read into a heap buffer, as before, cost
+ * about 50 us more (a temporary direct buffer, the interruptible-I/O bookkeeping). So the interval is what the CPU
+ * depends on: see {@code SupervisorSourceConfig}'s {@code listener.supervisor.wake.interval}.
+ *
+ * <p>When it can, it looks a fifth as often and nudges sooner: supervisord writes a line to its main log when it
+ * reaps a child ({@code exited:}, after queueing the event) or spawns one ({@code spawned:}), so the waker waits for
+ * writes to that file (inotify, through the JDK's {@link WatchService}) and looks then, and otherwise only at every
+ * {@link #WATCHED_LOOK_EVERY}th interval; the nudge follows a logged reap at once instead of up to an interval
+ * later. The main log is the first regular file supervisord holds open for appending below its first socket
+ * ({@link #mainLog}: it opens it before its sockets and any child's log). It polls every {@code interval} instead
+ * when that file cannot be found or watched (a log to syslog or {@code /dev/stdout}, or supervisord's
+ * {@code /proc/PID/fd} not readable by the listener's user), and switches to polling for good when the log's
+ * directory (which usually holds the children's output logs too) is written more often than it would
+ * look. What the log does not show (a child reaped a turn late, a zombie whose pipes something else still holds, and
+ * at {@code loglevel=warn} or higher the expected exits and the spawns) waits for the next periodic look.
+ *
+ * <p>Other ways that do not poll are not possible from Java 17 alone: a pidfd (poll on a non-child's exit) needs a
+ * system call Java cannot make; keeping a {@code /mainlogtail} request open makes supervisord take one more turn
+ * after a wake-up, but only when its last look at that request is over 100 ms old, and not when it reaps the child
+ * one turn late: 12 of 30 kills were then dispatched at once, the others after a second.
  */
 public final class SupervisordWaker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisordWaker.class);
     /** The longest /proc/PID/stat line: a 64-character command name and 52 numbers of up to 20 digits. */
     private static final int STAT_BYTES = 1200;
     /**
-     * Children are checked for zombies at every this many looks. A child that dies closes its pipes, which wakes
-     * supervisord, which reaps it at once: the list changes and the next look sees it. A zombie lasts only when
-     * something else holds the child's pipes open (a process it started); that rarer case may wait a few looks.
+     * Polling, children are checked for zombies at every this many looks. A child that dies closes its pipes, which
+     * wakes supervisord, which reaps it then or, when it got there before the child was a zombie, in its next turn
+     * (up to a second later); the list changes and the next look sees it. A zombie lasts when supervisord was that
+     * quick (a quarter of the kills in a test), or when something else holds the child's pipes open (a process it
+     * started): those wait a few looks.
      */
     private static final int ZOMBIE_LOOK_EVERY = 5;
+    /**
+     * While the main log is watched, a look (with zombies) at every this many intervals even when it is not written:
+     * supervisord often handles the closed pipes of a dying child before the child is a zombie, and then reaps it
+     * (and logs {@code exited:}) only in its next turn, up to a second later: a quarter of the kills in a test of 60.
+     * Polling, zombies were looked for at every fifth look too, so that case keeps its delay, and the other looks
+     * are the log's writes.
+     */
+    static final int WATCHED_LOOK_EVERY = ZOMBIE_LOOK_EVERY;
+
+    /**
+     * How long the log's directory is watched before its writes are compared with the looks polling would make:
+     * more wake-ups than that switches to polling.
+     */
+    static final Duration BUSY_WINDOW = Duration.ofSeconds(10);
 
     private final Path childrenFile;
+    /** supervisord's main log, watched instead of polling; null: poll. */
+    private final Path mainLog;
     /** Connects to supervisord's socket and closes the connection; true when it could. */
     private final BooleanSupplier nudge;
     private final Duration interval;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile long wakes;
+    private volatile boolean watching;
+    /** Set by the log's thread when the main log was written, cleared by this thread before it looks. */
+    private volatile boolean logWritten;
     private long looks;
-    /** The children list as last read, and the one being read: swapped after each look. */
-    private ByteBuffer last = ByteBuffer.allocate(4096);
-    private ByteBuffer now = ByteBuffer.allocate(4096);
-    private final ByteBuffer stat = ByteBuffer.allocate(STAT_BYTES);
+    private volatile WatchService watch;
+    /**
+     * Waits for the log's writes ({@code supervisord-log}): a blocking wait on the WatchService's queue, so that
+     * this thread's periodic look is a plain park. Waiting on the queue with a timeout cost ~50 us more a look.
+     */
+    private Thread logThread;
+    private long windowStart;
+    private long windowWakeUps;
+    /** The children list as last read ({@code lastLength} bytes), and the one being read: swapped after each look. */
+    private byte[] last = new byte[4096];
+    private int lastLength;
+    private byte[] now = new byte[4096];
+    private int nowLength;
+    private final byte[] stat = new byte[STAT_BYTES];
     /** The stat file of each child in {@link #last}. */
-    private final List<FileChannel> childStats = new ArrayList<>();
+    private final List<RandomAccessFile> childStats = new ArrayList<>();
 
-    /** Watches the children listed in {@code childrenFile}; {@link #start()} starts the thread. */
-    SupervisordWaker(Path childrenFile, Duration interval, BooleanSupplier nudge) {
+    /**
+     * Watches the children listed in {@code childrenFile}, looking when {@code mainLog} is written or, when it is
+     * null, every {@code interval}; {@link #start()} starts the thread.
+     */
+    SupervisordWaker(Path childrenFile, Path mainLog, Duration interval, BooleanSupplier nudge) {
         this.childrenFile = childrenFile;
+        this.mainLog = mainLog;
         this.nudge = nudge;
         this.interval = interval;
         this.thread = new Thread(this::run, "supervisord-waker");
@@ -88,8 +149,60 @@ public final class SupervisordWaker implements AutoCloseable {
                     children);
             return Optional.empty();
         }
-        return Optional.of(new SupervisordWaker(children, interval, () -> connect(endpoint)).start());
+        Path log = mainLog(Path.of("/proc", Long.toString(pid))).orElse(null);
+        return Optional.of(new SupervisordWaker(children, log, interval, () -> connect(endpoint)).start());
     }
+
+    /**
+     * supervisord's main log: the regular file it holds open for appending with the lowest descriptor, below its
+     * first socket (it opens its log, then its HTTP servers' sockets, then spawns the children and opens their logs).
+     * Empty when there is none (syslog, a terminal, {@code /dev/stdout}) or its descriptors cannot be read (another
+     * user's process).
+     */
+    static Optional<Path> mainLog(Path procDir) {
+        List<Integer> descriptors = new ArrayList<>();
+        try (DirectoryStream<Path> fds = Files.newDirectoryStream(procDir.resolve("fd"))) {
+            for (Path fd : fds) {
+                try {
+                    descriptors.add(Integer.parseInt(fd.getFileName().toString()));
+                } catch (NumberFormatException ignored) {
+                    // not a descriptor
+                }
+            }
+        } catch (IOException | SecurityException e) {
+            return Optional.empty();
+        }
+        descriptors.sort(null);
+        for (int fd : descriptors) {
+            try {
+                Path target = Files.readSymbolicLink(procDir.resolve("fd").resolve(Integer.toString(fd)));
+                if (target.toString().startsWith("socket:")) {
+                    return Optional.empty(); // the files after it are the children's logs
+                }
+                if (target.isAbsolute() && appendsTo(procDir.resolve("fdinfo").resolve(Integer.toString(fd)))
+                        && Files.isRegularFile(target)) {
+                    return Optional.of(target);
+                }
+            } catch (IOException | SecurityException | UnsupportedOperationException closed) {
+                // closed meanwhile, or not readable: the next one
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether the descriptor's {@code fdinfo} says it was opened for writing, appending (O_WRONLY|O_APPEND). */
+    private static boolean appendsTo(Path fdinfo) throws IOException {
+        for (String line : Files.readAllLines(fdinfo, StandardCharsets.US_ASCII)) {
+            if (line.startsWith("flags:")) {
+                int flags = Integer.parseInt(line.substring("flags:".length()).trim(), 8);
+                return (flags & O_APPEND) != 0 && (flags & O_ACCMODE) != 0;
+            }
+        }
+        return false;
+    }
+
+    private static final int O_APPEND = 02000;
+    private static final int O_ACCMODE = 03;
 
     private static boolean isSupervisord(long pid) {
         try {
@@ -102,23 +215,27 @@ public final class SupervisordWaker implements AutoCloseable {
     }
 
     private void run() {
-        try (FileChannel children = FileChannel.open(childrenFile, StandardOpenOption.READ)) {
-            if (!read(children, last)) {
+        try (RandomAccessFile children = new RandomAccessFile(childrenFile.toFile(), "r")) {
+            lastLength = read(children, true);
+            if (lastLength < 0) {
                 return;
             }
             openStats();
+            startWatching();
             while (running) {
-                Thread.sleep(interval.toMillis());
-                if (!read(children, now)) {
+                awaitNextLook();
+                nowLength = read(children, false);
+                if (nowLength < 0) {
                     return; // supervisord is gone
                 }
-                if (!now.equals(last)) {
-                    ByteBuffer swap = last;
+                if (!Arrays.equals(now, 0, nowLength, last, 0, lastLength)) {
+                    byte[] swap = last;
                     last = now;
+                    lastLength = nowLength;
                     now = swap;
                     openStats();
                     wake();
-                } else if (++looks % ZOMBIE_LOOK_EVERY == 0 && hasZombie()) {
+                } else if ((watching || ++looks % ZOMBIE_LOOK_EVERY == 0) && hasZombie()) {
                     wake();
                 }
             }
@@ -128,47 +245,144 @@ public final class SupervisordWaker implements AutoCloseable {
             LOG.debug("cannot read {}: {}", childrenFile, e.toString());
         } finally {
             closeStats();
+            stopWatching();
         }
     }
 
-    /** Reads the whole file into {@code into} (flipped); false when the file is gone. */
-    private boolean read(FileChannel file, ByteBuffer into) {
+    private void startWatching() {
+        if (mainLog == null || mainLog.getParent() == null) {
+            return;
+        }
+        try {
+            WatchService service = mainLog.getFileSystem().newWatchService();
+            watch = service;
+            // CREATE too: a rotated log is a new file of the same name.
+            mainLog.getParent().register(service, StandardWatchEventKinds.ENTRY_MODIFY,
+                    StandardWatchEventKinds.ENTRY_CREATE);
+            windowStart = System.nanoTime();
+            watching = true;
+            Thread looker = Thread.currentThread();
+            logThread = new Thread(() -> watchLog(service, looker), "supervisord-log");
+            logThread.setDaemon(true);
+            logThread.start();
+            LOG.debug("looking at supervisord's children when {} is written", mainLog);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("cannot watch {} ({}): looking every {} ms", mainLog, e.toString(), interval.toMillis());
+            stopWatching();
+        }
+    }
+
+    private void stopWatching() {
+        watching = false;
+        WatchService service = watch;
+        watch = null;
+        if (service != null) {
+            try {
+                service.close(); // ends the log's thread
+            } catch (IOException ignored) {
+                // nothing held
+            }
+        }
+    }
+
+    /** On the log's thread: tells {@code looker} of each write to the main log, until the watch is closed. */
+    private void watchLog(WatchService service, Thread looker) {
+        try {
+            while (watching) {
+                WatchKey key = service.take();
+                boolean written = false;
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    written |= event.kind() == StandardWatchEventKinds.OVERFLOW
+                            || mainLog.getFileName().equals(event.context());
+                }
+                if (!key.reset()) {
+                    LOG.info("{} is no longer watchable: looking at supervisord's children every {} ms",
+                            mainLog.getParent(), interval.toMillis());
+                    stopWatching();
+                } else if (busy()) {
+                    LOG.info("{} is written more often than every {} ms (the children's logs?): looking at"
+                            + " supervisord's children every {} ms instead", mainLog.getParent(),
+                            interval.toMillis(), interval.toMillis());
+                    stopWatching();
+                } else if (written) {
+                    logWritten = true;
+                } else {
+                    continue;
+                }
+                LockSupport.unpark(looker);
+            }
+        } catch (InterruptedException | ClosedWatchServiceException e) {
+            // closed
+        }
+    }
+
+    /** Until the main log is written or {@link #WATCHED_LOOK_EVERY} intervals pass (watching), or one (polling). */
+    private void awaitNextLook() throws InterruptedException {
+        if (watching) {
+            long deadline = System.nanoTime() + interval.toNanos() * WATCHED_LOOK_EVERY;
+            for (long left = deadline - System.nanoTime(); left > 0 && watching && !logWritten && running;
+                 left = deadline - System.nanoTime()) {
+                LockSupport.parkNanos(this, left);
+            }
+            logWritten = false; // before the look: a write during it makes the next look come at once
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return;
+        }
+        Thread.sleep(interval.toMillis());
+    }
+
+    /** On the log's thread: whether the watch woke it more often within the window than polling would look. */
+    private boolean busy() {
+        windowWakeUps++;
+        long elapsed = System.nanoTime() - windowStart;
+        long polls = BUSY_WINDOW.toNanos() / Math.max(1, interval.toNanos());
+        if (windowWakeUps > polls) {
+            return true;
+        }
+        if (elapsed >= BUSY_WINDOW.toNanos()) {
+            windowStart = System.nanoTime();
+            windowWakeUps = 0;
+        }
+        return false;
+    }
+
+    /** Reads the whole file into {@link #last} or {@link #now}; its length, or -1 when the file is gone. */
+    private int read(RandomAccessFile file, boolean intoLast) {
         while (true) {
-            into.clear();
+            byte[] into = intoLast ? last : now;
             int n;
             try {
-                n = file.read(into, 0);
+                file.seek(0);
+                n = file.read(into, 0, into.length);
             } catch (IOException e) {
-                return false;
+                return -1;
             }
-            if (n < into.capacity()) {
-                into.limit(Math.max(n, 0));
-                into.position(0);
-                return true;
+            if (n < into.length) {
+                return Math.max(n, 0); // -1: no children, an empty file
             }
-            // A list longer than the buffer (hundreds of programs): read it again into a bigger one.
-            ByteBuffer bigger = ByteBuffer.allocate(into.capacity() * 2);
-            if (into == now) {
-                now = bigger;
+            // A list longer than the array (hundreds of programs): read it again into a bigger one.
+            if (intoLast) {
+                last = new byte[into.length * 2];
             } else {
-                last = bigger;
+                now = new byte[into.length * 2];
             }
-            into = bigger;
         }
     }
 
     private void openStats() {
         closeStats();
         int start = -1;
-        for (int i = 0; i <= last.limit(); i++) {
-            boolean digit = i < last.limit() && last.get(i) >= '0' && last.get(i) <= '9';
+        for (int i = 0; i <= lastLength; i++) {
+            boolean digit = i < lastLength && last[i] >= '0' && last[i] <= '9';
             if (digit && start < 0) {
                 start = i;
             } else if (!digit && start >= 0) {
-                String pid = new String(last.array(), start, i - start, StandardCharsets.US_ASCII);
+                String pid = new String(last, start, i - start, StandardCharsets.US_ASCII);
                 start = -1;
                 try {
-                    childStats.add(FileChannel.open(Path.of("/proc", pid, "stat"), StandardOpenOption.READ));
+                    childStats.add(new RandomAccessFile("/proc/" + pid + "/stat", "r"));
                 } catch (IOException gone) {
                     // reaped since the list was read: the next look sees the list change
                 }
@@ -177,9 +391,9 @@ public final class SupervisordWaker implements AutoCloseable {
     }
 
     private void closeStats() {
-        for (FileChannel channel : childStats) {
+        for (RandomAccessFile file : childStats) {
             try {
-                channel.close();
+                file.close();
             } catch (IOException ignored) {
                 // read-only
             }
@@ -188,18 +402,18 @@ public final class SupervisordWaker implements AutoCloseable {
     }
 
     private boolean hasZombie() {
-        for (FileChannel channel : childStats) {
-            stat.clear();
+        for (RandomAccessFile file : childStats) {
             int n;
             try {
-                n = channel.read(stat, 0);
+                file.seek(0);
+                n = file.read(stat, 0, stat.length);
             } catch (IOException reaped) {
                 return true; // reaped since the list was read: supervisord has an event for us
             }
             // The state follows the command name, which is in parentheses and may itself hold ") ".
             for (int i = n - 3; i > 0; i--) {
-                if (stat.get(i) == ')' && stat.get(i + 1) == ' ') {
-                    if (stat.get(i + 2) == 'Z') {
+                if (stat[i] == ')' && stat[i + 1] == ' ') {
+                    if (stat[i + 2] == 'Z') {
                         return true;
                     }
                     break;
@@ -239,5 +453,11 @@ public final class SupervisordWaker implements AutoCloseable {
     public void close() {
         running = false;
         thread.interrupt();
+        stopWatching();
+    }
+
+    /** Whether it waits for writes to supervisord's main log rather than polling (for tests). */
+    boolean watching() {
+        return watching;
     }
 }

@@ -8,14 +8,20 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The waker against a real process tree: a Python parent standing in for supervisord (the waker only reads procfs),
- * which spawns, and reaps only when told to, {@code sleep} children.
+ * which spawns, and reaps only when told to, {@code sleep} children; and a file standing in for its main log.
  */
 class SupervisordWakerTest {
     private static final String PARENT = """
@@ -50,13 +56,11 @@ class SupervisordWakerTest {
 
     @Test
     void wakesWhenAChildIsSpawnedWhileOneIsAZombieAndWhenItIsReapedButNotWhenNothingChanges() throws Exception {
-        parent = new ProcessBuilder("python3", "-c", PARENT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        commands = new java.io.OutputStreamWriter(parent.getOutputStream(), StandardCharsets.UTF_8);
-        answers = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
+        startParent();
         long child = Long.parseLong(send("spawn"));
         Path children = Path.of("/proc", Long.toString(parent.pid()), "task", Long.toString(parent.pid()),
                 "children");
-        waker = new SupervisordWaker(children, Duration.ofMillis(10), () -> true).start();
+        waker = new SupervisordWaker(children, null, Duration.ofMillis(10), () -> true).start();
 
         await("no wake-up while the tree stays as it is").during(Duration.ofMillis(300))
                 .atMost(Duration.ofSeconds(5)).until(() -> waker.wakes() == 0);
@@ -83,6 +87,94 @@ class SupervisordWakerTest {
                     }
                     return now - since[0] > Duration.ofMillis(300).toNanos();
                 });
+    }
+
+    @Test
+    void watchingTheMainLogLooksOnlyWhenItIsWrittenAndFallsBackToPollingWhenItsDirectoryIsBusy(@TempDir Path dir)
+            throws Exception {
+        Path log = Files.writeString(dir.resolve("supervisord.log"), "started\n");
+        Path other = Files.writeString(dir.resolve("child-stdout.log"), "");
+        startParent();
+        Path children = Path.of("/proc", Long.toString(parent.pid()), "task", Long.toString(parent.pid()),
+                "children");
+        // Polling every 2 s would look 5 times in the busy window: more writes than that mean polling. Watching, the
+        // periodic look comes every 10 s: not within this test's first part.
+        waker = new SupervisordWaker(children, log, Duration.ofSeconds(2), () -> true).start();
+        await("watching").atMost(Duration.ofSeconds(5)).until(waker::watching);
+
+        send("spawn");
+        await("no look, so no wake-up, while the log is not written").during(Duration.ofMillis(600))
+                .atMost(Duration.ofSeconds(5)).until(() -> waker.wakes() == 0);
+        Files.writeString(log, "spawned: 'x'\n", StandardOpenOption.APPEND);
+        await("a wake-up once supervisord logs").atMost(Duration.ofSeconds(5)).until(() -> waker.wakes() == 1);
+
+        Files.writeString(log, "success: x entered RUNNING state\n", StandardOpenOption.APPEND);
+        await("none when nothing changed").during(Duration.ofMillis(300)).atMost(Duration.ofSeconds(5))
+                .until(() -> waker.wakes() == 1);
+
+        await("polling once the directory is written more often than polling would look")
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(5)).until(() -> {
+                    Files.writeString(other, "a line of a child's output\n", StandardOpenOption.APPEND);
+                    return !waker.watching();
+                });
+        send("spawn");
+        await("a wake-up without a log line").atMost(Duration.ofSeconds(5)).until(() -> waker.wakes() == 2);
+    }
+
+    @Test
+    void watchingStillLooksAtEveryFifthIntervalForZombiesAndUnloggedChanges(@TempDir Path dir) throws Exception {
+        Path log = Files.writeString(dir.resolve("supervisord.log"), "started\n");
+        startParent();
+        long child = Long.parseLong(send("spawn"));
+        Path children = Path.of("/proc", Long.toString(parent.pid()), "task", Long.toString(parent.pid()),
+                "children");
+        waker = new SupervisordWaker(children, log, Duration.ofMillis(20), () -> true).start();
+        await("watching").atMost(Duration.ofSeconds(5)).until(waker::watching);
+
+        send("spawn");
+        await("a spawn supervisord did not log").atMost(Duration.ofSeconds(5)).until(() -> waker.wakes() == 1);
+        ProcessHandle.of(child).orElseThrow().destroyForcibly();
+        await("wake-ups while a child is dead and not reaped, without a log line").atMost(Duration.ofSeconds(5))
+                .until(() -> waker.wakes() >= 4);
+        assertThat(waker.watching()).isTrue();
+    }
+
+    @Test
+    void theMainLogIsTheFirstFileOpenForAppendingBeforeTheFirstSocket(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("supervisord.conf"), "[supervisord]\n");
+        Path log = dir.resolve("supervisord.log");
+        Path childLog = dir.resolve("child-stdout.log");
+        assertThat(mainLogOf(config, log.toString(), "socket", childLog.toString())).contains(log.toRealPath());
+        assertThat(mainLogOf(config, "socket", childLog.toString()))
+                .as("logfile=syslog or /dev/stdout: the files after the socket are the children's logs").isEmpty();
+    }
+
+    /**
+     * The main log found in a Python process that opens {@code read} for reading, then in order each of
+     * {@code opens}: a path for appending, or a socket.
+     */
+    private static Optional<Path> mainLogOf(Path read, String... opens) throws Exception {
+        List<String> command = new ArrayList<>(List.of("python3", "-c", String.join("\n",
+                "import socket, sys",
+                "files = [open(sys.argv[1])]",
+                "files += [socket.socket() if what == 'socket' else open(what, 'a') for what in sys.argv[2:]]",
+                "print('open', flush=True)",
+                "sys.stdin.read()"), read.toString()));
+        command.addAll(List.of(opens));
+        Process holder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        try {
+            assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine()).isEqualTo("open");
+            return SupervisordWaker.mainLog(Path.of("/proc", Long.toString(holder.pid())));
+        } finally {
+            holder.destroyForcibly().waitFor();
+        }
+    }
+
+    private void startParent() throws IOException {
+        parent = new ProcessBuilder("python3", "-c", PARENT).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        commands = new java.io.OutputStreamWriter(parent.getOutputStream(), StandardCharsets.UTF_8);
+        answers = new BufferedReader(new InputStreamReader(parent.getInputStream(), StandardCharsets.UTF_8));
     }
 
     private String send(String command) throws IOException {
