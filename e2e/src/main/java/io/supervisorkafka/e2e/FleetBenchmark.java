@@ -187,7 +187,8 @@ public final class FleetBenchmark {
      * hosts' exits meanwhile time the alerting feed under that load.
      */
     private static List<String> steadyLoad(String shape, int hosts, int processesPerHost, TopicCollector collector,
-                                           Producer<byte[], byte[]> producer) throws InterruptedException {
+                                           Producer<byte[], byte[]> producer)
+            throws InterruptedException, IOException {
         Duration interval = Duration.ofSeconds(30);
         long start = System.currentTimeMillis();
         FleetSimulator fleet = new FleetSimulator(new FleetSimulator.Settings("steady-h", hosts, processesPerHost,
@@ -201,6 +202,7 @@ public final class FleetBenchmark {
         }
         producer.flush();
         Thread.sleep(5_000); // the last exits' checks
+        writeLatencies(collector);
         return List.of(
                 exitLatency(shape + ", as its hosts appear (snapshots spread over 30 s)", collector, start,
                         start + interval.toMillis()),
@@ -212,40 +214,51 @@ public final class FleetBenchmark {
      * From a probe host's exit (its observedAt) within [from, to) to its CRITICAL read from supervisor.service-checks.
      */
     private static String exitLatency(String load, TopicCollector collector, long from, long to) {
-        double[] millis = collector.all(Topics.SERVICE_CHECKS).stream()
-                .map(r -> new Object[] {CHECKS.deserialize(Topics.SERVICE_CHECKS, r.value()), r.receivedAtMillis()})
-                .filter(pair -> {
-                    ServiceCheck check = (ServiceCheck) pair[0];
-                    return check.server().startsWith(ProbeFleet.PREFIX) && check.status() == CheckStatus.CRITICAL
-                            && check.timestamp() >= from && check.timestamp() < to;
-                })
-                .mapToDouble(pair -> (long) pair[1] - ((ServiceCheck) pair[0]).timestamp()).toArray();
-        if (System.getProperty("fleet.latencies") != null) {
-            try {
-                StringBuilder out = new StringBuilder();
-                Map<String, Long> eventArrivals = new HashMap<>();
-                collector.all(Topics.EVENTS).forEach(r -> eventArrivals.putIfAbsent(r.key() + "@"
-                        + r.record().timestamp(), r.receivedAtMillis()));
-                collector.all(Topics.SERVICE_CHECKS).forEach(r -> {
-                    ServiceCheck check = CHECKS.deserialize(Topics.SERVICE_CHECKS, r.value());
-                    if (check.server().startsWith(ProbeFleet.PREFIX) && check.status() == CheckStatus.CRITICAL) {
-                        out.append(check.timestamp()).append(' ').append(r.receivedAtMillis() - check.timestamp())
-                                .append(' ').append(r.record().partition()).append(' ')
-                                .append(eventArrivals.getOrDefault(check.server() + "@" + check.timestamp(), 0L)
-                                        - check.timestamp()).append('\n');
-                    }
-                });
-                Files.writeString(Path.of(System.getProperty("fleet.latencies")), out);
-            } catch (IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            }
-        }
+        double[] millis = probeCriticals(collector).stream()
+                .filter(critical -> critical.check().timestamp() >= from && critical.check().timestamp() < to)
+                .mapToDouble(ProbeCritical::latencyMillis).toArray();
         if (millis.length == 0) {
             return load + ": no probe exit reached supervisor.service-checks";
         }
         return String.format("%s: exit -> CRITICAL, %d exits: p50 %.0f ms, p99 %.0f ms, max %.0f ms", load,
                 millis.length, Figures.median(millis), Figures.percentile(millis, 99),
                 Figures.percentile(millis, 100));
+    }
+
+    /** A probe host's CRITICAL as read from supervisor.service-checks. */
+    private record ProbeCritical(ServiceCheck check, TopicCollector.Received received) {
+        /** From the exit's observedAt to the CRITICAL read. */
+        long latencyMillis() {
+            return received.receivedAtMillis() - check.timestamp();
+        }
+    }
+
+    private static List<ProbeCritical> probeCriticals(TopicCollector collector) {
+        return collector.all(Topics.SERVICE_CHECKS).stream()
+                .map(r -> new ProbeCritical(CHECKS.deserialize(Topics.SERVICE_CHECKS, r.value()), r))
+                .filter(critical -> critical.check().server().startsWith(ProbeFleet.PREFIX)
+                        && critical.check().status() == CheckStatus.CRITICAL)
+                .toList();
+    }
+
+    /** {@code -Dfleet.latencies=FILE}: each probe CRITICAL, with when its event was read, to find where time went. */
+    private static void writeLatencies(TopicCollector collector) throws IOException {
+        String file = System.getProperty("fleet.latencies");
+        if (file == null) {
+            return;
+        }
+        Map<String, Long> eventArrivals = new HashMap<>();
+        collector.all(Topics.EVENTS).forEach(r -> eventArrivals.putIfAbsent(r.key() + "@" + r.record().timestamp(),
+                r.receivedAtMillis()));
+        StringBuilder out = new StringBuilder();
+        for (ProbeCritical critical : probeCriticals(collector)) {
+            ServiceCheck check = critical.check();
+            out.append(check.timestamp()).append(' ').append(critical.latencyMillis()).append(' ')
+                    .append(critical.received().record().partition()).append(' ')
+                    .append(eventArrivals.getOrDefault(check.server() + "@" + check.timestamp(), 0L)
+                            - check.timestamp()).append('\n');
+        }
+        Files.writeString(Path.of(file), out);
     }
 
     private static String punctuation(String shape, TopicCollector collector, int processes)

@@ -166,7 +166,8 @@ public final class SpoolShipper implements AutoCloseable {
                 // before it left (kill -9 -> CRITICAL p99 265 ms).
                 BackgroundThreads.idle("C1 CompilerThre", "C2 CompilerThre");
                 BackgroundThreads.lower("spool-shipper", "kafka-producer", "spool-fsync", "snapshot-collec",
-                        "supervisord-wak", "supervisord-log", "FileSystemWatch", "gunicorn-collec", "statsd-receive", "statsd-flush");
+                        "supervisord-wak", "supervisord-log", "FileSystemWatch", "gunicorn-collec", "statsd-receive",
+                        "statsd-flush");
                 shipUntilStopped(producer);
                 return;
             } catch (ShipmentFailed e) {

@@ -87,16 +87,11 @@ public final class ProcessCountsDeriver implements Processor<String, ProcessStat
     /** {@code counts} with one process moved from state {@code from} to {@code to}; null means none. */
     static ProcessCounts moved(String server, ProcessCounts counts, ProcessState from, ProcessState to, long at) {
         Map<String, Integer> byState = zeroByState();
-        int up = 0;
-        int down = 0;
-        int unknown = 0;
+        int[] byCheck = new int[3];
         if (counts != null) {
-            counts.byState().forEach((state, count) -> byState.merge(state, count, Integer::sum));
-            up = counts.up();
-            down = counts.down();
-            unknown = counts.unknown();
+            byState.putAll(counts.byState());
+            byCheck = new int[] {counts.up(), counts.down(), counts.unknown()};
         }
-        int[] byCheck = {up, down, unknown};
         if (from != null) {
             byState.merge(from.name(), -1, Integer::sum);
             byCheck[checkIndex(from.check())]--;
@@ -105,6 +100,11 @@ public final class ProcessCountsDeriver implements Processor<String, ProcessStat
             byState.merge(to.name(), 1, Integer::sum);
             byCheck[checkIndex(to.check())]++;
         }
+        return counts(server, byCheck, byState, at);
+    }
+
+    /** Counts from the processes by check status (up, down, unknown) and by state. */
+    private static ProcessCounts counts(String server, int[] byCheck, Map<String, Integer> byState, long at) {
         return new ProcessCounts(server, byCheck[0], byCheck[1], byCheck[2], byCheck[0] + byCheck[1] + byCheck[2],
                 byState, at);
     }
@@ -139,7 +139,6 @@ public final class ProcessCountsDeriver implements Processor<String, ProcessStat
             byState.merge(state.name(), 1, Integer::sum);
             byCheck[checkIndex(checkOf.apply(state))]++;
         }
-        return new ProcessCounts(server, byCheck[0], byCheck[1], byCheck[2], byCheck[0] + byCheck[1] + byCheck[2],
-                byState, at);
+        return counts(server, byCheck, byState, at);
     }
 }

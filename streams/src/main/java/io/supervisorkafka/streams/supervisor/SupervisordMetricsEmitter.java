@@ -199,14 +199,10 @@ public final class SupervisordMetricsEmitter
                         && watch.watches(restarted.server(), restarted.group(), restarted.name())
                         && statuses.get(entry.key) != null) {
                     emit(restarts(restarted.server(), restarted.group(), restarted.name(),
-                            restartsWithinWindow(restarted, now), now), now);
+                            restarted.restartsAfter(now - flappingWindow.toMillis()), now), now);
                 }
             });
         }
-    }
-
-    private int restartsWithinWindow(ProcessFlapping restarted, long now) {
-        return restarted == null ? 0 : restarted.restartsAfter(now - flappingWindow.toMillis());
     }
 
     private void emit(MetricPoint point, long recordTimestamp) {
