@@ -25,7 +25,8 @@ import org.awaitility.Awaitility;
  *
  * <p>Run: {@code ./mvnw -q -pl e2e -am package -DskipTests && ./mvnw -q -pl e2e exec:java
  * -Dexec.mainClass=io.supervisorkafka.e2e.BurstBenchmark -Dexec.args="5 2000 10"} (rounds, events per burst,
- * buffer_size).
+ * buffer_size). {@code -Dburst.listenerArgs="..."} adds arguments to the listener's command line, e.g.
+ * {@code --protocol-nice 0} for the listener without its raised protocol thread.
  */
 public final class BurstBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(3);
@@ -113,7 +114,7 @@ public final class BurstBenchmark {
 
                     """.formatted(Supervisord.python(), childutils, bufferSize)
                     : Pipeline.listenerSection(broker.bootstrapServers(), "burst-host", "REMOTE_COMMUNICATION",
-                    "--snapshot-interval 1h", bufferSize);
+                    ("--snapshot-interval 1h " + System.getProperty("burst.listenerArgs", "")).trim(), bufferSize);
             try (Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "burst", section)) {
                 Awaitility.await("the listener RUNNING").atMost(Duration.ofMinutes(1))
                         .pollInterval(Duration.ofMillis(100))

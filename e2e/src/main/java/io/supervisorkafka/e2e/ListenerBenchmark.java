@@ -58,6 +58,7 @@ public final class ListenerBenchmark {
                         ours[round] / baseline[round], result.peakRssKb() / 1024.0);
             }
             double[] ready = firstReadyMillis(dir.resolve("ready"), broker.bootstrapServers(), 10);
+            long floorKb = producerFloorKb(broker.bootstrapServers(), events);
             System.out.println();
             System.out.printf("events per round: %d, rounds: %d%n", events, rounds);
             System.out.printf("C null listener:          median %.0f events/s%n", Figures.median(baseline));
@@ -67,6 +68,9 @@ public final class ListenerBenchmark {
             System.out.printf("first READY: median %.0f ms, max %.0f ms over %d starts (goal < 500 ms)%n",
                     Figures.median(ready), Figures.percentile(ready, 100), ready.length);
             System.out.printf("peak resident memory (VmHWM) under load: %.1f MB (goal < 64 MB)%n", peakRssKb / 1024.0);
+            System.out.printf("the floor, a JVM with the listener's options running only a Kafka producer with its"
+                    + " settings (%d records of an event's size): peak %.1f MB; the listener adds %.1f MB%n", events,
+                    floorKb / 1024.0, (peakRssKb - floorKb) / 1024.0);
         }
     }
 
@@ -116,6 +120,39 @@ public final class ListenerBenchmark {
             long rss = Figures.procStatusKb(pid, "VmHWM");
             return new RoundResult((events - 1) / ((last - first) / 1000.0), rss);
         }
+    }
+
+    /** {@link ProducerFloor}'s peak resident set, run with the listener's JVM options. */
+    private static long producerFloorKb(String bootstrap, int records) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString()));
+        command.addAll(listenerJavaOptions());
+        command.addAll(List.of("-cp", ProducerFloor.classPath(), ProducerFloor.class.getName(), bootstrap,
+                Integer.toString(records)));
+        Process floor = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            String out = new String(floor.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            if (floor.waitFor() != 0) {
+                throw new IllegalStateException("ProducerFloor failed: " + command);
+            }
+            return Long.parseLong(out.trim());
+        } finally {
+            floor.destroyForcibly().waitFor();
+        }
+    }
+
+    /** The listener's JVM options as bin/supervisor-kafka gives them: its environment override, else its default. */
+    static List<String> listenerJavaOptions() throws java.io.IOException {
+        String options = System.getenv("SUPERVISOR_KAFKA_LISTENER_JAVA_OPTS");
+        if (options == null) {
+            Matcher m = Pattern.compile("LISTENER_JAVA_OPTS_DEFAULT=\"([^\"]*)\"")
+                    .matcher(Files.readString(Checkout.bin()));
+            if (!m.find()) {
+                throw new IllegalStateException("no LISTENER_JAVA_OPTS_DEFAULT in " + Checkout.bin());
+            }
+            options = m.group(1);
+        }
+        return List.of(options.trim().split("\\s+"));
     }
 
     private static void awaitRunning(Supervisord supervisord, String program) {
