@@ -93,7 +93,6 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
         }
     }
 
-
     /** The same config with other producer properties (tests point the listener at their broker). */
     public ListenerConfig withProducerProperties(Map<String, Object> properties) {
         return new ListenerConfig(serverId, serverIdFromIdentification, spool, properties, supervisor, shutdownGrace,
