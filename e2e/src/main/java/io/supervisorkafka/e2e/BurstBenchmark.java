@@ -10,14 +10,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 
 /**
  * Keeping pace with supervisord at its default {@code buffer_size=10}: bursts of REMOTE_COMMUNICATION events, one
  * XML-RPC call each, as fast as one client can, counting the events supervisord discards (its log's "event buffer
- * overflowed, discarding event N" lines, the only place it says so). Three listeners, round by round in the same run:
- * supervisor's own {@code childutils} listener doing nothing but acknowledge (the baseline), the built listener
- * publishing to a real broker on this machine, and the built listener with a broker stopped before the burst.
+ * overflowed, discarding event N" lines, the only place it says so). Four cases, round by round in the same run:
+ * supervisor's own {@code childutils} listener doing nothing but acknowledge (the baseline); the same while a niced
+ * Kafka producer in another JVM ships as many records to the broker at the burst's pace ({@link ProducerFloor}: what
+ * a listener that publishes cannot avoid on a machine that also runs the broker); the built listener publishing to a
+ * real broker on this machine; and the built listener with a broker stopped before the burst.
  * Each round starts a fresh supervisord and listener (a cold JVM, as after a deploy) and sends the burst once the
  * listener has been RUNNING for 3 s. The broker the listener publishes to runs through the whole benchmark and is
  * warmed up by one burst first (not counted): a broker that has just started compiles its own code on the same two
@@ -30,6 +33,8 @@ import org.awaitility.Awaitility;
  */
 public final class BurstBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(3);
+    /** Events a second of a burst into childutils (about 2,500 on the reference machine): the shipping's pace. */
+    private static final int SHIPPING_PACE = 2_500;
     private static final String CHILDUTILS_LISTENER = """
             import sys
             from supervisor import childutils
@@ -40,6 +45,7 @@ public final class BurstBenchmark {
 
     private enum Mode {
         CHILDUTILS_BASELINE("childutils (does nothing)"),
+        CHILDUTILS_SHIPPING("childutils + the burst shipped by a niced producer"),
         BROKER_UP("supervisor-kafka, broker up"),
         BROKER_DOWN("supervisor-kafka, broker stopped before the burst");
 
@@ -99,12 +105,14 @@ public final class BurstBenchmark {
         Files.createDirectories(dir);
         DevBroker broker = switch (mode) {
             case CHILDUTILS_BASELINE -> null;
+            case CHILDUTILS_SHIPPING -> warmBroker;
             case BROKER_UP -> warmBroker;
             case BROKER_DOWN -> DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                     Ports.freeTcpPort());
         };
         try {
-            String section = mode == Mode.CHILDUTILS_BASELINE ? """
+            boolean childutilsListener = mode == Mode.CHILDUTILS_BASELINE || mode == Mode.CHILDUTILS_SHIPPING;
+            String section = childutilsListener ? """
                     [eventlistener:kafka]
                     command=%s %s
                     events=REMOTE_COMMUNICATION
@@ -119,6 +127,7 @@ public final class BurstBenchmark {
                 Awaitility.await("the listener RUNNING").atMost(Duration.ofMinutes(1))
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> "RUNNING".equals(supervisord.status().get("kafka:kafka")));
+                Process shipping = mode == Mode.CHILDUTILS_SHIPPING ? startShipping(broker, events) : null;
                 // Deliberate: the listener has started its shipper and connected; the burst finds it idle.
                 Thread.sleep(SETTLE.toMillis());
                 if (mode == Mode.BROKER_DOWN) {
@@ -126,14 +135,43 @@ public final class BurstBenchmark {
                     broker = null;
                 }
                 long start = System.nanoTime();
+                if (shipping != null) {
+                    shipping.getOutputStream().write('\n');
+                    shipping.getOutputStream().close();
+                }
                 supervisord.sendRemoteCommEvents(events, 1);
                 double seconds = (System.nanoTime() - start) / 1e9;
+                if (shipping != null) {
+                    stop(shipping);
+                }
                 return new Round(supervisord.discardedEvents(), events / seconds);
             }
         } finally {
             if (broker != null && broker != warmBroker) {
                 broker.close();
             }
+        }
+    }
+
+    /**
+     * The broker's and the Kafka client's share of a burst without the listener: {@link ProducerFloor} in a JVM with
+     * the listener's options, niced as the listener's shipper is, sending a record of an event's size per event at
+     * about the burst's pace, in batches as the shipper holds them; it starts on a line on its stdin.
+     */
+    private static Process startShipping(DevBroker broker, int events) throws Exception {
+        List<String> command = new ArrayList<>(List.of("nice", "-n", "10",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(ListenerBenchmark.listenerJavaOptions());
+        command.addAll(List.of("-cp", ProducerFloor.classPath(), ProducerFloor.class.getName(),
+                broker.bootstrapServers(), Integer.toString(events), Integer.toString(SHIPPING_PACE)));
+        return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+    }
+
+    /** Waits for the shipping to end (a few batches after the burst), then makes sure it has, by its pid. */
+    private static void stop(Process shipping) throws InterruptedException {
+        if (!shipping.waitFor(30, TimeUnit.SECONDS)) {
+            shipping.destroyForcibly().waitFor();
         }
     }
 }

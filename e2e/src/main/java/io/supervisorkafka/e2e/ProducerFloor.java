@@ -15,11 +15,18 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * ListenerBenchmark} runs it with the listener's JVM options on the listener's jar and sets its peak resident set
  * (VmHWM) beside the listener's: whatever the listener adds to the JVM and the Kafka client is the difference.
  *
- * <p>Arguments: bootstrap servers, records. Prints its VmHWM in kB on stdout, nothing else there.
+ * <p>{@link BurstBenchmark} runs it paced beside a listener that does nothing: the broker's and the producer's work
+ * of shipping a burst, without the listener.
+ *
+ * <p>Arguments: bootstrap servers, records, and optionally a pace in records per second: then it waits for a line on
+ * stdin before it starts and sends a batch every {@value #PACED_BATCH_MILLIS} ms, each flushed before the next (as
+ * the listener's shipper sends a burst). Prints its VmHWM in kB on stdout, nothing else there.
  */
 public final class ProducerFloor {
     /** About the size of one event's record on supervisor.events. */
     private static final int RECORD_BYTES = 350;
+    /** The shipper's longest hold of a burst's records (SpoolShipper.BURST_HOLD_NANOS). */
+    static final int PACED_BATCH_MILLIS = 50;
 
     private ProducerFloor() {
     }
@@ -31,12 +38,34 @@ public final class ProducerFloor {
         Arrays.fill(value, (byte) 'x');
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(settings, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
-            for (int i = 0; i < records; i++) {
-                producer.send(new ProducerRecord<>("producer-floor", ("host-" + i % 10)
-                        .getBytes(StandardCharsets.UTF_8), value));
+            if (args.length > 2) {
+                producer.partitionsFor("producer-floor"); // connected before the go
+                int perBatch = Math.max(1, Integer.parseInt(args[2]) * PACED_BATCH_MILLIS / 1000);
+                if (System.in.read() < 0) {
+                    return;
+                }
+                long next = System.nanoTime();
+                for (int sent = 0; sent < records; sent += perBatch) {
+                    send(producer, value, sent, Math.min(records, sent + perBatch));
+                    producer.flush();
+                    next += PACED_BATCH_MILLIS * 1_000_000L;
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+                    }
+                }
+            } else {
+                send(producer, value, 0, records);
+                producer.flush();
             }
-            producer.flush();
             System.out.println(Figures.procStatusKb(ProcessHandle.current().pid(), "VmHWM"));
+        }
+    }
+
+    private static void send(KafkaProducer<byte[], byte[]> producer, byte[] value, int from, int to) {
+        for (int i = from; i < to; i++) {
+            producer.send(new ProducerRecord<>("producer-floor", ("host-" + i % 10).getBytes(StandardCharsets.UTF_8),
+                    value));
         }
     }
 

@@ -137,7 +137,8 @@ public final class Listener implements AutoCloseable {
      *
      * <p>Why: at the normal priority the protocol thread waits for a CPU behind the listener's own threads and whatever
      * else the host runs while supervisord waits for its READY: bursts at {@code buffer_size=10} with the broker away
-     * lost 129 of 20,000 events at nice 0 and 4 at nice -10 ({@code BurstBenchmark}; the supervisord source's README).
+     * lost 60 and 69 of 10,000 events at nice 0, and 0, 4 and 166 at nice -10 ({@code BurstBenchmark}, runs that vary
+     * a lot; the supervisord source's README).
      */
     private Runnable protocolPriority() {
         int nice = config.protocolNice();
