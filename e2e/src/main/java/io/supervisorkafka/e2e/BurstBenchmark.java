@@ -29,7 +29,7 @@ import org.awaitility.Awaitility;
  * <p>Run: {@code ./mvnw -q -pl e2e -am package -DskipTests && ./mvnw -q -pl e2e exec:java
  * -Dexec.mainClass=io.supervisorkafka.e2e.BurstBenchmark -Dexec.args="5 2000 10"} (rounds, events per burst,
  * buffer_size). {@code -Dburst.listenerArgs="..."} adds arguments to the listener's command line, e.g.
- * {@code --protocol-nice 0} for the listener without its raised protocol thread.
+ * {@code --fsync-interval 1h} to take the spool's fsync out of a burst.
  */
 public final class BurstBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(3);

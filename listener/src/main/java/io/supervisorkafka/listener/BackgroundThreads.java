@@ -82,7 +82,8 @@ public final class BackgroundThreads {
 
     /** Renices every thread of this JVM whose kernel name starts with one of the prefixes; best effort. */
     public static void lower(String... namePrefixes) {
-        forEachThread(namePrefixes, (tid, name) -> renice(tid, name, NICE));
+        forEachThread(namePrefixes, (tid, name) -> run(tid, name,
+                List.of("renice", "-n", Integer.toString(NICE), "-p", tid)));
     }
 
     /**
@@ -98,21 +99,6 @@ public final class BackgroundThreads {
                 run(tid, name, List.of("renice", "-n", "19", "-p", tid));
             }
         });
-    }
-
-    /** The calling thread's Linux thread id, or null where {@code /proc/thread-self} is missing. */
-    public static String currentThreadId() {
-        try {
-            String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).toString();
-            return self.substring(self.lastIndexOf('/') + 1);
-        } catch (IOException | UnsupportedOperationException e) {
-            return null;
-        }
-    }
-
-    /** Sets one thread's nice value (below 0 needs root or CAP_SYS_NICE); whether it worked. */
-    public static boolean renice(String threadId, String name, int nice) {
-        return run(threadId, name, List.of("renice", "-n", Integer.toString(nice), "-p", threadId));
     }
 
     private static void forEachThread(String[] namePrefixes, BiConsumer<String, String> action) {

@@ -93,8 +93,6 @@ public final class ConfigLoader {
                 bootstrapServers, "supervisor-kafka-listener-" + serverId);
         Duration grace = options.duration(ListenerConfig.SHUTDOWN_GRACE);
         Duration metrics = options.duration(ListenerConfig.METRICS_INTERVAL);
-        int protocolNice = options.integer(ListenerConfig.PROTOCOL_NICE, ListenerConfig.MIN_NICE,
-                ListenerConfig.MAX_NICE);
         GunicornConfig gunicorn = GunicornConfig.from(options);
         DockerConfig docker = DockerConfig.from(options);
         boolean withoutEventListener = options.isOn(ListenerConfig.NO_EVENTLISTENER);
@@ -121,7 +119,7 @@ public final class ConfigLoader {
             spool = spool.withDir(usableSpoolDir(spool.dir(), own, serverId, notices));
         }
         return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, notices,
-                gunicorn, metrics, docker, withoutEventListener, processName, protocolNice);
+                gunicorn, metrics, docker, withoutEventListener, processName);
     }
 
     /** The command line of our parent process (supervisord, when it runs us), or null. */

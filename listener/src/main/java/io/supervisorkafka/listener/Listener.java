@@ -118,7 +118,7 @@ public final class Listener implements AutoCloseable {
         if (started != CONTINUE) {
             return started;
         }
-        ProtocolWarmUp.startInBackground(config.serverId(), instance, protocolPriority());
+        ProtocolWarmUp.startInBackground(config.serverId(), instance);
         try {
             while (true) {
                 int exit = handleNextEvent(protocol);
@@ -129,26 +129,6 @@ public final class Listener implements AutoCloseable {
         } finally {
             closePoolSerials();
         }
-    }
-
-    /**
-     * What gives the calling thread, the protocol loop's, its configured nice value ({@code listener.protocol.nice}),
-     * to be run on another thread: starting {@code renice} takes milliseconds that supervisord would wait for.
-     *
-     * <p>Why: at the normal priority the protocol thread waits for a CPU behind the listener's own threads and whatever
-     * else the host runs while supervisord waits for its READY: bursts at {@code buffer_size=10} with the broker away
-     * lost 60 and 69 of 10,000 events at nice 0, and 0, 4 and 166 at nice -10 ({@code BurstBenchmark}, runs that vary
-     * a lot; the supervisord source's README).
-     */
-    private Runnable protocolPriority() {
-        int nice = config.protocolNice();
-        String threadId = nice == 0 ? null : BackgroundThreads.currentThreadId();
-        return () -> {
-            if (threadId != null && !BackgroundThreads.renice(threadId, "protocol loop", nice)) {
-                logger().info("the protocol loop runs at the normal priority: nice {} (listener.protocol.nice) needs"
-                        + " root or CAP_SYS_NICE", nice);
-            }
-        };
     }
 
     /**

@@ -28,16 +28,12 @@ import java.util.Objects;
  *                                   sources until SIGTERM
  * @param processName                the listener's own name as supervisord runs it ({@code SUPERVISOR_PROCESS_NAME}),
  *                                   or null when not run by supervisord
- * @param protocolNice               the nice value the protocol loop's thread asks for; 0 leaves it as started
  */
 public record ListenerConfig(String serverId, boolean serverIdFromIdentification, SpoolConfig spool,
                              Map<String, Object> producerProperties, SupervisorSourceConfig supervisor,
                              Duration shutdownGrace, List<String> notices, GunicornConfig gunicorn,
                              Duration metricsInterval, DockerConfig docker, boolean withoutEventListener,
-                             String processName, int protocolNice) {
-
-    static final int MIN_NICE = -20;
-    static final int MAX_NICE = 19;
+                             String processName) {
 
     public static final OptionGroup OPTIONS = new OptionGroup("Listener", null);
     public static final ListenerOption BOOTSTRAP_SERVERS = OPTIONS.add(ListenerOption.key("bootstrap.servers")
@@ -64,14 +60,6 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
             .description("Time between the listener's own metrics records (`ListenerMetrics` on"
                     + " `supervisor.listener-metrics`: events, shipping, spool use, what a full spool dropped or"
                     + " refused, the sources' counters), plus one on stop; `0s` turns them off."));
-    public static final ListenerOption PROTOCOL_NICE = OPTIONS.add(ListenerOption.key("listener.protocol.nice")
-            .flag("--protocol-nice", "N").defaultValue("-10")
-            .description("Linux nice value (-20 to 19) of the thread that answers supervisord, so that it is not"
-                    + " kept waiting for a CPU behind the listener's own shipping, the Kafka client or a busy host"
-                    + " while supervisord waits for its `READY` (with supervisord's default `buffer_size=10`, ten"
-                    + " events queued meanwhile make it discard events). That thread uses about a tenth of a"
-                    + " millisecond of CPU per event. Below 0 needs root or CAP_SYS_NICE; without them the listener"
-                    + " says so once at start and runs at its normal priority. `0` leaves it as started."));
     public static final ListenerOption NO_EVENTLISTENER = OPTIONS.add(ListenerOption.switchOnly("--no-eventlistener")
             .description("Run without supervisord's eventlistener protocol (stdin and stdout unused): the spool, the"
                     + " shipper and the sources until SIGTERM; what the docker plugin runs. Needs a source (docker,"
@@ -87,16 +75,12 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
         gunicorn = gunicorn == null ? GunicornConfig.OFF : gunicorn;
         Objects.requireNonNull(metricsInterval, "metricsInterval");
         docker = docker == null ? DockerConfig.OFF : docker;
-        if (protocolNice < MIN_NICE || protocolNice > MAX_NICE) {
-            throw new IllegalArgumentException("protocolNice " + protocolNice + " is not from " + MIN_NICE + " to "
-                    + MAX_NICE);
-        }
     }
 
     /** The same config with other producer properties (tests point the listener at their broker). */
     public ListenerConfig withProducerProperties(Map<String, Object> properties) {
         return new ListenerConfig(serverId, serverIdFromIdentification, spool, properties, supervisor, shutdownGrace,
-                notices, gunicorn, metricsInterval, docker, withoutEventListener, processName, protocolNice);
+                notices, gunicorn, metricsInterval, docker, withoutEventListener, processName);
     }
 
     /** The configuration without secrets: the producer properties are named, not shown. */
@@ -106,6 +90,6 @@ public record ListenerConfig(String serverId, boolean serverIdFromIdentification
                 + ", spool=" + spool + ", producerProperties=" + producerProperties.keySet() + ", supervisor="
                 + supervisor + ", shutdownGrace=" + shutdownGrace + ", gunicorn=" + gunicorn
                 + ", metricsInterval=" + metricsInterval + ", docker=" + docker + ", withoutEventListener="
-                + withoutEventListener + ", processName=" + processName + ", protocolNice=" + protocolNice + "]";
+                + withoutEventListener + ", processName=" + processName + "]";
     }
 }

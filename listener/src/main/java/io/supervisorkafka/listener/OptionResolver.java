@@ -88,21 +88,6 @@ public final class OptionResolver {
         return duration;
     }
 
-    /** A whole number from {@code min} to {@code max}. */
-    public int integer(ListenerOption option, int min, int max) {
-        Value value = resolve(option);
-        try {
-            int number = Integer.parseInt(value.text().trim());
-            if (number >= min && number <= max) {
-                return number;
-            }
-        } catch (NumberFormatException e) {
-            // the message below says what is expected
-        }
-        throw new IllegalArgumentException(value.source() + ": '" + value.text() + "' is not a whole number from "
-                + min + " to " + max);
-    }
-
     /** A size in bytes ({@code 268435456}, {@code 256m}, {@code 256MiB}), or null when not given and no default. */
     public Long bytes(ListenerOption option) {
         Value value = resolve(option);

@@ -39,13 +39,9 @@ final class ProtocolWarmUp {
     private ProtocolWarmUp() {
     }
 
-    /**
-     * Starts the warm-up on a niced daemon thread, after {@code first} (set-up that must not delay the protocol
-     * loop); a failure is logged at debug and changes nothing.
-     */
-    static void startInBackground(String serverId, String instance, Runnable first) {
+    /** Starts the warm-up on a niced daemon thread; a failure is logged at debug and changes nothing. */
+    static void startInBackground(String serverId, String instance) {
         Thread thread = new Thread(() -> {
-            first.run();
             BackgroundThreads.lower(THREAD);
             try {
                 run(EVENTS, serverId, instance);

@@ -201,19 +201,6 @@ class ConfigLoaderTest {
     }
 
     @Test
-    void theProtocolNiceValueIsANiceValue() throws IOException {
-        assertThat(load(flags("k:9092", null)).protocolNice()).as("default").isEqualTo(-10);
-        assertThat(load(flags("k:9092", file("listener.protocol.nice=0\n"))).protocolNice()).isZero();
-        assertThat(load(TestFlags.parse("--bootstrap-servers", "k:9092", "--protocol-nice", "-20")).protocolNice())
-                .isEqualTo(-20);
-        for (String wrong : List.of("20", "-21", "high", "")) {
-            assertThatThrownBy(() -> load(flags("k:9092", file("listener.protocol.nice=" + wrong + "\n"))))
-                    .as(wrong).isInstanceOf(IllegalArgumentException.class)
-                    .hasMessage("listener.protocol.nice: '" + wrong + "' is not a whole number from -20 to 19");
-        }
-    }
-
-    @Test
     void withoutTheEventListenerASourceIsRequired() throws IOException {
         assertThatThrownBy(() -> load(withoutEventListener(null, false, null)))
                 .isInstanceOf(IllegalArgumentException.class)

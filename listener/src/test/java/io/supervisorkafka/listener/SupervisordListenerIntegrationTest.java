@@ -243,43 +243,6 @@ class SupervisordListenerIntegrationTest {
                 .doesNotContain("in use by another listener");
     }
 
-    @Test
-    void theThreadThatAnswersSupervisordRunsAtTheConfiguredNiceValueOrTheLogSaysWhyNot() throws Exception {
-        Path stderr = dir.resolve("nice.err");
-        Supervisord supervisord = supervisord(dir.resolve("sv-nice"), listenerSection("PROCESS_STATE", 10, stderr,
-                null, "--server-id", "nice-1", "--spool-dir", dir.resolve("spool").toString(), "--snapshot-interval",
-                "1h", "--protocol-nice", "-5"));
-        await("the listener RUNNING").atMost(PATIENCE).until(() -> "RUNNING".equals(supervisord.status()
-                .get("kafka:kafka")));
-        long listener = supervisord.pidOf("kafka");
-        // Below 0 takes root or CAP_SYS_NICE: CI runs as root; as anyone else the listener has to say so.
-        boolean privileged = ProcessHandle.current().info().user().map("root"::equals).orElse(false);
-        if (privileged) {
-            await("a thread of the listener at nice -5").atMost(PATIENCE)
-                    .until(() -> threadNiceValues(listener).contains(-5));
-            assertThat(Files.readString(stderr)).doesNotContain("runs at the normal priority");
-        } else {
-            await("the log saying the protocol loop runs at the normal priority").atMost(PATIENCE)
-                    .until(() -> Files.readString(stderr).contains("runs at the normal priority: nice -5"));
-        }
-    }
-
-    /** The nice value of each thread of that process (field 19 of its tasks' stat, after the command name). */
-    private static List<Integer> threadNiceValues(long pid) throws IOException {
-        List<Integer> values = new ArrayList<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    values.add(Integer.parseInt(stat.substring(stat.lastIndexOf(')') + 2).split(" ")[16]));
-                } catch (IOException threadEnded) {
-                    // a thread that ended between the listing and the read has no value to give
-                }
-            }
-        }
-        return values;
-    }
-
     private static void signal(String name, long pid) throws IOException {
         ChildProcess.Output output = ChildProcess.run(new ProcessBuilder("kill", "-" + name, Long.toString(pid)),
                 Duration.ofSeconds(10));
