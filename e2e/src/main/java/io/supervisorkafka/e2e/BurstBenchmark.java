@@ -128,23 +128,29 @@ public final class BurstBenchmark {
                         .pollInterval(Duration.ofMillis(100))
                         .until(() -> "RUNNING".equals(supervisord.status().get("kafka:kafka")));
                 Process shipping = mode == Mode.CHILDUTILS_SHIPPING ? startShipping(broker, events) : null;
-                // Deliberate: the listener has started its shipper and connected; the burst finds it idle.
-                Thread.sleep(SETTLE.toMillis());
-                if (mode == Mode.BROKER_DOWN) {
-                    broker.close();
-                    broker = null;
+                try {
+                    // Deliberate: the listener has started its shipper and connected; the burst finds it idle.
+                    Thread.sleep(SETTLE.toMillis());
+                    if (mode == Mode.BROKER_DOWN) {
+                        broker.close();
+                        broker = null;
+                    }
+                    long start = System.nanoTime();
+                    if (shipping != null) {
+                        shipping.getOutputStream().write('\n');
+                        shipping.getOutputStream().close();
+                    }
+                    supervisord.sendRemoteCommEvents(events, 1);
+                    double seconds = (System.nanoTime() - start) / 1e9;
+                    if (shipping != null) {
+                        awaitEnd(shipping);
+                    }
+                    return new Round(supervisord.discardedEvents(), events / seconds);
+                } finally {
+                    if (shipping != null) {
+                        shipping.destroyForcibly().waitFor(); // by its pid, whatever happened above
+                    }
                 }
-                long start = System.nanoTime();
-                if (shipping != null) {
-                    shipping.getOutputStream().write('\n');
-                    shipping.getOutputStream().close();
-                }
-                supervisord.sendRemoteCommEvents(events, 1);
-                double seconds = (System.nanoTime() - start) / 1e9;
-                if (shipping != null) {
-                    stop(shipping);
-                }
-                return new Round(supervisord.discardedEvents(), events / seconds);
             }
         } finally {
             if (broker != null && broker != warmBroker) {
@@ -159,19 +165,15 @@ public final class BurstBenchmark {
      * about the burst's pace, in batches as the shipper holds them; it starts on a line on its stdin.
      */
     private static Process startShipping(DevBroker broker, int events) throws Exception {
-        List<String> command = new ArrayList<>(List.of("nice", "-n", "10",
-                Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        command.addAll(ListenerBenchmark.listenerJavaOptions());
-        command.addAll(List.of("-cp", ProducerFloor.classPath(), ProducerFloor.class.getName(),
-                broker.bootstrapServers(), Integer.toString(events), Integer.toString(SHIPPING_PACE)));
+        List<String> command = new ArrayList<>(List.of("nice", "-n", "10"));
+        command.addAll(ProducerFloor.command(broker.bootstrapServers(), Integer.toString(events),
+                Integer.toString(SHIPPING_PACE)));
         return new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
     }
 
-    /** Waits for the shipping to end (a few batches after the burst), then makes sure it has, by its pid. */
-    private static void stop(Process shipping) throws InterruptedException {
-        if (!shipping.waitFor(30, TimeUnit.SECONDS)) {
-            shipping.destroyForcibly().waitFor();
-        }
+    /** Waits up to 30 s for the shipping to end, a few batches after the burst. */
+    private static void awaitEnd(Process shipping) throws InterruptedException {
+        shipping.waitFor(30, TimeUnit.SECONDS);
     }
 }

@@ -124,11 +124,7 @@ public final class ListenerBenchmark {
 
     /** {@link ProducerFloor}'s peak resident set, run with the listener's JVM options. */
     private static long producerFloorKb(String bootstrap, int records) throws Exception {
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
-                .toString()));
-        command.addAll(listenerJavaOptions());
-        command.addAll(List.of("-cp", ProducerFloor.classPath(), ProducerFloor.class.getName(), bootstrap,
-                Integer.toString(records)));
+        List<String> command = ProducerFloor.command(bootstrap, Integer.toString(records));
         Process floor = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
         try {
             String out = new String(floor.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
@@ -139,20 +135,6 @@ public final class ListenerBenchmark {
         } finally {
             floor.destroyForcibly().waitFor();
         }
-    }
-
-    /** The listener's JVM options as bin/supervisor-kafka gives them: its environment override, else its default. */
-    static List<String> listenerJavaOptions() throws java.io.IOException {
-        String options = System.getenv("SUPERVISOR_KAFKA_LISTENER_JAVA_OPTS");
-        if (options == null) {
-            Matcher m = Pattern.compile("LISTENER_JAVA_OPTS_DEFAULT=\"([^\"]*)\"")
-                    .matcher(Files.readString(Checkout.bin()));
-            if (!m.find()) {
-                throw new IllegalStateException("no LISTENER_JAVA_OPTS_DEFAULT in " + Checkout.bin());
-            }
-            options = m.group(1);
-        }
-        return List.of(options.trim().split("\\s+"));
     }
 
     private static void awaitRunning(Supervisord supervisord, String program) {

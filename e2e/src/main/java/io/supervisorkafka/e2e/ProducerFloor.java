@@ -1,10 +1,18 @@
 package io.supervisorkafka.e2e;
 
 import io.supervisorkafka.listener.kafka.ProducerSettings;
+import io.supervisorkafka.testkit.ChildProcess;
+import java.io.File;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -69,9 +77,31 @@ public final class ProducerFloor {
         }
     }
 
-    /** The class path that runs this class on the listener's jar: the listener's classes and Kafka client first. */
-    static String classPath() throws Exception {
+    /**
+     * The command that runs this class with {@code args} as the listener runs: its JVM options, on its jar (the
+     * listener's classes and Kafka client first on the class path).
+     */
+    static List<String> command(String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ChildProcess.javaBinary()));
+        command.addAll(listenerJavaOptions());
         Path own = Path.of(ProducerFloor.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        return Checkout.jar("listener") + java.io.File.pathSeparator + own;
+        command.addAll(List.of("-cp", Checkout.jar("listener") + File.pathSeparator + own,
+                ProducerFloor.class.getName()));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** The listener's JVM options as bin/supervisor-kafka gives them: its environment override, else its default. */
+    private static List<String> listenerJavaOptions() throws IOException {
+        String options = System.getenv("SUPERVISOR_KAFKA_LISTENER_JAVA_OPTS");
+        if (options == null) {
+            Matcher m = Pattern.compile("LISTENER_JAVA_OPTS_DEFAULT=\"([^\"]*)\"")
+                    .matcher(Files.readString(Checkout.bin()));
+            if (!m.find()) {
+                throw new IllegalStateException("no LISTENER_JAVA_OPTS_DEFAULT in " + Checkout.bin());
+            }
+            options = m.group(1);
+        }
+        return List.of(options.trim().split("\\s+"));
     }
 }
