@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +30,8 @@ import org.awaitility.Awaitility;
  * <p>Run: {@code ./mvnw -q -pl e2e -am package -DskipTests && ./mvnw -q -pl e2e exec:java
  * -Dexec.mainClass=io.supervisorkafka.e2e.BurstBenchmark -Dexec.args="5 2000 10"} (rounds, events per burst,
  * buffer_size). {@code -Dburst.listenerArgs="..."} adds arguments to the listener's command line, e.g.
- * {@code --fsync-interval 1h} to take the spool's fsync out of a burst.
+ * {@code --fsync-interval 1h} to take the spool's fsync out of a burst; {@code -Dburst.modes=BROKER_UP,CHILDUTILS_SHIPPING}
+ * runs only those cases (names of {@code Mode}), for an A/B of one change.
  */
 public final class BurstBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(3);
@@ -66,7 +68,7 @@ public final class BurstBenchmark {
         Path dir = Files.createTempDirectory("burst-bench");
         Path childutils = Files.writeString(dir.resolve("childutils_listener.py"), CHILDUTILS_LISTENER);
         Map<Mode, List<Round>> results = new LinkedHashMap<>();
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : modes()) {
             results.put(mode, new ArrayList<>());
         }
         try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
@@ -89,9 +91,16 @@ public final class BurstBenchmark {
         }
     }
 
+    /** The cases {@code -Dburst.modes} names (e.g. {@code BROKER_UP,CHILDUTILS_SHIPPING}), all by default. */
+    private static List<Mode> modes() {
+        String names = System.getProperty("burst.modes", "").trim();
+        return names.isEmpty() ? List.of(Mode.values())
+                : Arrays.stream(names.split(",")).map(String::trim).map(Mode::valueOf).toList();
+    }
+
     private static void measure(int round, Path dir, DevBroker broker, Path childutils, int events, int bufferSize,
                                 Map<Mode, List<Round>> results) throws Exception {
-        for (Mode mode : Mode.values()) {
+        for (Mode mode : results.keySet()) {
             Round result = run(dir.resolve("round-" + round + "-" + mode.name().toLowerCase()), mode, broker,
                     childutils, events, bufferSize);
             results.get(mode).add(result);

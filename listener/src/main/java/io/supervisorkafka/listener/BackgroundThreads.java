@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lowers the Linux scheduling priority of the listener's background threads: the shipper, Kafka's network thread,
- * the JIT compiler, fsync and snapshots. In a burst they compete for the CPU with supervisord and the protocol loop,
+ * the JIT compiler, fsync and snapshots, all to one nice value. In a burst they compete for the CPU with supervisord and the protocol loop,
  * whose lock-step turnaround is what supervisord waits for (see the supervisord source's README, "Keeping pace with
  * a burst").
  *
@@ -84,21 +84,6 @@ public final class BackgroundThreads {
     public static void lower(String... namePrefixes) {
         forEachThread(namePrefixes, (tid, name) -> run(tid, name,
                 List.of("renice", "-n", Integer.toString(NICE), "-p", tid)));
-    }
-
-    /**
-     * Puts every thread of this JVM whose kernel name starts with one of the prefixes in Linux's SCHED_IDLE class
-     * (allowed without privileges): it runs on CPU time nothing else wants, and any normal thread that wakes up
-     * preempts it at once, where a niced thread may finish its slice first. For threads that do much work, hold no
-     * lock the protocol loop takes and delay nothing anyone waits for: the JIT compiler (not the shipper: an event
-     * would wait for a spare CPU before it leaves). Falls back to the lowest nice value when {@code chrt} is missing.
-     */
-    public static void idle(String... namePrefixes) {
-        forEachThread(namePrefixes, (tid, name) -> {
-            if (!run(tid, name, List.of("chrt", "--idle", "-p", "0", tid))) {
-                run(tid, name, List.of("renice", "-n", "19", "-p", tid));
-            }
-        });
     }
 
     private static void forEachThread(String[] namePrefixes, BiConsumer<String, String> action) {

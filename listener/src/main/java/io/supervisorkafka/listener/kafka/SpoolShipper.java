@@ -160,13 +160,13 @@ public final class SpoolShipper implements AutoCloseable {
             boolean failed = false;
             try {
                 producer = producerFactory.get();
-                // Kafka's network thread exists now: nice it with the rest of the background. The JIT compiler runs
-                // only on spare CPU: it takes no lock the protocol loop needs and nothing waits for it. The shipper and
-                // the network thread stay niced, not idle: idle-class, they made each event wait for a spare CPU
+                // Kafka's network thread exists now: nice it with the rest of the background, the JIT compiler
+                // included. Not idle-class: a thread there gets next to no CPU while the host is busy, and the compiler
+                // takes locks and joins safepoints the protocol loop waits for (with two CPU hogs the loop then stopped
+                // for whole bursts). The shipper and the network thread neither: an event would wait for a spare CPU
                 // before it left (kill -9 -> CRITICAL p99 265 ms).
-                BackgroundThreads.idle("C1 CompilerThre", "C2 CompilerThre");
-                BackgroundThreads.lower("spool-shipper", "kafka-producer", "spool-fsync", "snapshot-collec",
-                        "supervisord-wak", "supervisord-log", "FileSystemWatch", "gunicorn-collec", "statsd-receive",
+                BackgroundThreads.lower("C1 CompilerThre", "C2 CompilerThre", "spool-shipper", "kafka-producer",
+                        "spool-fsync", "snapshot-collec", "supervisord-wak", "supervisord-log", "FileSystemWatch", "gunicorn-collec", "statsd-receive",
                         "statsd-flush");
                 shipUntilStopped(producer);
                 return;

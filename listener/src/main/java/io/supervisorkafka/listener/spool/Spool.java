@@ -23,7 +23,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -51,8 +51,10 @@ import org.slf4j.LoggerFactory;
  * its maximum, the {@link SpoolFullPolicy} decides: drop the oldest segment (shipped or not), or make the appender wait.
  *
  * <p>Thread safety: appends (the protocol loop, the snapshot collector), commits and reads (the shipper) and syncs (the
- * fsync thread) may come from different threads; one lock guards the segment table, held only for in-memory work and
- * the single write of an append.
+ * fsync thread) may come from different threads; one lock guards changes to the segment table, held only for in-memory
+ * work and the single write of an append. The threads other than the protocol loop are niced, and a niced thread
+ * preempted while holding the lock stalls the loop's next append; so the shipper reads the table and the checkpoint
+ * without the lock, and nobody unlinks, renames or fsyncs a file while holding it.
  */
 public final class Spool implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Spool.class);
@@ -113,7 +115,8 @@ public final class Spool implements AutoCloseable {
     private static final class Segment {
         final long base;
         final Path path;
-        long size;
+        /** Written under the lock after the bytes are in the file; read without it by {@link #readView}. */
+        volatile long size;
 
         Segment(long base, Path path, long size) {
             this.base = base;
@@ -122,7 +125,7 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    /** What a reader needs to know about the segment at its position, taken under the lock. */
+    /** What a reader needs to know about the segment at its position; taken without the lock. */
     record ReadView(SpoolPosition reposition, Path path, long readableEnd, long nextBase) {
     }
 
@@ -134,12 +137,15 @@ public final class Spool implements AutoCloseable {
     private final ReentrantLock lock = new ReentrantLock();
     /** Signalled on every append, commit, deletion and on close. */
     private final Condition changed = lock.newCondition();
-    private final TreeMap<Long, Segment> segments = new TreeMap<>();
+    /** Changed under the lock; concurrent so that the shipper reads it without the lock ({@link #readView}). */
+    private final ConcurrentSkipListMap<Long, Segment> segments = new ConcurrentSkipListMap<>();
+    /** Files of segments already out of the table, unlinked by whoever held the lock once it is released. */
+    private final List<Path> segmentsToUnlink = new ArrayList<>();
     /** Sealed segments' channels, kept open until the fsync thread has forced them: sealing never waits on disk. */
     private final List<FileChannel> sealedAwaitingSync = new ArrayList<>();
     private final Object checkpointFileLock = new Object();
 
-    private Segment active;
+    private volatile Segment active;
     private FileChannel activeChannel;
     /** Volatile: the shipper checks for new records without the lock (see {@link #awaitRecord}). */
     private volatile long nextSeq;
@@ -155,7 +161,8 @@ public final class Spool implements AutoCloseable {
     /** The fsync thread, while it waits for something to force; whatever makes the spool dirty unparks it. */
     private volatile Thread syncWaiter;
     private long totalBytes;
-    private SpoolPosition checkpoint;
+    /** Changed under the lock; volatile so that the shipper reads it without the lock. */
+    private volatile SpoolPosition checkpoint;
     private long checkpointSeqOnDisk = -1;
     private boolean dataDirty;
     private boolean dirDirty;
@@ -329,6 +336,7 @@ public final class Spool implements AutoCloseable {
         checkpoint = validateCheckpoint(savedCheckpoint);
         checkpointSeqOnDisk = savedCheckpoint == null ? -1 : savedCheckpoint.seq();
         deleteShippedSegments();
+        unlink(takeSegmentsToUnlink());
         log.debug("spool {} open: {} segments, {} bytes, records {}..{}, checkpoint {}", dir, segments.size(),
                 totalBytes, segments.firstKey(), nextSeq, checkpoint.seq());
     }
@@ -498,7 +506,9 @@ public final class Spool implements AutoCloseable {
             changed.signalAll();
             return nextSeq++;
         } finally {
+            List<Path> unlink = takeSegmentsToUnlink();
             lock.unlock();
+            unlink(unlink);
             Thread waiter = recordWaiter;
             if (waiter != null) {
                 LockSupport.unpark(waiter);
@@ -636,13 +646,39 @@ public final class Spool implements AutoCloseable {
         return deleted;
     }
 
-    private void delete(Segment segment) throws IOException {
+    /**
+     * Takes the segment out of the table; its file is unlinked once the lock is released ({@link #unlink}), so that
+     * no thread holds the lock through a filesystem operation the protocol loop's next append would wait for. A crash
+     * in between leaves a segment behind the checkpoint, which {@link #open} deletes.
+     */
+    private void delete(Segment segment) {
         segments.remove(segment.base);
         publishFirstBase();
         totalBytes -= segment.size;
-        Files.deleteIfExists(segment.path);
+        segmentsToUnlink.add(segment.path);
         dirDirty = true;
         dirtied();
+    }
+
+    /** Under the lock: the files {@link #delete} left to unlink, for the caller to unlink after releasing it. */
+    private List<Path> takeSegmentsToUnlink() {
+        if (segmentsToUnlink.isEmpty()) {
+            return List.of();
+        }
+        List<Path> paths = List.copyOf(segmentsToUnlink);
+        segmentsToUnlink.clear();
+        return paths;
+    }
+
+    /** Without the lock. A file that cannot be unlinked now is behind the checkpoint, and {@link #open} retries. */
+    private void unlink(List<Path> paths) {
+        for (Path path : paths) {
+            try {
+                Files.deleteIfExists(path);
+            } catch (IOException e) {
+                log.warn("cannot delete spool segment {}: {}", path, e.toString());
+            }
+        }
     }
 
     /** After a segment left the table, under the lock. */
@@ -672,12 +708,7 @@ public final class Spool implements AutoCloseable {
 
     /** The position of the first record Kafka has not acknowledged. */
     public SpoolPosition checkpoint() {
-        lock.lock();
-        try {
-            return checkpoint;
-        } finally {
-            lock.unlock();
-        }
+        return checkpoint;
     }
 
     /**
@@ -698,11 +729,15 @@ public final class Spool implements AutoCloseable {
         } finally {
             lock.unlock();
         }
-        writeCheckpointFile(position);
+        boolean saved = writeCheckpointFile(position);
         lock.lock();
         try {
             if (closed) {
                 return;
+            }
+            if (saved) {
+                dirDirty = true; // the rename is durable once the directory is fsynced
+                dirtied();
             }
             deleteShippedSegments();
             if (blockedAppenders > 0 && checkpoint.seq() >= nextSeq && active.size > SEGMENT_HEADER_BYTES) {
@@ -711,14 +746,17 @@ public final class Spool implements AutoCloseable {
             }
             changed.signalAll();
         } finally {
+            List<Path> unlink = takeSegmentsToUnlink();
             lock.unlock();
+            unlink(unlink);
         }
     }
 
-    private void writeCheckpointFile(SpoolPosition position) throws IOException {
+    /** Saves the checkpoint file unless a later one is saved already; whether it did. Without the lock. */
+    private boolean writeCheckpointFile(SpoolPosition position) throws IOException {
         synchronized (checkpointFileLock) {
             if (position.seq() <= checkpointSeqOnDisk) {
-                return;
+                return false;
             }
             ByteBuffer buf = ByteBuffer.allocate(CHECKPOINT_BYTES);
             buf.putInt(CHECKPOINT_MAGIC).putInt(CHECKPOINT_VERSION).putLong(position.seq())
@@ -740,13 +778,7 @@ public final class Spool implements AutoCloseable {
                 Files.move(tmp, dir.resolve(CHECKPOINT_FILE), StandardCopyOption.REPLACE_EXISTING);
             }
             checkpointSeqOnDisk = position.seq();
-        }
-        lock.lock();
-        try {
-            dirDirty = true; // the rename is durable once the directory is fsynced
-            dirtied();
-        } finally {
-            lock.unlock();
+            return true;
         }
     }
 
@@ -779,23 +811,26 @@ public final class Spool implements AutoCloseable {
         return new SpoolReader(this, from);
     }
 
+    /**
+     * Without the lock: the shipper is niced, and a niced thread preempted while holding it would stall the protocol
+     * loop's next append. A view may be stale by the time it is used, never wrong for the reader: a segment's size is
+     * published after its bytes are written, and a segment read as the active one (no next) is looked at again once
+     * its readable end is reached.
+     */
     ReadView readView(SpoolPosition position) {
-        lock.lock();
-        try {
-            long first = segments.firstKey();
-            if (position.seq() < first) {
-                return new ReadView(startOf(first), null, 0, -1);
-            }
-            Segment segment = segments.get(position.segmentBase());
-            if (segment == null) {
-                Long next = segments.higherKey(position.segmentBase());
-                return new ReadView(startOf(next == null ? active.base : next), null, 0, -1);
-            }
-            Long next = segment == active ? null : segments.higherKey(segment.base);
-            return new ReadView(null, segment.path, segment.size, next == null ? -1 : next);
-        } finally {
-            lock.unlock();
+        Segment current = active; // before the table: a segment added after this read is never taken for the active
+        long first = segments.firstKey();
+        if (position.seq() < first) {
+            return new ReadView(startOf(first), null, 0, -1);
         }
+        Segment segment = segments.get(position.segmentBase());
+        if (segment == null) {
+            Long next = segments.higherKey(position.segmentBase());
+            return new ReadView(startOf(next == null ? current.base : next), null, 0, -1);
+        }
+        long readableEnd = segment.size;
+        Long next = segment == current ? null : segments.higherKey(segment.base);
+        return new ReadView(null, segment.path, readableEnd, next == null ? -1 : next);
     }
 
     /** A segment file vanished under the reader (deleted by hand): forget it so reading can go on. */
@@ -973,7 +1008,9 @@ public final class Spool implements AutoCloseable {
                 }
             }
         } finally {
+            List<Path> unlink = takeSegmentsToUnlink();
             lock.unlock();
+            unlink(unlink);
             try {
                 if (dirLock.isValid()) {
                     dirLock.release();

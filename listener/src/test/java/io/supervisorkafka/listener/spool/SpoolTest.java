@@ -112,6 +112,46 @@ class SpoolTest {
         }
     }
 
+    /**
+     * The shipper reads the segment table without the spool's lock while the loop appends, rolls segments and commits
+     * delete them: every record still arrives once, in order, and shipped segments' files go.
+     */
+    @Test
+    void aReaderWithoutTheLockFollowsAppendsRollsAndDeletionsOnOtherThreads() throws Exception {
+        Spool spool = open();
+        int records = 3_000;
+        CompletableFuture<Void> appended = CompletableFuture.runAsync(() -> {
+            try {
+                appendRange(spool, 0, records);
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }, executor);
+        try (SpoolReader reader = spool.reader(spool.checkpoint())) {
+            int next = 0;
+            while (next < records) {
+                SpoolReader.Entry entry = reader.next();
+                if (entry == null) {
+                    spool.awaitRecord(reader.position().seq(), Duration.ofMillis(100));
+                    continue;
+                }
+                assertThat(entry.seq()).isEqualTo(next);
+                assertThat(valueIndex(entry)).isEqualTo(next);
+                next++;
+                if (next % 50 == 0) {
+                    spool.commit(entry.next());
+                }
+            }
+            assertThat(reader.next()).isNull();
+        }
+        appended.get(30, TimeUnit.SECONDS);
+        assertThat(spool.checkpoint().seq()).isEqualTo(records);
+        try (var files = Files.list(dir.resolve("spool"))) {
+            assertThat(files.map(path -> path.getFileName().toString()).filter(name -> name.endsWith(".seg")))
+                    .hasSize(1);
+        }
+    }
+
     @Test
     void replaysAfterTheCheckpointWhenReopenedAndDeletesShippedSegments() throws IOException {
         Spool spool = open();

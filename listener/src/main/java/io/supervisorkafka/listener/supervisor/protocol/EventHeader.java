@@ -3,7 +3,6 @@ package io.supervisorkafka.listener.supervisor.protocol;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * The header line supervisord writes before each event payload:
@@ -11,8 +10,6 @@ import java.util.regex.Pattern;
  * its tokens in any order.
  */
 public record EventHeader(Map<String, String> tokens) {
-
-    static final Pattern EVENT_NAME = Pattern.compile("[A-Z0-9_]+");
 
     public EventHeader {
         tokens = Map.copyOf(tokens);
@@ -53,24 +50,45 @@ public record EventHeader(Map<String, String> tokens) {
 
     /**
      * What makes this header unusable for a {@code supervisor.events} record although the payload could be read:
-     * empty when it is fine. Unknown event names are fine; missing serials are not.
+     * empty when it is fine. Unknown event names are fine; missing serials are not. Allocates nothing for a good
+     * header: it runs on the protocol loop for every event.
      */
     public List<String> problems() {
+        boolean serial = nonNegative("serial") >= 0;
+        boolean poolSerial = nonNegative("poolserial") >= 0;
+        boolean pool = tokens.get("pool") != null;
+        boolean eventName = isEventName(eventName());
+        if (serial && poolSerial && pool && eventName) {
+            return List.of();
+        }
         List<String> problems = new ArrayList<>();
-        if (nonNegative("serial") < 0) {
+        if (!serial) {
             problems.add("no valid serial");
         }
-        if (nonNegative("poolserial") < 0) {
+        if (!poolSerial) {
             problems.add("no valid poolserial");
         }
-        if (tokens.get("pool") == null) {
+        if (!pool) {
             problems.add("no pool");
         }
-        String eventName = eventName();
-        if (eventName == null || !EVENT_NAME.matcher(eventName).matches()) {
+        if (!eventName) {
             problems.add("no valid eventname");
         }
         return problems;
+    }
+
+    /** supervisord's event names: {@code [A-Z0-9_]+}. */
+    static boolean isEventName(String name) {
+        if (name == null || name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (!(c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A token that must be a non-negative integer, or -1. */

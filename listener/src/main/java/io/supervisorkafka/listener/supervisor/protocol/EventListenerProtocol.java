@@ -106,6 +106,13 @@ public final class EventListenerProtocol {
                                 + lineLength + " bytes read)");
             }
             int newline = indexOf(buffer, position, limit, (byte) '\n');
+            if (line == null && newline >= 0 && newline - position <= MAX_HEADER_BYTES) {
+                // The usual case, the whole line in the buffer: one copy.
+                int end = newline > position && buffer[newline - 1] == '\r' ? newline - 1 : newline;
+                byte[] whole = Arrays.copyOfRange(buffer, position, end);
+                position = newline + 1;
+                return whole;
+            }
             int end = newline < 0 ? limit : newline;
             int chunk = end - position;
             if (lineLength + chunk > MAX_HEADER_BYTES) {
@@ -131,6 +138,9 @@ public final class EventListenerProtocol {
     }
 
     private static String decodeHeader(byte[] line) throws ProtocolException {
+        if (isAscii(line)) {
+            return new String(line, StandardCharsets.US_ASCII); // supervisord's headers are; no decoder to allocate
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
@@ -141,6 +151,15 @@ public final class EventListenerProtocol {
             throw new ProtocolException(ProtocolException.Kind.UNRECOVERABLE,
                     "event header line is not valid UTF-8: not the eventlistener protocol");
         }
+    }
+
+    private static boolean isAscii(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Reads {@code codePoints} UTF-8 encoded code points, validating each sequence, and returns their bytes. */

@@ -171,6 +171,18 @@ class EventListenerProtocolTest {
     }
 
     @Test
+    void headerProblemsNameEachMissingOrInvalidToken() {
+        assertThat(EventHeader.parse("ver:3.0 serial:1 pool:p poolserial:2 eventname:PROCESS_STATE_EXITED len:0")
+                .problems()).isEmpty();
+        assertThat(EventHeader.parse("ver:3.0 serial:x poolserial:-1 eventname:process_state len:0").problems())
+                .containsExactly("no valid serial", "no valid poolserial", "no pool", "no valid eventname");
+        assertThat(EventHeader.parse("serial:1 pool:p poolserial:2 eventname: len:0").problems())
+                .containsExactly("no valid eventname");
+        assertThat(EventHeader.parse("serial:1 pool:p poolserial:2 eventname:TICK-5 len:0").problems())
+                .containsExactly("no valid eventname");
+    }
+
+    @Test
     void headerWithLenButMissingFieldsIsReadAndReportedSoTheStreamStaysInStep() throws IOException {
         byte[] input = concat(wire("ver:3.0 server:a pool:p eventname:TICK_5 len:6", "when:1"),
                 event("web-1", 5, "TICK_5", "when:2"));
