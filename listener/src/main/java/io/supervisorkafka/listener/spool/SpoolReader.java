@@ -118,9 +118,8 @@ public final class SpoolReader implements AutoCloseable {
     }
 
     /**
-     * What can be read at the position: the spool's view, taken under its lock only when the last one is used up. The
-     * shipper is niced, and each time it holds the lock it may be preempted there, stalling the protocol loop's next
-     * append.
+     * What can be read at the position: the spool's view (taken without its lock), looked up again only when the last
+     * one is used up.
      */
     private Spool.ReadView view() {
         Spool.ReadView view = cachedView;
