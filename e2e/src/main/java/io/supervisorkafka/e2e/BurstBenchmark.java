@@ -30,8 +30,9 @@ import org.awaitility.Awaitility;
  * <p>Run: {@code ./mvnw -q -pl e2e -am package -DskipTests && ./mvnw -q -pl e2e exec:java
  * -Dexec.mainClass=io.supervisorkafka.e2e.BurstBenchmark -Dexec.args="5 2000 10"} (rounds, events per burst,
  * buffer_size). {@code -Dburst.listenerArgs="..."} adds arguments to the listener's command line, e.g.
- * {@code --fsync-interval 1h} to take the spool's fsync out of a burst; {@code -Dburst.modes=BROKER_UP,CHILDUTILS_SHIPPING}
- * runs only those cases (names of {@code Mode}), for an A/B of one change.
+ * {@code --fsync-interval 1h} to take the spool's fsync out of a burst;
+ * {@code -Dburst.modes=BROKER_UP,CHILDUTILS_SHIPPING} runs only those cases (names of {@code Mode}), for an A/B of one
+ * change.
  */
 public final class BurstBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(3);

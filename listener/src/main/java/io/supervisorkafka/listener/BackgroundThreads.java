@@ -18,9 +18,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Lowers the Linux scheduling priority of the listener's background threads: the shipper, Kafka's network thread,
- * the JIT compiler, fsync and snapshots, all to one nice value. In a burst they compete for the CPU with supervisord and the protocol loop,
- * whose lock-step turnaround is what supervisord waits for (see the supervisord source's README, "Keeping pace with
- * a burst").
+ * the JIT compiler, fsync and snapshots, all to one nice value. In a burst they compete for the CPU with supervisord
+ * and the protocol loop, whose lock-step turnaround is what supervisord waits for (see the supervisord source's
+ * README, "Keeping pace with a burst").
  *
  * <p>Linux applies {@code setpriority} to a single thread when given its thread id, which {@code renice -p} does.
  * Threads are found by the names the JVM gives the kernel (the first 15 characters of the Java thread name).
