@@ -82,8 +82,7 @@ public final class BackgroundThreads {
 
     /** Renices every thread of this JVM whose kernel name starts with one of the prefixes; best effort. */
     public static void lower(String... namePrefixes) {
-        forEachThread(namePrefixes, (tid, name) -> run(tid, name,
-                List.of("renice", "-n", Integer.toString(NICE), "-p", tid)));
+        forEachThread(namePrefixes, BackgroundThreads::renice);
     }
 
     private static void forEachThread(String[] namePrefixes, BiConsumer<String, String> action) {
@@ -114,22 +113,19 @@ public final class BackgroundThreads {
         }
     }
 
-    /** Runs a scheduling command on one thread; whether it succeeded. */
-    private static boolean run(String tid, String name, List<String> command) {
+    /** Runs {@code renice} on one thread; best effort: a thread it cannot renice keeps its priority. */
+    private static void renice(String tid, String name) {
+        List<String> command = List.of("renice", "-n", Integer.toString(NICE), "-p", tid);
         try {
             Process process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
-                return false;
             }
-            return process.exitValue() == 0;
         } catch (IOException e) {
             LOG.debug("cannot run {} for thread {} ({}): {}", command.get(0), tid, name, e.toString());
-            return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
         }
     }
 }

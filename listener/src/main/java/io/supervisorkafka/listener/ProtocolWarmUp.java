@@ -20,8 +20,8 @@ import java.nio.file.StandardOpenOption;
  * acknowledgement) over synthetic events once after start, on a background thread, so that the JIT has compiled it
  * before supervisord sends a burst.
  *
- * <p>Why: a listener a few seconds old met a burst with that code still interpreted, and the compiler, which runs in
- * niced so as not to take the CPU from supervisord, got a core only now and then during the burst: at
+ * <p>Why: a listener a few seconds old met a burst with that code still interpreted, and the compiler, kept in the
+ * background so as not to take the CPU from supervisord, got a core only now and then during the burst: at
  * supervisord's default {@code buffer_size=10} it discarded 0 to 416 events of a 2,000-event burst (449 of 10,000
  * in five rounds of {@code BurstBenchmark}, broker up). The same listener warmed by 3,000 slow events before its burst
  * discarded 5 of 8,000. This does that warming itself, while the host is quiet.

@@ -506,9 +506,7 @@ public final class Spool implements AutoCloseable {
             changed.signalAll();
             return nextSeq++;
         } finally {
-            List<Path> unlink = takeSegmentsToUnlink();
-            lock.unlock();
-            unlink(unlink);
+            unlockThenUnlink();
             Thread waiter = recordWaiter;
             if (waiter != null) {
                 LockSupport.unpark(waiter);
@@ -660,6 +658,13 @@ public final class Spool implements AutoCloseable {
         dirtied();
     }
 
+    /** Releases the lock, then unlinks the files of the segments {@link #delete} took out of the table under it. */
+    private void unlockThenUnlink() {
+        List<Path> paths = takeSegmentsToUnlink();
+        lock.unlock();
+        unlink(paths);
+    }
+
     /** Under the lock: the files {@link #delete} left to unlink, for the caller to unlink after releasing it. */
     private List<Path> takeSegmentsToUnlink() {
         if (segmentsToUnlink.isEmpty()) {
@@ -746,9 +751,7 @@ public final class Spool implements AutoCloseable {
             }
             changed.signalAll();
         } finally {
-            List<Path> unlink = takeSegmentsToUnlink();
-            lock.unlock();
-            unlink(unlink);
+            unlockThenUnlink();
         }
     }
 
@@ -1008,9 +1011,7 @@ public final class Spool implements AutoCloseable {
                 }
             }
         } finally {
-            List<Path> unlink = takeSegmentsToUnlink();
-            lock.unlock();
-            unlink(unlink);
+            unlockThenUnlink();
             try {
                 if (dirLock.isValid()) {
                     dirLock.release();
