@@ -18,9 +18,11 @@ import org.awaitility.Awaitility;
 /**
  * What the listener costs a host where nothing happens: real supervisord with three sleeping programs, events
  * PROCESS_STATE and TICK_5, publishing to a real broker. After a settle, the listener's CPU (user + system, from
- * {@code /proc/PID/stat}) over a window as a share of one core, per thread too, its resident memory and its thread
- * count. Two variants in the same run, each with a fresh supervisord and listener: the defaults, and the supervisord
- * wake-up turned off ({@code listener.supervisor.wake.interval=0s}: what the rest of the listener costs).
+ * {@code /proc/PID/stat}, its helper processes' included: the child-exit watch) over a window as a share of one core,
+ * per thread too, its resident memory (and each helper's) and its thread count. Three variants in the same run, each
+ * with a fresh supervisord and listener: the defaults, the supervisord wake-up without its child-exit watch
+ * ({@code listener.supervisor.wake.exit-watch=false}: zombies looked for periodically), and the wake-up turned off
+ * ({@code listener.supervisor.wake.interval=0s}: what the rest of the listener costs).
  *
  * <p>Run: {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl e2e exec:java
  * -Dexec.mainClass=io.supervisorkafka.e2e.QuietHostBenchmark -Dexec.args="20 60"} (settle and window, seconds).
@@ -36,6 +38,8 @@ public final class QuietHostBenchmark {
         Duration window = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 60);
         Path dir = Files.createTempDirectory("quiet-bench");
         List<Variant> variants = List.of(new Variant("defaults", ""),
+                new Variant("exit watch off (listener.supervisor.wake.exit-watch=false)",
+                        "listener.supervisor.wake.exit-watch=false\n"),
                 new Variant("wake off (listener.supervisor.wake.interval=0s)",
                         "listener.supervisor.wake.interval=0s\n"));
         try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
@@ -74,6 +78,12 @@ public final class QuietHostBenchmark {
             System.out.printf("%s: %.2f%% of a core over %.0f s; resident %s, peak %s; %d threads%n", variant.label(),
                     100.0 * total / CLOCK_TICKS_PER_SECOND / seconds, seconds, status(pid, "VmRSS"),
                     status(pid, "VmHWM"), after.size());
+            for (ProcessHandle helper : ProcessHandle.of(pid).map(h -> h.children().toList()).orElse(List.of())) {
+                // Pss: its share of the pages it maps with others (supervisord's Python and its libraries).
+                System.out.printf("    its helper %s (pid %d, counted above): resident %s, %s its own (RssAnon),"
+                        + " proportional %s%n", helper.info().command().orElse("?"), helper.pid(),
+                        status(helper.pid(), "VmRSS"), status(helper.pid(), "RssAnon"), proportionalSet(helper.pid()));
+            }
             List<Map.Entry<String, Long>> busiest = new ArrayList<>();
             after.forEach((thread, ticks) -> busiest.add(Map.entry(thread, ticks - before.getOrDefault(thread, 0L))));
             busiest.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()));
@@ -82,8 +92,19 @@ public final class QuietHostBenchmark {
         }
     }
 
-    /** utime + stime of each thread, by "name (tid)". */
+    /**
+     * utime + stime of each thread, by "name (tid)", of the listener and of the helpers it runs (the child-exit
+     * watch): what the listener costs the host.
+     */
     private static Map<String, Long> threadTicks(long pid) throws IOException {
+        Map<String, Long> ticks = threadTicksOf(pid);
+        for (ProcessHandle helper : ProcessHandle.of(pid).map(h -> h.children().toList()).orElse(List.of())) {
+            ticks.putAll(threadTicksOf(helper.pid()));
+        }
+        return ticks;
+    }
+
+    private static Map<String, Long> threadTicksOf(long pid) throws IOException {
         Map<String, Long> ticks = new HashMap<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
@@ -101,6 +122,12 @@ public final class QuietHostBenchmark {
             }
         }
         return ticks;
+    }
+
+    private static String proportionalSet(long pid) throws IOException {
+        return Files.readAllLines(Path.of("/proc", Long.toString(pid), "smaps_rollup")).stream()
+                .filter(line -> line.startsWith("Pss:")).map(line -> line.substring("Pss:".length()).trim())
+                .findFirst().orElse("?");
     }
 
     private static String status(long pid, String field) throws IOException {

@@ -12,6 +12,7 @@ import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.testkit.TopicCollector;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -155,6 +156,52 @@ class AlertsEndToEndTest {
                             assertThat(check.status()).isEqualTo(CheckStatus.OK);
                             assertThat(check.previous()).isEqualTo(CheckStatus.CRITICAL);
                         }));
+    }
+
+    @Test
+    void theListenerLearnsOfDeathsFromAHelperOnSupervisordsPythonThatEndsWithIt() throws Exception {
+        // A supervisord of its own: its listener is killed here.
+        try (Supervisord own = Supervisord.start(dir.resolve("exit-watch"), "e2e-exit-watch", """
+                [program:sleeper]
+                command=sleep infinity
+
+                """ + Pipeline.listenerSection(pipeline.bootstrapServers(), "e2e-exit-watch", "PROCESS_STATE",
+                "--snapshot-interval 0s"))) {
+            await("the listener RUNNING").atMost(PATIENCE).ignoreExceptions()
+                    .until(() -> "RUNNING".equals(own.status().get("kafka:kafka")));
+            long listener = own.pidOf("kafka:kafka");
+            ProcessHandle helper = await("its child-exit watch").atMost(PATIENCE)
+                    .until(() -> exitWatchOf(listener), Optional::isPresent).orElseThrow();
+            Path python = Files.readSymbolicLink(Path.of("/proc", Long.toString(own.pid()), "exe"));
+            assertThat(helper.info().command()).as("run with supervisord's own Python").contains(python.toString());
+
+            assertThat(ProcessHandle.of(listener).orElseThrow().destroyForcibly()).isTrue();
+            await("the helper ends with its listener, killed by -9").atMost(PATIENCE)
+                    .until(() -> ended(helper.pid()));
+            await("the restarted listener runs its own").atMost(PATIENCE).ignoreExceptions().until(() -> {
+                long restarted = own.pidOf("kafka:kafka");
+                return restarted != listener && exitWatchOf(restarted).isPresent();
+            });
+        }
+    }
+
+    /** The listener's child that runs {@code python -I -S -c child_exit_watch.py}. */
+    private static Optional<ProcessHandle> exitWatchOf(long listener) {
+        return ProcessHandle.of(listener).stream().flatMap(ProcessHandle::children)
+                .filter(child -> child.info().arguments().map(List::of)
+                        .filter(arguments -> arguments.size() == 4)
+                        .map(arguments -> arguments.subList(0, 3).equals(List.of("-I", "-S", "-c"))).orElse(false))
+                .findFirst();
+    }
+
+    /** Gone, or a zombie (an orphan waits for whoever is this machine's init to reap it). */
+    private static boolean ended(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(") ") + 2) == 'Z';
+        } catch (IOException gone) {
+            return true;
+        }
     }
 
     @Test

@@ -315,6 +315,15 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theChildExitWatchIsOnUnlessTold() throws IOException {
+        assertThat(load(flags("k:9092", null)).supervisor().exitWatch()).isTrue();
+        assertThat(load(flags("k:9092", file("listener.supervisor.wake.exit-watch=false\n"))).supervisor()
+                .exitWatch()).isFalse();
+        assertThatThrownBy(() -> load(flags("k:9092", file("listener.supervisor.wake.exit-watch=no\n"))))
+                .hasMessageContaining("listener.supervisor.wake.exit-watch").hasMessageContaining("'no'");
+    }
+
+    @Test
     void spoolDirectoryNamesKeepListenersAndSupervisordsApart() {
         assertThat(SpoolDirectoryName.of(null, null, null)).isNull();
         assertThat(SpoolDirectoryName.of("kafka", "unix:///var/run/supervisor.sock", null))

@@ -166,8 +166,8 @@ public final class SpoolShipper implements AutoCloseable {
                 // for whole bursts). The shipper and the network thread neither: an event would wait for a spare CPU
                 // before it left (kill -9 -> CRITICAL p99 265 ms).
                 BackgroundThreads.lower("C1 CompilerThre", "C2 CompilerThre", "spool-shipper", "kafka-producer",
-                        "spool-fsync", "snapshot-collec", "supervisord-wak", "supervisord-log", "FileSystemWatch",
-                        "gunicorn-collec", "statsd-receive", "statsd-flush");
+                        "spool-fsync", "snapshot-collec", "supervisord-wak", "supervisord-log", "supervisord-exi",
+                        "FileSystemWatch", "gunicorn-collec", "statsd-receive", "statsd-flush");
                 shipUntilStopped(producer);
                 return;
             } catch (ShipmentFailed e) {

@@ -51,7 +51,8 @@ public final class SupervisorSource implements Source, EventFollower {
             counters.register("exits.failed", exits::failed);
             counters.register("exits.dropped", exits::dropped);
         }
-        waker = SupervisordWaker.startForParent(config.endpoint(), config.wakeInterval()).orElse(null);
+        waker = SupervisordWaker.startForParent(config.endpoint(), config.wakeInterval(), config.exitWatch())
+                .orElse(null);
     }
 
     /** On the protocol loop: hands the exits (and starts) of processes to the exit context thread. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -58,10 +59,11 @@ import org.slf4j.LoggerFactory;
  * look. What the log does not show (a child reaped a turn late, a zombie whose pipes something else still holds, and
  * at {@code loglevel=warn} or higher the expected exits and the spawns) waits for the next periodic look.
  *
- * <p>Other ways that do not poll are not possible from Java 17 alone: a pidfd (poll on a non-child's exit) needs a
- * system call Java cannot make; keeping a {@code /mainlogtail} request open makes supervisord take one more turn
- * after a wake-up, but only when its last look at that request is over 100 ms old, and not when it reaps the child
- * one turn late: 12 of 30 kills were then dispatched at once, the others after a second.
+ * <p>What the periodic look is for, a child that died while the log says nothing, a pidfd tells without polling; Java
+ * 17 cannot open one, so a {@link ChildExitWatch} (a Python helper) does, and while it runs the looks without a
+ * reason come once every {@link #EXIT_WATCHED_LOOK}. Keeping a {@code /mainlogtail} request open instead makes
+ * supervisord take one more turn after a wake-up, but only when its last look at that request is over 100 ms old, and
+ * not when it reaps the child one turn late: 12 of 30 kills were then dispatched at once, the others after a second.
  */
 public final class SupervisordWaker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(SupervisordWaker.class);
@@ -90,9 +92,26 @@ public final class SupervisordWaker implements AutoCloseable {
      */
     static final Duration BUSY_WINDOW = Duration.ofSeconds(10);
 
+    /**
+     * While the main log is watched and children's deaths are told by a {@link ChildExitWatch}: the longest time
+     * between two looks even when neither says anything. The looks are then for what neither tells: a child spawned
+     * while supervisord logs nothing about spawns ({@code loglevel=warn}), to be watched.
+     */
+    static final Duration EXIT_WATCHED_LOOK = Duration.ofSeconds(1);
+    /**
+     * After a nudge, this many looks follow at the watched cadence ({@link #WATCHED_LOOK_EVERY} intervals), whatever
+     * tells of the next change: supervisord dispatches the event of a reap only in its next turn, and does not log an
+     * expected exit at {@code loglevel=warn}.
+     */
+    static final int LOOKS_AFTER_A_NUDGE = 10;
+
     private final Path childrenFile;
     /** supervisord's main log, watched instead of polling; null: poll. */
     private final Path mainLog;
+    /** The Python that runs the child-exit watch; null: none, zombies are looked for periodically. */
+    private final String python;
+    private volatile ChildExitWatch exitWatch;
+    private int looksAfterANudge;
     /** Connects to supervisord's socket and closes the connection; true when it could. */
     private final BooleanSupplier nudge;
     private final Duration interval;
@@ -100,8 +119,11 @@ public final class SupervisordWaker implements AutoCloseable {
     private volatile boolean running = true;
     private volatile long wakes;
     private volatile boolean watching;
-    /** Set by the log's thread when the main log was written, cleared by this thread before it looks. */
-    private volatile boolean logWritten;
+    /**
+     * Set by the log's thread when the main log was written and by the child-exit watch when a child died, cleared
+     * by this thread before it looks.
+     */
+    private volatile boolean lookWanted;
     private long looks;
     private volatile WatchService watch;
     /**
@@ -125,16 +147,30 @@ public final class SupervisordWaker implements AutoCloseable {
      * null, every {@code interval}; {@link #start()} starts the thread.
      */
     SupervisordWaker(Path childrenFile, Path mainLog, Duration interval, BooleanSupplier nudge) {
+        this(childrenFile, mainLog, null, interval, nudge);
+    }
+
+    /**
+     * As above, and with {@code python} (when not null) running a {@link ChildExitWatch} that tells at once when a
+     * child dies: while it runs and the main log is watched, nothing is looked at periodically but once every
+     * {@link #EXIT_WATCHED_LOOK}.
+     */
+    SupervisordWaker(Path childrenFile, Path mainLog, String python, Duration interval, BooleanSupplier nudge) {
         this.childrenFile = childrenFile;
         this.mainLog = mainLog;
+        this.python = python;
         this.nudge = nudge;
         this.interval = interval;
         this.thread = new Thread(this::run, "supervisord-waker");
         this.thread.setDaemon(true);
     }
 
-    /** A started waker for the supervisord that is our parent, or empty when that is not possible here. */
-    public static Optional<SupervisordWaker> startForParent(SupervisorEndpoint endpoint, Duration interval) {
+    /**
+     * A started waker for the supervisord that is our parent, or empty when that is not possible here; with
+     * {@code exitWatch}, told of its children's deaths by a {@link ChildExitWatch} while it watches the main log.
+     */
+    public static Optional<SupervisordWaker> startForParent(SupervisorEndpoint endpoint, Duration interval,
+                                                            boolean exitWatch) {
         if (endpoint == null || interval.isZero() || interval.isNegative()) {
             return Optional.empty();
         }
@@ -150,7 +186,8 @@ public final class SupervisordWaker implements AutoCloseable {
             return Optional.empty();
         }
         Path log = mainLog(Path.of("/proc", Long.toString(pid))).orElse(null);
-        return Optional.of(new SupervisordWaker(children, log, interval, () -> connect(endpoint)).start());
+        return Optional.of(new SupervisordWaker(children, log, exitWatch ? ChildExitWatch.pythonOf(pid) : null,
+                interval, () -> connect(endpoint)).start());
     }
 
     /**
@@ -222,6 +259,10 @@ public final class SupervisordWaker implements AutoCloseable {
             }
             openStats();
             startWatching();
+            if (python != null && watching) {
+                exitWatch = ChildExitWatch.start(python, pid -> lookNow()).orElse(null);
+                watchExits();
+            }
             while (running) {
                 awaitNextLook();
                 nowLength = read(children, false);
@@ -234,6 +275,7 @@ public final class SupervisordWaker implements AutoCloseable {
                     lastLength = nowLength;
                     now = swap;
                     openStats();
+                    watchExits();
                     wake();
                 } else if ((watching || ++looks % ZOMBIE_LOOK_EVERY == 0) && hasZombie()) {
                     wake();
@@ -246,7 +288,24 @@ public final class SupervisordWaker implements AutoCloseable {
         } finally {
             closeStats();
             stopWatching();
+            if (exitWatch != null) {
+                exitWatch.close();
+            }
         }
+    }
+
+    /** Tells the child-exit watch the children now listed; drops it when it is gone (its thread said so). */
+    private void watchExits() {
+        if (exitWatch != null && !exitWatch.watch(last, lastLength)) {
+            exitWatch.close();
+            exitWatch = null;
+        }
+    }
+
+    /** From another thread: look now (the main log was written, or a child died). */
+    private void lookNow() {
+        lookWanted = true;
+        LockSupport.unpark(thread);
     }
 
     private void startWatching() {
@@ -305,7 +364,7 @@ public final class SupervisordWaker implements AutoCloseable {
                             interval.toMillis(), interval.toMillis());
                     stopWatching();
                 } else if (written) {
-                    logWritten = true;
+                    lookWanted = true;
                 } else {
                     continue;
                 }
@@ -316,15 +375,24 @@ public final class SupervisordWaker implements AutoCloseable {
         }
     }
 
-    /** Until the main log is written or {@link #WATCHED_LOOK_EVERY} intervals pass (watching), or one (polling). */
+    /**
+     * Watching: until the main log is written or a child dies, or {@link #WATCHED_LOOK_EVERY} intervals pass
+     * ({@link #EXIT_WATCHED_LOOK} while a child-exit watch runs and nothing was nudged lately). Polling: one interval.
+     */
     private void awaitNextLook() throws InterruptedException {
         if (watching) {
-            long deadline = System.nanoTime() + interval.toNanos() * WATCHED_LOOK_EVERY;
-            for (long left = deadline - System.nanoTime(); left > 0 && watching && !logWritten && running;
+            long wait = interval.toNanos() * WATCHED_LOOK_EVERY;
+            if (looksAfterANudge > 0) {
+                looksAfterANudge--;
+            } else if (exitWatch != null && exitWatch.alive()) {
+                wait = Math.max(wait, EXIT_WATCHED_LOOK.toNanos());
+            }
+            long deadline = System.nanoTime() + wait;
+            for (long left = deadline - System.nanoTime(); left > 0 && watching && !lookWanted && running;
                  left = deadline - System.nanoTime()) {
                 LockSupport.parkNanos(this, left);
             }
-            logWritten = false; // before the look: a write during it makes the next look come at once
+            lookWanted = false; // before the look: a write during it makes the next look come at once
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
@@ -429,6 +497,7 @@ public final class SupervisordWaker implements AutoCloseable {
     }
 
     private void wake() {
+        looksAfterANudge = LOOKS_AFTER_A_NUDGE;
         if (nudge.getAsBoolean()) {
             wakes++;
         }
@@ -459,5 +528,11 @@ public final class SupervisordWaker implements AutoCloseable {
     /** Whether it waits for writes to supervisord's main log rather than polling (for tests). */
     boolean watching() {
         return watching;
+    }
+
+    /** The child-exit watch's helper pid, while one runs (for tests). */
+    OptionalLong exitWatchPid() {
+        ChildExitWatch watch = exitWatch;
+        return watch != null && watch.alive() ? OptionalLong.of(watch.pid()) : OptionalLong.empty();
     }
 }

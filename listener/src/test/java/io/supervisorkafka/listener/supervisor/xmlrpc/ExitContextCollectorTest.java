@@ -113,7 +113,7 @@ class ExitContextCollectorTest {
 
     private static SupervisorSourceConfig config(SupervisorEndpoint endpoint, int tailBytes) {
         return new SupervisorSourceConfig(endpoint, null, Duration.ofSeconds(30), Duration.ofSeconds(5),
-                Duration.ZERO, true, tailBytes);
+                Duration.ZERO, true, tailBytes, false);
     }
 
     private static ExitContextCollector.Notice notice(long serial, String toState, String payload, long observedAt) {

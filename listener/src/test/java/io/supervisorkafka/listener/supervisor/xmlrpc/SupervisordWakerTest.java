@@ -140,6 +140,28 @@ class SupervisordWakerTest {
     }
 
     @Test
+    void withTheChildExitWatchADeadChildIsToldAtOnceWithoutAPeriodicLook(@TempDir Path dir) throws Exception {
+        Path log = Files.writeString(dir.resolve("supervisord.log"), "started\n");
+        startParent();
+        long child = Long.parseLong(send("spawn"));
+        Path children = Path.of("/proc", Long.toString(parent.pid()), "task", Long.toString(parent.pid()),
+                "children");
+        // Every 20 s: the periodic look (every fifth interval) is 100 s away, so only the watch can tell of the death.
+        waker = new SupervisordWaker(children, log, "python3", Duration.ofSeconds(20), () -> true).start();
+        await("watching, with the child-exit watch").atMost(Duration.ofSeconds(10))
+                .until(() -> waker.watching() && waker.exitWatchPid().isPresent());
+        long helper = waker.exitWatchPid().getAsLong();
+
+        ProcessHandle.of(child).orElseThrow().destroyForcibly();
+        await("a wake-up for the dead child, not reaped and not logged").atMost(Duration.ofSeconds(10))
+                .until(() -> waker.wakes() >= 1);
+
+        waker.close();
+        await("the helper ends with the waker").atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(helper).map(p -> !p.isAlive()).orElse(true));
+    }
+
+    @Test
     void theMainLogIsTheFirstFileOpenForAppendingBeforeTheFirstSocket(@TempDir Path dir) throws Exception {
         Path config = Files.writeString(dir.resolve("supervisord.conf"), "[supervisord]\n");
         Path log = dir.resolve("supervisord.log");
