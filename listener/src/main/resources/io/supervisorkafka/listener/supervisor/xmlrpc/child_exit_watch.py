@@ -6,8 +6,10 @@
 #        line read at once counts. End of file (the listener is gone): exit.
 # stdout: "ready" once, then one line per watched pid that exited (or was gone when it was named). A pid that exited
 #         is reported once while it stays named.
-# stderr: one line, and exit status 2, when this kernel or Python has no pidfd.
+# stderr: one line, and exit status 2, when this kernel or Python has no pidfd; 3 when a pid cannot be watched (no
+#         descriptor left). The listener then looks for dead children periodically, as without this helper.
 import os
+import resource
 import select
 import sys
 
@@ -16,6 +18,11 @@ try:
 except (AttributeError, OSError) as e:
     sys.stderr.write("child-exit watch: no pidfd here (%s)\n" % e)
     sys.exit(2)
+
+# A descriptor per child: as many as the hard limit allows (a supervisord may run more programs than the soft 1,024).
+soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if soft != hard:
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
 
 poller = select.poll()
 poller.register(0, select.POLLIN)
@@ -49,9 +56,12 @@ def watch_exactly(named):
             continue
         try:
             descriptor = os.pidfd_open(pid)
-        except OSError:  # gone already
+        except ProcessLookupError:  # gone already
             tell(pid)
             continue
+        except OSError as e:
+            sys.stderr.write("child-exit watch: cannot watch pid %d (%s)\n" % (pid, e))
+            sys.exit(3)
         descriptors[pid] = descriptor
         pids[descriptor] = pid
         poller.register(descriptor, select.POLLIN)

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The child-exit watch's helper, run by the real python3, watching real {@code sleep} processes. */
 class ChildExitWatchTest {
@@ -68,6 +72,20 @@ class ChildExitWatchTest {
         assertThat(watch.watch(list, list.length)).as("watching after close").isFalse();
 
         assertThat(ChildExitWatch.start("/nonexistent/python3", exited::add)).isEmpty();
+    }
+
+    @Test
+    void aPidItCannotWatchEndsTheWatchSoThatTheWakerLooksPeriodicallyInstead(@TempDir Path dir) throws Exception {
+        // At most 4 open files, hard: stdin, stdout, stderr and one pidfd. The second pid has no descriptor left.
+        // Debian's python3, not a PATH that may lead to a shim needing descriptors of its own.
+        Path python = dir.resolve("python3-few-files");
+        Files.writeString(python, "#!/bin/sh\nulimit -n 4\nexec /usr/bin/python3 \"$@\"\n");
+        Files.setPosixFilePermissions(python, PosixFilePermissions.fromString("rwx------"));
+        watch = ChildExitWatch.start(python.toString(), exited::add).orElseThrow();
+        byte[] list = pids(sleeper(), sleeper());
+        assertThat(watch.watch(list, list.length)).isTrue();
+        await("the watch ends").atMost(Duration.ofSeconds(10)).until(() -> !watch.alive());
+        assertThat(exited).as("no exit told: both still run").isEmpty();
     }
 
     private Process sleeper() throws Exception {

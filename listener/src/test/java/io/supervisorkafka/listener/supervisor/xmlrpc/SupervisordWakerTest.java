@@ -58,9 +58,7 @@ class SupervisordWakerTest {
     void wakesWhenAChildIsSpawnedWhileOneIsAZombieAndWhenItIsReapedButNotWhenNothingChanges() throws Exception {
         startParent();
         long child = Long.parseLong(send("spawn"));
-        Path children = Path.of("/proc", Long.toString(parent.pid()), "task", Long.toString(parent.pid()),
-                "children");
-        waker = new SupervisordWaker(children, null, Duration.ofMillis(10), () -> true).start();
+        waker = new SupervisordWaker(childrenOfParent(), null, Duration.ofMillis(10), () -> true).start();
 
         await("no wake-up while the tree stays as it is").during(Duration.ofMillis(300))
                 .atMost(Duration.ofSeconds(5)).until(() -> waker.wakes() == 0);
@@ -95,11 +93,9 @@ class SupervisordWakerTest {
         Path log = Files.writeString(dir.resolve("supervisord.log"), "started\n");
         Path other = Files.writeString(dir.resolve("child-stdout.log"), "");
         startParent();
-        Path children = Path.of("/proc", Long.toString(parent.pid()), "task", Long.toString(parent.pid()),
-                "children");
         // Polling every 2 s would look 5 times in the busy window: more writes than that mean polling. Watching, the
         // periodic look comes every 10 s: not within this test's first part.
-        waker = new SupervisordWaker(children, log, Duration.ofSeconds(2), () -> true).start();
+        waker = new SupervisordWaker(childrenOfParent(), log, Duration.ofSeconds(2), () -> true).start();
         await("watching").atMost(Duration.ofSeconds(5)).until(waker::watching);
 
         send("spawn");
@@ -126,9 +122,7 @@ class SupervisordWakerTest {
         Path log = Files.writeString(dir.resolve("supervisord.log"), "started\n");
         startParent();
         long child = Long.parseLong(send("spawn"));
-        Path children = Path.of("/proc", Long.toString(parent.pid()), "task", Long.toString(parent.pid()),
-                "children");
-        waker = new SupervisordWaker(children, log, Duration.ofMillis(20), () -> true).start();
+        waker = new SupervisordWaker(childrenOfParent(), log, Duration.ofMillis(20), () -> true).start();
         await("watching").atMost(Duration.ofSeconds(5)).until(waker::watching);
 
         send("spawn");
@@ -144,10 +138,8 @@ class SupervisordWakerTest {
         Path log = Files.writeString(dir.resolve("supervisord.log"), "started\n");
         startParent();
         long child = Long.parseLong(send("spawn"));
-        Path children = Path.of("/proc", Long.toString(parent.pid()), "task", Long.toString(parent.pid()),
-                "children");
         // Every 20 s: the periodic look (every fifth interval) is 100 s away, so only the watch can tell of the death.
-        waker = new SupervisordWaker(children, log, "python3", Duration.ofSeconds(20), () -> true).start();
+        waker = new SupervisordWaker(childrenOfParent(), log, "python3", Duration.ofSeconds(20), () -> true).start();
         await("watching, with the child-exit watch").atMost(Duration.ofSeconds(10))
                 .until(() -> waker.watching() && waker.exitWatchPid().isPresent());
         long helper = waker.exitWatchPid().getAsLong();
@@ -191,6 +183,11 @@ class SupervisordWakerTest {
         } finally {
             holder.destroyForcibly().waitFor();
         }
+    }
+
+    /** The stand-in supervisord's list of children, as the waker reads it. */
+    private Path childrenOfParent() {
+        return Path.of("/proc", Long.toString(parent.pid()), "task", Long.toString(parent.pid()), "children");
     }
 
     private void startParent() throws IOException {
