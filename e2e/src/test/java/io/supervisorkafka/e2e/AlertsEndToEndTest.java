@@ -185,12 +185,11 @@ class AlertsEndToEndTest {
         }
     }
 
-    /** The listener's child that runs {@code python -I -S -c child_exit_watch.py}. */
+    /** The listener's child that runs {@code child_exit_watch.py}: named so on its command line, for ps. */
     private static Optional<ProcessHandle> exitWatchOf(long listener) {
         return ProcessHandle.of(listener).stream().flatMap(ProcessHandle::children)
                 .filter(child -> child.info().arguments().map(List::of)
-                        .filter(arguments -> arguments.size() == 4)
-                        .map(arguments -> arguments.subList(0, 3).equals(List.of("-I", "-S", "-c"))).orElse(false))
+                        .map(arguments -> arguments.contains("supervisor-kafka-child-exit-watch")).orElse(false))
                 .findFirst();
     }
 

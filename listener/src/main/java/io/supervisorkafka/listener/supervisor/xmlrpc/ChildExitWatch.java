@@ -33,6 +33,13 @@ import org.slf4j.LoggerFactory;
 final class ChildExitWatch implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ChildExitWatch.class);
     private static final String SCRIPT = "child_exit_watch.py";
+    /**
+     * The script comes in this environment variable, not on the command line: {@code ps} shows a short line that
+     * says what the process is ({@link #NAME}), not eighty lines of Python.
+     */
+    private static final String SCRIPT_VARIABLE = "SUPERVISOR_KAFKA_CHILD_EXIT_WATCH";
+    /** Its argument, for {@code ps} and {@code pgrep -f}. */
+    static final String NAME = "supervisor-kafka-child-exit-watch";
     /** How long the helper may take to say it is ready (Python's start-up is ~20 ms). */
     private static final Duration READY_WITHIN = Duration.ofSeconds(10);
 
@@ -60,9 +67,11 @@ final class ChildExitWatch implements AutoCloseable {
     static Optional<ChildExitWatch> start(String python, LongConsumer exited) {
         Process helper;
         try {
-            helper = new ProcessBuilder(python, "-I", "-S", "-c", script())
-                    .redirectError(ProcessBuilder.Redirect.INHERIT)
-                    .start();
+            ProcessBuilder builder = new ProcessBuilder(python, "-I", "-S", "-c",
+                    "import os; exec(os.environ.pop('" + SCRIPT_VARIABLE + "'))", NAME)
+                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+            builder.environment().put(SCRIPT_VARIABLE, script());
+            helper = builder.start();
         } catch (IOException | UncheckedIOException e) {
             LOG.info("cannot run {} for the child-exit watch ({}): looking for dead children periodically instead",
                     python, e.toString());

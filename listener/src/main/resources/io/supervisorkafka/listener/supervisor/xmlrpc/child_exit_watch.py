@@ -1,4 +1,5 @@
-# Run by the listener's ChildExitWatch with the interpreter supervisord runs on: "python3 -I -S -c <this file>".
+# Run by the listener's ChildExitWatch with the interpreter supervisord runs on, as
+# "python3 -I -S -c <exec of this file, from the environment> supervisor-kafka-child-exit-watch".
 # Tells the listener when a process it names exits, without polling: a pidfd (Linux 5.3, Python 3.9) becomes
 # readable when its process is dead, reaped or not, whoever its parent is.
 #
