@@ -94,12 +94,14 @@ final class ChildExitWatch implements AutoCloseable {
 
     /**
      * The interpreter supervisord runs on ({@code /proc/PID/exe}: the same Python, whatever the PATH), or
-     * {@code python3} when supervisord is not run by a Python the listener can see.
+     * {@code python3} when supervisord is not run by a Python the listener can see or that is still installed.
      */
     static String pythonOf(long supervisordPid) {
         try {
             Path exe = Files.readSymbolicLink(Path.of("/proc", Long.toString(supervisordPid), "exe"));
-            if (exe.getFileName() != null && exe.getFileName().toString().startsWith("python")) {
+            // Replaced by an upgrade since supervisord started: the link reads "/usr/bin/python3.11 (deleted)".
+            if (exe.getFileName() != null && exe.getFileName().toString().startsWith("python")
+                    && Files.isExecutable(exe)) {
                 return exe.toString();
             }
         } catch (IOException | SecurityException | UnsupportedOperationException e) {

@@ -265,6 +265,11 @@ public final class SupervisordWaker implements AutoCloseable {
             }
             while (running) {
                 awaitNextLook();
+                if (!watching && exitWatch != null) {
+                    // Polling from now on (the log's directory is busy, or gone): the watch would save no look.
+                    exitWatch.close();
+                    exitWatch = null;
+                }
                 nowLength = read(children, false);
                 if (nowLength < 0) {
                     return; // supervisord is gone

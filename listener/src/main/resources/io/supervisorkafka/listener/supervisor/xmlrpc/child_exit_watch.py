@@ -70,17 +70,19 @@ def watch_exactly(named):
 
 os.write(1, b"ready\n")
 while True:
-    for descriptor, _ in poller.poll():
-        if descriptor == 0:
-            chunk = os.read(0, 65536)
-            if not chunk:
-                sys.exit(0)
-            pending += chunk
-            lines = pending.split(b"\n")
-            pending = lines.pop()
-            if lines:
-                watch_exactly({int(pid) for pid in lines[-1].translate(NOT_DIGITS).split()})
-        elif descriptor in pids:
+    ready = [descriptor for descriptor, _ in poller.poll()]
+    # The exits first: a new list may close a pidfd that is ready here and open another pid's on the same number.
+    for descriptor in ready:
+        if descriptor in pids:
             pid = pids[descriptor]
             forget(pid)
             tell(pid)
+    if 0 in ready:
+        chunk = os.read(0, 65536)
+        if not chunk:
+            sys.exit(0)
+        pending += chunk
+        lines = pending.split(b"\n")
+        pending = lines.pop()
+        if lines:
+            watch_exactly({int(pid) for pid in lines[-1].translate(NOT_DIGITS).split()})

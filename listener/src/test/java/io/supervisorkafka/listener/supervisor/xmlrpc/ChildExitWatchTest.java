@@ -3,6 +3,7 @@ package io.supervisorkafka.listener.supervisor.xmlrpc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,6 +88,61 @@ class ChildExitWatchTest {
         assertThat(watch.watch(list, list.length)).isTrue();
         await("the watch ends").atMost(Duration.ofSeconds(10)).until(() -> !watch.alive());
         assertThat(exited).as("no exit told: both still run").isEmpty();
+    }
+
+    @Test
+    void anExitAndANewListInOneWakeUpTellTheExitAndWatchTheNewPid() throws Exception {
+        watch = ChildExitWatch.start("python3", exited::add).orElseThrow();
+        Process first = sleeper();
+        Process second = sleeper();
+        byte[] list = pids(first);
+        assertThat(watch.watch(list, list.length)).isTrue();
+        await("the first one watched").atMost(Duration.ofSeconds(10)).until(() -> pidfds(watch.pid()) == 1);
+        // Stopped, the helper finds the first one's exit and the list without it in one poll: the second one's pidfd
+        // then takes the number of the first one's, which was ready.
+        signal("STOP", watch.pid());
+        try {
+            first.destroyForcibly().waitFor();
+            list = pids(second);
+            assertThat(watch.watch(list, list.length)).isTrue();
+        } finally {
+            signal("CONT", watch.pid());
+        }
+        await("the first one's exit").atMost(Duration.ofSeconds(10)).until(() -> exited.contains(first.pid()));
+        await("the second one watched").atMost(Duration.ofSeconds(10)).until(() -> pidfds(watch.pid()) == 1);
+        assertThat(exited).as("the second one runs").containsExactly(first.pid());
+        second.destroyForcibly().waitFor();
+        await("the second one's exit").atMost(Duration.ofSeconds(10)).until(() -> exited.contains(second.pid()));
+        assertThat(exited).containsExactly(first.pid(), second.pid());
+    }
+
+    @Test
+    void thePythonIsSupervisordsWhileItIsInstalled(@TempDir Path dir) throws Exception {
+        Path copy = dir.resolve("python3-copy");
+        Files.copy(Path.of("/bin/sleep"), copy);
+        Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rwx------"));
+        Process runner = new ProcessBuilder(copy.toString(), "1000").start();
+        sleepers.add(runner);
+        assertThat(ChildExitWatch.pythonOf(runner.pid())).isEqualTo(copy.toRealPath().toString());
+        Files.delete(copy); // an upgrade replaced it: /proc/PID/exe now reads "... (deleted)"
+        assertThat(ChildExitWatch.pythonOf(runner.pid())).isEqualTo("python3");
+        assertThat(ChildExitWatch.pythonOf(ProcessHandle.current().pid())).as("not a Python").isEqualTo("python3");
+    }
+
+    private static long pidfds(long pid) throws IOException {
+        try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(pid), "fd"))) {
+            return fds.filter(fd -> {
+                try {
+                    return Files.readSymbolicLink(fd).toString().contains("pidfd");
+                } catch (IOException closed) {
+                    return false;
+                }
+            }).count();
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor()).isZero();
     }
 
     private Process sleeper() throws Exception {

@@ -95,8 +95,10 @@ class SupervisordWakerTest {
         startParent();
         // Polling every 2 s would look 5 times in the busy window: more writes than that mean polling. Watching, the
         // periodic look comes every 10 s: not within this test's first part.
-        waker = new SupervisordWaker(childrenOfParent(), log, Duration.ofSeconds(2), () -> true).start();
-        await("watching").atMost(Duration.ofSeconds(5)).until(waker::watching);
+        waker = new SupervisordWaker(childrenOfParent(), log, "python3", Duration.ofSeconds(2), () -> true).start();
+        await("watching, with the child-exit watch").atMost(Duration.ofSeconds(10))
+                .until(() -> waker.watching() && waker.exitWatchPid().isPresent());
+        long helper = waker.exitWatchPid().getAsLong();
 
         send("spawn");
         await("no look, so no wake-up, while the log is not written").during(Duration.ofMillis(600))
@@ -113,6 +115,8 @@ class SupervisordWakerTest {
                     Files.writeString(other, "a line of a child's output\n", StandardOpenOption.APPEND);
                     return !waker.watching();
                 });
+        await("no child-exit watch while polling: it would save no look").atMost(Duration.ofSeconds(10))
+                .until(() -> waker.exitWatchPid().isEmpty() && ProcessHandle.of(helper).isEmpty());
         send("spawn");
         await("a wake-up without a log line").atMost(Duration.ofSeconds(5)).until(() -> waker.wakes() == 2);
     }
