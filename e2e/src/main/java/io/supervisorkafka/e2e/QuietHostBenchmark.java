@@ -78,7 +78,7 @@ public final class QuietHostBenchmark {
             System.out.printf("%s: %.2f%% of a core over %.0f s; resident %s, peak %s; %d threads%n", variant.label(),
                     100.0 * total / CLOCK_TICKS_PER_SECOND / seconds, seconds, status(pid, "VmRSS"),
                     status(pid, "VmHWM"), after.size());
-            for (ProcessHandle helper : ProcessHandle.of(pid).map(h -> h.children().toList()).orElse(List.of())) {
+            for (ProcessHandle helper : helpersOf(pid)) {
                 // Pss: its share of the pages it maps with others (supervisord's Python and its libraries).
                 System.out.printf("    its helper %s (pid %d, counted above): resident %s, %s its own (RssAnon),"
                         + " proportional %s%n", helper.info().command().orElse("?"), helper.pid(),
@@ -98,10 +98,15 @@ public final class QuietHostBenchmark {
      */
     private static Map<String, Long> threadTicks(long pid) throws IOException {
         Map<String, Long> ticks = threadTicksOf(pid);
-        for (ProcessHandle helper : ProcessHandle.of(pid).map(h -> h.children().toList()).orElse(List.of())) {
+        for (ProcessHandle helper : helpersOf(pid)) {
             ticks.putAll(threadTicksOf(helper.pid()));
         }
         return ticks;
+    }
+
+    /** The processes the listener runs (the child-exit watch's helper). */
+    private static List<ProcessHandle> helpersOf(long pid) {
+        return ProcessHandle.of(pid).map(listener -> listener.children().toList()).orElse(List.of());
     }
 
     private static Map<String, Long> threadTicksOf(long pid) throws IOException {

@@ -71,6 +71,18 @@ public final class OptionResolver {
     }
 
     /**
+     * A key that must say {@code true} or {@code false} (any case, blanks around ignored); anything else is refused
+     * with a line naming the key and the value. For an option with a default.
+     */
+    public boolean trueOrFalse(ListenerOption option) {
+        String value = string(option).trim();
+        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
+            throw new IllegalArgumentException(option.key() + ": '" + value + "' is neither true nor false");
+        }
+        return Boolean.parseBoolean(value);
+    }
+
+    /**
      * A duration ({@code 500ms}, {@code 30s}, {@code PT30S}). The listener schedules and times out in whole
      * milliseconds, so a duration that is not zero but shorter than one would be zero there: a scheduling period of 0
      * fails only once the source starts, after READY; refused here instead.

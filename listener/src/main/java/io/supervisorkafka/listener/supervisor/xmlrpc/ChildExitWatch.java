@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -72,7 +71,7 @@ final class ChildExitWatch implements AutoCloseable {
                     .redirectError(ProcessBuilder.Redirect.INHERIT);
             builder.environment().put(SCRIPT_VARIABLE, script());
             helper = builder.start();
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             LOG.info("cannot run {} for the child-exit watch ({}): looking for dead children periodically instead",
                     python, e.toString());
             return Optional.empty();

@@ -124,8 +124,8 @@ public record SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials cr
         Duration interval = options.duration(SNAPSHOT_INTERVAL);
         Duration timeout = options.duration(XMLRPC_TIMEOUT);
         Duration wake = options.duration(WAKE_INTERVAL);
-        boolean exits = trueOrFalse(options, EXITS);
-        boolean exitWatch = trueOrFalse(options, EXIT_WATCH);
+        boolean exits = options.trueOrFalse(EXITS);
+        boolean exitWatch = options.trueOrFalse(EXIT_WATCH);
         long tailBytes = options.bytes(EXITS_TAIL_BYTES);
         if (tailBytes < 0 || tailBytes > MAX_EXIT_TAIL_BYTES) {
             throw new IllegalArgumentException(options.resolve(EXITS_TAIL_BYTES).source() + ": at most "
@@ -153,13 +153,5 @@ public record SupervisorSourceConfig(SupervisorEndpoint endpoint, Credentials cr
                 : new Credentials(username, password == null ? "" : password);
         return new SupervisorSourceConfig(parsed.endpoint(), credentials, interval, timeout, wake, exits,
                 (int) tailBytes, exitWatch);
-    }
-
-    private static boolean trueOrFalse(OptionResolver options, ListenerOption option) {
-        String value = options.string(option).trim();
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException(option.key() + ": '" + value + "' is neither true nor false");
-        }
-        return Boolean.parseBoolean(value);
     }
 }
