@@ -1,5 +1,6 @@
 package io.supervisorkafka.listener;
 
+import io.supervisorkafka.listener.kafka.RecordMapper;
 import io.supervisorkafka.listener.spool.Spool;
 import io.supervisorkafka.listener.spool.SpoolEntry;
 import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
@@ -17,8 +18,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Runs the protocol loop's own code ({@link Listener}'s read, check, spool frame, write, serial bookkeeping and
- * acknowledgement) over synthetic events once after start, on a background thread, so that the JIT has compiled it
- * before supervisord sends a burst.
+ * acknowledgement), and the shipper's mapping of each event to its Kafka record, over synthetic events once after
+ * start, on a background thread, so that the JIT has compiled it and its classes are loaded before supervisord sends
+ * a burst.
  *
  * <p>Why: a listener a few seconds old met a burst with that code still interpreted, and the compiler, kept in the
  * background so as not to take the CPU from supervisord, got a core only now and then during the burst: at
@@ -71,9 +73,10 @@ final class ProtocolWarmUp {
                 if (event.payloadDiscarded() || !event.header().problems().isEmpty()) {
                     continue;
                 }
-                byte[] frame = Spool.frame(new SpoolEntry.RawEvent(System.currentTimeMillis(),
+                SpoolEntry.RawEvent raw = new SpoolEntry.RawEvent(System.currentTimeMillis(),
                         identity.serverIdForEvent(event.header().server()), instance, event.headerLine(),
-                        event.payload()));
+                        event.payload());
+                byte[] frame = Spool.frame(raw);
                 if (position + frame.length > SCRATCH_BYTES) {
                     position = 0;
                 }
@@ -82,6 +85,10 @@ final class ProtocolWarmUp {
                 serials.persist(instance, event.header().pool(), event.header().poolSerial());
                 protocol.acknowledgeAndReady();
                 answers.reset();
+                // The shipper's side of the same event: decoding and JSON. Its first use, otherwise in a burst's
+                // first events, loads some thirty classes on the shipper thread (Jackson's serializer for the
+                // record, generated reflection accessors) while the protocol loop needs the CPU.
+                RecordMapper.toRecord(raw);
                 acknowledged++;
             }
         } finally {

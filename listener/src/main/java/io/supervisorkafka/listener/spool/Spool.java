@@ -516,13 +516,9 @@ public final class Spool implements AutoCloseable {
 
     /** The bytes {@link #append} writes for {@code entry}: its frame header, then its encoding. */
     public static byte[] frame(SpoolEntry entry) {
-        return frame(entry.encode());
-    }
-
-    static byte[] frame(byte[] body) {
-        byte[] frame = new byte[FRAME_HEADER_BYTES + body.length];
-        ByteBuffer.wrap(frame).putInt(body.length).putInt(crc32c(body));
-        System.arraycopy(body, 0, frame, FRAME_HEADER_BYTES, body.length);
+        byte[] frame = entry.encode(FRAME_HEADER_BYTES);
+        int bodyLength = frame.length - FRAME_HEADER_BYTES;
+        ByteBuffer.wrap(frame).putInt(bodyLength).putInt(crc32c(frame, FRAME_HEADER_BYTES, bodyLength));
         return frame;
     }
 
@@ -1041,8 +1037,12 @@ public final class Spool implements AutoCloseable {
     }
 
     static int crc32c(byte[] bytes, int length) {
+        return crc32c(bytes, 0, length);
+    }
+
+    static int crc32c(byte[] bytes, int offset, int length) {
         CRC32C crc = new CRC32C();
-        crc.update(bytes, 0, length);
+        crc.update(bytes, offset, length);
         return (int) crc.getValue();
     }
 

@@ -1,6 +1,7 @@
 package io.supervisorkafka.listener.supervisor.protocol;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -9,14 +10,26 @@ import java.util.Map;
  * {@code ver:3.0 server:supervisor serial:21 pool:listener poolserial:10 eventname:PROCESS_STATE_RUNNING len:54},
  * its tokens in any order.
  */
-public record EventHeader(Map<String, String> tokens) {
+public final class EventHeader {
+    private final Map<String, String> tokens;
 
-    public EventHeader {
-        tokens = Map.copyOf(tokens);
+    private EventHeader(Map<String, String> tokens) {
+        this.tokens = tokens;
     }
 
     public static EventHeader parse(String line) {
-        return new EventHeader(KeyValueTokens.parse(line));
+        // A view, not a copy: the map is this header's own (the protocol loop parses one per event).
+        return new EventHeader(Collections.unmodifiableMap(KeyValueTokens.parse(line)));
+    }
+
+    /** The header's tokens by key, in the order of the line. */
+    public Map<String, String> tokens() {
+        return tokens;
+    }
+
+    @Override
+    public String toString() {
+        return "EventHeader" + tokens;
     }
 
     /** The {@code len} token: the payload length in Unicode code points; -1 when missing or not a number. */

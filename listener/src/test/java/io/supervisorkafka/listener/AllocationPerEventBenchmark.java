@@ -1,0 +1,83 @@
+package io.supervisorkafka.listener;
+
+import io.supervisorkafka.listener.kafka.RecordMapper;
+import io.supervisorkafka.listener.spool.Spool;
+import io.supervisorkafka.listener.spool.SpoolEntry;
+import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
+import io.supervisorkafka.listener.supervisor.protocol.EventListenerProtocol;
+import io.supervisorkafka.listener.testing.TestEvents;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Bytes the JVM allocates per event on the listener's two paths, over the events of the reference capture
+ * (supervisord 4.2.5): the protocol loop's read, header parse and acknowledgement, and its spool frame; the shipper's
+ * decoding and JSON of each event. Every collection of the listener's small young generation stops the protocol loop,
+ * and in a burst at supervisord's default {@code buffer_size=10} a pause of a few milliseconds is enough for
+ * supervisord to discard events, so allocation per event is the figure that sets how often that happens. Counted
+ * with the thread's own allocation counter ({@code com.sun.management.ThreadMXBean}), after warm-up rounds: exact
+ * and repeatable, unlike a timing.
+ *
+ * <p>Run: {@code MAVEN_OPTS="-XX:TieredStopAtLevel=1" ./mvnw -q -pl listener exec:java
+ * -Dexec.classpathScope=test -Dexec.mainClass=io.supervisorkafka.listener.AllocationPerEventBenchmark
+ * -Dexec.args="20000 4"} (events per round, rounds; the first round is the cold start, the last the steady state).
+ * {@code exec:java} runs it in Maven's JVM: {@code MAVEN_OPTS} gives it the listener's JIT (C1 only, which does no
+ * escape analysis, so every object the code makes counts, as in the listener).
+ */
+public final class AllocationPerEventBenchmark {
+    private AllocationPerEventBenchmark() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
+        int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
+        List<TestEvents.CapturedEvent> capture = TestEvents.referenceCapture();
+        ByteArrayOutputStream wire = new ByteArrayOutputStream();
+        for (int i = 0; i < events; i++) {
+            wire.writeBytes(capture.get(i % capture.size()).wire());
+        }
+        byte[] input = wire.toByteArray();
+        com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        long self = Thread.currentThread().getId();
+        System.out.printf("%d events a round, the %d events of supervisor-4.2.5-events.txt in turn%n", events,
+                capture.size());
+        for (int round = 1; round <= rounds; round++) {
+            List<EventEnvelope> read = new ArrayList<>(events);
+            List<SpoolEntry.RawEvent> raws = new ArrayList<>(events);
+            long start = threads.getThreadAllocatedBytes(self);
+            EventListenerProtocol protocol = new EventListenerProtocol(new ByteArrayInputStream(input),
+                    OutputStream.nullOutputStream());
+            for (EventEnvelope event = protocol.readEvent(); event != null; event = protocol.readEvent()) {
+                read.add(event);
+                protocol.acknowledgeAndReady();
+            }
+            long afterRead = threads.getThreadAllocatedBytes(self);
+            for (EventEnvelope event : read) {
+                raws.add(new SpoolEntry.RawEvent(1_700_000_000_000L, "web-1", "1234-1700000000", event.headerLine(),
+                        event.payload()));
+            }
+            long afterEntries = threads.getThreadAllocatedBytes(self);
+            long framed = 0;
+            for (SpoolEntry.RawEvent raw : raws) {
+                framed += Spool.frame(raw).length;
+            }
+            long afterFrames = threads.getThreadAllocatedBytes(self);
+            long json = 0;
+            for (SpoolEntry.RawEvent raw : raws) {
+                json += RecordMapper.toRecord(raw).value().length;
+            }
+            long afterRecords = threads.getThreadAllocatedBytes(self);
+            long entryBytes = afterEntries - afterRead;
+            System.out.printf("round %d: protocol loop %d B/event (read, parse, acknowledge %d; spool entry %d;"
+                            + " frame %d for %d B written); shipper %d B/event (decode and JSON, for %d B of JSON)%n",
+                    round, (afterRead - start + entryBytes + afterFrames - afterEntries) / events,
+                    (afterRead - start) / events, entryBytes / events, (afterFrames - afterEntries) / events,
+                    framed / events, (afterRecords - afterFrames) / events, json / events);
+        }
+    }
+}
