@@ -8,7 +8,8 @@ import java.util.Map;
 /**
  * The header line supervisord writes before each event payload:
  * {@code ver:3.0 server:supervisor serial:21 pool:listener poolserial:10 eventname:PROCESS_STATE_RUNNING len:54},
- * its tokens in any order.
+ * its tokens in any order. Made only by {@link #parse}, and compared by identity: it keeps the parsed map as a view
+ * rather than copying it, since the protocol loop parses one per event.
  */
 public final class EventHeader {
     private final Map<String, String> tokens;
@@ -18,11 +19,10 @@ public final class EventHeader {
     }
 
     public static EventHeader parse(String line) {
-        // A view, not a copy: the map is this header's own (the protocol loop parses one per event).
         return new EventHeader(Collections.unmodifiableMap(KeyValueTokens.parse(line)));
     }
 
-    /** The header's tokens by key, in the order of the line. */
+    /** The header's tokens by key, in the order they came in. */
     public Map<String, String> tokens() {
         return tokens;
     }

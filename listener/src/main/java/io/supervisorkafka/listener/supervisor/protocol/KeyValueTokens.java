@@ -10,12 +10,12 @@ import java.util.Map;
  * ({@code server:host:9001}). A token without a colon continues the previous value: supervisord does not escape
  * spaces, so an identifier such as {@code my host} arrives as two tokens and is put back together.
  *
- * <p>Runs twice per event (the protocol loop reads the header, the shipper the header and the payload's first line):
- * keys and values are cut from the line directly, and the keys supervisord writes are shared constants, so a line
- * costs its values and the map, not three strings per token.
+ * <p>Runs three times per event (the protocol loop reads the header; the shipper the header and the payload's first
+ * line): keys and values are cut from the line directly, and the keys supervisord writes are shared constants, so a
+ * line costs its values and the map, not three strings per token.
  */
 public final class KeyValueTokens {
-    /** The keys of supervisord's headers and payloads (supervisor/events.py), longest first. */
+    /** The keys of supervisord's headers and payloads (supervisor/events.py). */
     private static final String[] KNOWN_KEYS = {"processname", "poolserial", "from_state", "eventname", "groupname",
             "expected", "channel", "server", "serial", "tries", "when", "pool", "type", "ver", "len", "pid"};
 

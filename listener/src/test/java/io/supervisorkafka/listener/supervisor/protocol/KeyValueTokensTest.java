@@ -10,8 +10,8 @@ class KeyValueTokensTest {
 
     @Test
     void aHeaderLineGivesItsTokensInOrderWithSupervisordsKeysShared() {
-        Map<String, String> tokens = KeyValueTokens.parse(
-                "ver:3.0 server:supervisor serial:21 pool:listener poolserial:10 eventname:PROCESS_STATE_RUNNING len:54");
+        Map<String, String> tokens = KeyValueTokens.parse("ver:3.0 server:supervisor serial:21 pool:listener"
+                + " poolserial:10 eventname:PROCESS_STATE_RUNNING len:54");
 
         assertThat(tokens).containsExactly(Map.entry("ver", "3.0"), Map.entry("server", "supervisor"),
                 Map.entry("serial", "21"), Map.entry("pool", "listener"), Map.entry("poolserial", "10"),
