@@ -760,7 +760,7 @@ public final class Spool implements AutoCloseable {
             ByteBuffer buf = ByteBuffer.allocate(CHECKPOINT_BYTES);
             buf.putInt(CHECKPOINT_MAGIC).putInt(CHECKPOINT_VERSION).putLong(position.seq())
                     .putLong(position.segmentBase()).putLong(position.offset());
-            buf.putInt(crc32c(buf.array(), CHECKPOINT_BYTES - 4));
+            buf.putInt(crc32c(buf.array(), 0, CHECKPOINT_BYTES - 4));
             buf.flip();
             Path tmp = dir.resolve(CHECKPOINT_TMP_FILE);
             try (FileChannel channel = openPrivate(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
@@ -792,7 +792,7 @@ public final class Spool implements AutoCloseable {
         }
         ByteBuffer buf = ByteBuffer.wrap(bytes);
         if (bytes.length != CHECKPOINT_BYTES || buf.getInt(0) != CHECKPOINT_MAGIC
-                || buf.getInt(CHECKPOINT_BYTES - 4) != crc32c(bytes, CHECKPOINT_BYTES - 4)) {
+                || buf.getInt(CHECKPOINT_BYTES - 4) != crc32c(bytes, 0, CHECKPOINT_BYTES - 4)) {
             log.warn("spool checkpoint {} is damaged: replaying the whole spool (Kafka may get duplicates)", path);
             return null;
         }
@@ -1033,11 +1033,7 @@ public final class Spool implements AutoCloseable {
     }
 
     static int crc32c(byte[] bytes) {
-        return crc32c(bytes, bytes.length);
-    }
-
-    static int crc32c(byte[] bytes, int length) {
-        return crc32c(bytes, 0, length);
+        return crc32c(bytes, 0, bytes.length);
     }
 
     static int crc32c(byte[] bytes, int offset, int length) {

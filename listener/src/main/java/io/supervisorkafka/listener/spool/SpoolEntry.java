@@ -40,11 +40,6 @@ public sealed interface SpoolEntry {
         }
     }
 
-    /** The bytes of this entry as stored in a spool record. */
-    default byte[] encode() {
-        return encode(0);
-    }
-
     /**
      * The bytes of this entry as stored in a spool record, after {@code headroom} bytes left zero: the spool frames a
      * record in the same array, one allocation and no copy per event on the protocol loop.

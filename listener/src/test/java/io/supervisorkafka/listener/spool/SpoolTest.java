@@ -80,14 +80,14 @@ class SpoolTest {
     void entriesRoundTrip() {
         SpoolEntry.RawEvent raw = new SpoolEntry.RawEvent(42L, "web-1", "10-20", "ver:3.0 len:2".getBytes(
                 StandardCharsets.UTF_8), "😀é".getBytes(StandardCharsets.UTF_8));
-        SpoolEntry.RawEvent rawBack = (SpoolEntry.RawEvent) SpoolEntry.decode(raw.encode());
+        SpoolEntry.RawEvent rawBack = (SpoolEntry.RawEvent) SpoolEntry.decode(raw.encode(0));
         assertThat(rawBack.observedAt()).isEqualTo(42L);
         assertThat(rawBack.serverId()).isEqualTo("web-1");
         assertThat(rawBack.instance()).isEqualTo("10-20");
         assertThat(rawBack.header()).isEqualTo(raw.header());
         assertThat(rawBack.payload()).isEqualTo(raw.payload());
         SpoolEntry.ReadyRecord ready = new SpoolEntry.ReadyRecord("t", null, new byte[] {1, 2}, 7L);
-        SpoolEntry.ReadyRecord readyBack = (SpoolEntry.ReadyRecord) SpoolEntry.decode(ready.encode());
+        SpoolEntry.ReadyRecord readyBack = (SpoolEntry.ReadyRecord) SpoolEntry.decode(ready.encode(0));
         assertThat(readyBack.key()).isNull();
         assertThat(readyBack.value()).containsExactly(1, 2);
         assertThatThrownBy(() -> SpoolEntry.decode(new byte[] {9})).isInstanceOf(IllegalArgumentException.class);
@@ -277,7 +277,7 @@ class SpoolTest {
     }
 
     private static int recordLength() {
-        return record(0).encode().length;
+        return record(0).encode(0).length;
     }
 
     @Test
