@@ -1,6 +1,7 @@
 package io.supervisorkafka.e2e;
 
 import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.ScratchDirectory;
 import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.tools.DevBroker;
 import java.nio.file.Files;
@@ -66,13 +67,14 @@ public final class BurstBenchmark {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         int events = args.length > 1 ? Integer.parseInt(args[1]) : 2000;
         int bufferSize = args.length > 2 ? Integer.parseInt(args[2]) : 10;
-        Path dir = Files.createTempDirectory("burst-bench");
+        ScratchDirectory scratch = ScratchDirectory.create("burst-bench");
+        Path dir = scratch.path();
         Path childutils = Files.writeString(dir.resolve("childutils_listener.py"), CHILDUTILS_LISTENER);
         Map<Mode, List<Round>> results = new LinkedHashMap<>();
         for (Mode mode : modes()) {
             results.put(mode, new ArrayList<>());
         }
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+        try (scratch; DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort())) {
             Round warmUp = run(dir.resolve("warm-up"), Mode.BROKER_UP, broker, childutils, events, bufferSize);
             System.out.printf("warm-up burst (not counted): %d of %d events discarded%n", warmUp.discarded(), events);

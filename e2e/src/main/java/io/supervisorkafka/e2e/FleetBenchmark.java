@@ -7,6 +7,7 @@ import io.supervisorkafka.schemas.ServiceCheck;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.testkit.ChildProcess;
 import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.ScratchDirectory;
 import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.tools.DevBroker;
 import io.supervisorkafka.tools.fleet.FleetSimulator;
@@ -104,12 +105,13 @@ public final class FleetBenchmark {
     }
 
     private static List<String> run(int hosts, int processesPerHost, int rounds, int instances) throws Exception {
-        Path dir = Files.createTempDirectory("fleet-bench");
+        ScratchDirectory scratch = ScratchDirectory.create("fleet-bench");
+        Path dir = scratch.path();
         List<String> lines = new ArrayList<>();
         String shape = String.format("%,d hosts x %,d processes, %d instance%s", hosts, processesPerHost, instances,
                 instances == 1 ? "" : "s");
         List<ChildProcess> apps = new ArrayList<>();
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+        try (scratch; DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort())) {
             String bootstrap = broker.bootstrapServers();
             try {

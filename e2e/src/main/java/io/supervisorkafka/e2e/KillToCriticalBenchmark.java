@@ -8,6 +8,7 @@ import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.testkit.ChildProcess;
 import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.ScratchDirectory;
 import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.tools.DevBroker;
@@ -37,13 +38,14 @@ public final class KillToCriticalBenchmark {
         int kills = args.length > 0 ? Integer.parseInt(args[0]) : 100;
         String tailBytes = args.length > 1 ? args[1] : "2KiB";
         String[] streamsArgs = args.length > 2 ? args[2].split(" ") : new String[0];
-        Path dir = Files.createTempDirectory("kill-bench");
+        ScratchDirectory scratch = ScratchDirectory.create("kill-bench");
+        Path dir = scratch.path();
         // -DlistenerProperties="key=value;key=value": more listener properties, e.g. the waker's interval.
         Path listenerConfig = Files.writeString(dir.resolve("listener.properties"),
                 "listener.exits.tail.bytes=" + tailBytes + "\n"
                         + System.getProperty("listenerProperties", "").replace(';', '\n') + "\n");
         JsonSerde<ServiceCheck> serde = JsonSerde.of(ServiceCheck.class);
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+        try (scratch; DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort());
              ChildProcess streams = Pipeline.startStreams(broker.bootstrapServers(), dir, "kill-bench",
                      streamsArgs);

@@ -4,6 +4,7 @@ import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.ScratchDirectory;
 import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.tools.DevBroker;
@@ -33,14 +34,15 @@ public final class ListenerBenchmark {
     public static void main(String[] args) throws Exception {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 50_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        Path dir = Files.createTempDirectory("listener-bench");
+        ScratchDirectory scratch = ScratchDirectory.create("listener-bench");
+        Path dir = scratch.path();
         Path nullListener = dir.resolve("null_listener");
         if (Figures.run("cc", "-O2", "-o", nullListener.toString(),
                 Figures.resource("null_listener.c", dir).toString()) != 0) {
             throw new IllegalStateException("cc failed");
         }
 
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+        try (scratch; DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort())) {
             double[] baseline = new double[rounds];
             double[] ours = new double[rounds];

@@ -1,6 +1,7 @@
 package io.supervisorkafka.e2e;
 
 import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.ScratchDirectory;
 import io.supervisorkafka.testkit.Supervisord;
 import io.supervisorkafka.tools.DevBroker;
 import java.io.IOException;
@@ -36,13 +37,14 @@ public final class QuietHostBenchmark {
     public static void main(String[] args) throws Exception {
         Duration settle = Duration.ofSeconds(args.length > 0 ? Long.parseLong(args[0]) : 20);
         Duration window = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 60);
-        Path dir = Files.createTempDirectory("quiet-bench");
+        ScratchDirectory scratch = ScratchDirectory.create("quiet-bench");
+        Path dir = scratch.path();
         List<Variant> variants = List.of(new Variant("defaults", ""),
                 new Variant("exit watch off (listener.supervisor.wake.exit-watch=false)",
                         "listener.supervisor.wake.exit-watch=false\n"),
                 new Variant("wake off (listener.supervisor.wake.interval=0s)",
                         "listener.supervisor.wake.interval=0s\n"));
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+        try (scratch; DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort())) {
             for (Variant variant : variants) {
                 measure(dir.resolve("variant-" + variants.indexOf(variant)), broker, variant, settle, window);

@@ -4,6 +4,7 @@ import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.StatsdMetrics;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.ScratchDirectory;
 import io.supervisorkafka.tools.DevBroker;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -43,10 +44,11 @@ public final class StatsdBenchmark {
 
     public static void main(String[] args) throws Exception {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 10;
-        Path dir = Files.createTempDirectory("statsd-bench");
+        ScratchDirectory scratch = ScratchDirectory.create("statsd-bench");
+        Path dir = scratch.path();
         Figures.run("taskset", "-a", "-p", "-c", "1", Long.toString(ProcessHandle.current().pid()));
         int statsdPort = Ports.freeUdpPort();
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+        try (scratch; DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort())) {
             Process listener = new ProcessBuilder("taskset", "-c", "0", Checkout.bin().toString(), "listener",
                     "--bootstrap-servers", broker.bootstrapServers(), "--server-id", "bench", "--spool-dir",

@@ -5,6 +5,7 @@ import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.testkit.Ports;
+import io.supervisorkafka.testkit.ScratchDirectory;
 import io.supervisorkafka.tools.DevBroker;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,8 +43,9 @@ public final class StatusBenchmark {
         }
         int runs = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         int partitions = args.length > 2 ? Integer.parseInt(args[2]) : 3;
-        Path dir = Files.createTempDirectory(Path.of("/tmp"), "sk-status-bench-");
-        try (DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
+        ScratchDirectory scratch = ScratchDirectory.create(Path.of("/tmp"), "sk-status-bench-");
+        Path dir = scratch.path();
+        try (scratch; DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort())) {
             String bootstrap = broker.bootstrapServers();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {

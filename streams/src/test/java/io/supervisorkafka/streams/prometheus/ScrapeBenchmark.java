@@ -1,5 +1,6 @@
 package io.supervisorkafka.streams.prometheus;
 
+import io.supervisorkafka.testkit.ScratchDirectory;
 import static io.supervisorkafka.streams.Fixtures.info;
 import static io.supervisorkafka.streams.Fixtures.running;
 
@@ -62,8 +63,9 @@ public final class ScrapeBenchmark {
     }
 
     private static void run(int servers, int rounds) throws Exception {
-        Path dir = Files.createTempDirectory("scrape-bench");
-        try (TopologyTestDriver driver = TopologyDrivers.start(dir, T)) {
+        ScratchDirectory scratch = ScratchDirectory.create("scrape-bench");
+        Path dir = scratch.path();
+        try (scratch; TopologyTestDriver driver = TopologyDrivers.start(dir, T)) {
             long fillStart = System.nanoTime();
             fill(driver, servers);
             double fillSeconds = (System.nanoTime() - fillStart) / 1e9;
