@@ -157,11 +157,11 @@ public final class FleetBenchmark {
         List<SimulatedRecord> snapshots = simulator.snapshotRound();
         Set<String> servers = Set.copyOf(simulator.servers());
 
-        int rawBefore = collector.all(RAW_OUTPUT).size();
+        int rawBefore = collector.count(RAW_OUTPUT);
         long rawStart = System.nanoTime();
         send(producer, RAW_INPUT, snapshots);
         Awaitility.await("the raw copy").atMost(PATIENCE).pollInterval(Duration.ofMillis(20))
-                .until(() -> collector.all(RAW_OUTPUT).size() - rawBefore >= snapshots.size());
+                .until(() -> collector.count(RAW_OUTPUT) - rawBefore >= snapshots.size());
         double rawSeconds = (System.nanoTime() - rawStart) / 1e9;
 
         CountsWatch counts = new CountsWatch(collector, servers, processesPerHost);
@@ -265,11 +265,11 @@ public final class FleetBenchmark {
 
     private static String punctuation(String shape, TopicCollector collector, int processes)
             throws InterruptedException {
-        int before = collector.all(Topics.METRICS).size();
+        int before = collector.count(Topics.METRICS);
         long start = System.nanoTime();
         Thread.sleep(30_000);
         double seconds = (System.nanoTime() - start) / 1e9;
-        int metrics = collector.all(Topics.METRICS).size() - before;
+        int metrics = collector.count(Topics.METRICS) - before;
         return String.format("%s: afterwards, nothing changing, %.0f metric points/s on"
                         + " supervisor.metrics (%,d processes: %.2f per process per 15 s)", shape, metrics / seconds,
                 processes, metrics / seconds * 15 / processes);

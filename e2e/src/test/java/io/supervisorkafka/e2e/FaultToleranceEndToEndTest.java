@@ -202,7 +202,7 @@ class FaultToleranceEndToEndTest {
                     Map<TopicPartition, Long> end = endOffsets(admin, Topics.EVENTS);
                     long records = end.values().stream().mapToLong(Long::longValue).sum();
                     await("every record on " + Topics.EVENTS).atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
-                            .until(() -> collector.all(Topics.EVENTS).size() == records);
+                            .until(() -> collector.count(Topics.EVENTS) == records);
                     List<SupervisorEvent> all = collector.values(Topics.EVENTS, "kill-host", SupervisorEvent.class);
                     long duplicates = all.size() - all.stream().map(SupervisorEvent::eventId).distinct().count();
 

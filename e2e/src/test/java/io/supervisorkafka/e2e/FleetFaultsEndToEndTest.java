@@ -104,20 +104,20 @@ class FleetFaultsEndToEndTest {
         // The broker that coordinates the group: stopping it moves the group's coordinator and the leaders it had.
         int stoppedBroker = group(admin).coordinator().id();
         int killed = 1;
-        int checksBefore = collector.all(Topics.SERVICE_CHECKS).size();
+        int checksBefore = collector.count(Topics.SERVICE_CHECKS);
         long faultsAt = System.nanoTime();
         instances.get(killed).kill9();
         instances.get(killed).process().waitFor();
         kafka.stopBroker(stoppedBroker);
         await("the two survivors taking the group over").atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
                 .until(() -> stableGroupOf(admin, INSTANCES - 1));
-        int checksAtTakeOver = collector.all(Topics.SERVICE_CHECKS).size();
+        int checksAtTakeOver = collector.count(Topics.SERVICE_CHECKS);
         await("the alerting feed moving on with an instance killed and broker " + stoppedBroker + " stopped")
                 .atMost(PATIENCE).pollInterval(Duration.ofMillis(500))
-                .until(() -> collector.all(Topics.SERVICE_CHECKS).size() >= checksAtTakeOver + 50);
+                .until(() -> collector.count(Topics.SERVICE_CHECKS) >= checksAtTakeOver + 50);
         System.out.printf("fleet faults: instance %d killed, broker %d stopped; survivors took over in %.1f s, %d "
                         + "checks since the faults%n", killed, stoppedBroker, seconds(faultsAt),
-                collector.all(Topics.SERVICE_CHECKS).size() - checksBefore);
+                collector.count(Topics.SERVICE_CHECKS) - checksBefore);
 
         kafka.startBroker(stoppedBroker);
         instances.set(killed, startInstance(kafka.bootstrapServers(), killed, streamsConfig));
