@@ -66,7 +66,6 @@ public final class SupervisordMetricsEmitter
         this.servers = context.getStateStore(SupervisordConnectivityChecker.STORE);
         this.flapping = context.getStateStore(ProcessFlappingDetector.STORE);
         this.nextCycleAt = context.currentSystemTimeMs();
-        this.lastCycleProcesses = statuses.approximateNumEntries();
         context.schedule(Duration.ofMillis(Math.max(MIN_STEP_MILLIS, punctuateInterval.toMillis() / STEPS_PER_CYCLE)),
                 PunctuationType.WALL_CLOCK_TIME, this::emitStep);
     }
@@ -128,7 +127,7 @@ public final class SupervisordMetricsEmitter
             emitInstanceStates(now);
             emitRecentRestarts(now);
         }
-        int budget = Math.max(MIN_PROCESSES_PER_STEP, (int) Math.ceil((double) lastCycleProcesses / STEPS_PER_CYCLE));
+        int budget = Math.max(MIN_PROCESSES_PER_STEP, (int) Math.ceil((double) expectedProcesses() / STEPS_PER_CYCLE));
         int emitted = 0;
         String server = null;
         List<ProcessStatus> processes = new ArrayList<>();
@@ -160,6 +159,18 @@ public final class SupervisordMetricsEmitter
         cursor = null;
         lastCycleProcesses = cycleProcesses;
         cycleProcesses = 0;
+    }
+
+    /**
+     * How many processes this cycle should go through: the last cycle's, or the store's estimate when it has grown
+     * since. Sized by the last cycle alone, a store filled by a fleet's first snapshots after the cycle began was
+     * re-emitted at the pace of an empty one, 50 processes a step: at 100,000 processes a cycle took minutes, and
+     * the benchmark read 0.25 points a process every 15 s instead of 1.39.
+     */
+    private long expectedProcesses() {
+        long estimate = statuses.approximateNumEntries();
+        return estimate < 0 || estimate == Long.MAX_VALUE ? lastCycleProcesses
+                : Math.max(lastCycleProcesses, estimate);
     }
 
     /** The uptime of each of a server's watched processes, and their counts. */

@@ -168,6 +168,30 @@ class SupervisordMetricsEmitterTest {
         assertThat(uptimes(nextCycle)).as("the next cycle, an interval after the first began").hasSize(50);
     }
 
+    @Test
+    void aStoreFilledAfterTheFirstCycleBeganIsStillReemittedWithinAboutTheInterval() {
+        validated(harness.punctuateAt(T0)); // the first cycle, of an empty store: as a new app meets its fleet
+        int servers = 600;
+        for (int server = 0; server < servers; server++) {
+            for (int process = 0; process < 10; process++) {
+                stored(ProcessStatusMerge.applyEvent(null, new SupervisorInput.ProcessStateObserved(
+                        String.format("web-%04d", server), "p" + process, "p" + process, ProcessState.RUNNING,
+                        null, null, T0), T0));
+            }
+        }
+
+        java.util.Set<String> reemitted = new java.util.HashSet<>();
+        long at = T0 + 15_000;
+        for (; at <= T0 + 15_000 + 16_000 && reemitted.size() < servers * 10; at += 250) {
+            uptimes(validated(harness.punctuateAt(at))).forEach(point ->
+                    reemitted.add(point.tags().get("server") + "/" + point.tags().get("supervisord_process")));
+        }
+
+        assertThat(reemitted).as("every process of the cycle").hasSize(servers * 10);
+        // Sized by the empty cycle before it, 50 processes a step, the cycle took 30 s.
+        assertThat(at - (T0 + 15_000)).as("the cycle's length").isLessThanOrEqualTo(16_000);
+    }
+
     private static List<MetricPoint> uptimes(List<MetricPoint> points) {
         return points.stream().filter(point -> point.name().equals("supervisord.process.uptime")).toList();
     }
