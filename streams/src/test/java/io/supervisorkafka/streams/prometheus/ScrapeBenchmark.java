@@ -17,15 +17,12 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.TestInputTopic;
@@ -129,10 +126,6 @@ public final class ScrapeBenchmark {
                     percentile(inProcessCpu, 99), percentile(collectOnly, 50), percentile(collectOnly, 99));
             System.out.printf("  GET /metrics over HTTP, gzip: median %.1f ms, p99 %.1f ms; %,d bytes gzipped%n",
                     percentile(overHttp, 50), percentile(overHttp, 99), gzipped);
-        } finally {
-            try (Stream<Path> files = Files.walk(dir)) {
-                files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
         }
     }
 
