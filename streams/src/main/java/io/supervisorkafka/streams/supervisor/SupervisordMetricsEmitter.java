@@ -127,7 +127,8 @@ public final class SupervisordMetricsEmitter
             emitInstanceStates(now);
             emitRecentRestarts(now);
         }
-        int budget = Math.max(MIN_PROCESSES_PER_STEP, (int) Math.ceil((double) expectedProcesses() / STEPS_PER_CYCLE));
+        long expected = now >= nextCycleAt ? overdueCycleProcesses() : lastCycleProcesses;
+        int budget = Math.max(MIN_PROCESSES_PER_STEP, (int) Math.ceil((double) expected / STEPS_PER_CYCLE));
         int emitted = 0;
         String server = null;
         List<ProcessStatus> processes = new ArrayList<>();
@@ -162,15 +163,16 @@ public final class SupervisordMetricsEmitter
     }
 
     /**
-     * How many processes this cycle should go through: the last cycle's, or the store's estimate when it has grown
-     * since. Sized by the last cycle alone, a store filled by a fleet's first snapshots after the cycle began was
-     * re-emitted at the pace of an empty one, 50 processes a step: at 100,000 processes a cycle took minutes, and
-     * the benchmark read 0.25 points a process every 15 s instead of 1.39.
+     * What a cycle still running when the next should begin is sized by: the store's estimate when it is above the last
+     * cycle's count. Sized by the last cycle alone, a store filled by a fleet's first snapshots after the cycle began
+     * was re-emitted at the pace of an empty one, 50 processes a step: at 100,000 processes a cycle took minutes, and
+     * FleetBenchmark read 0.25 points a process every 15 s instead of 1.39. Only then: RocksDB's estimate counts a key
+     * once per write until compaction merges them, and every snapshot rewrites its processes, so on time it would
+     * make steps several times larger than planned.
      */
-    private long expectedProcesses() {
+    private long overdueCycleProcesses() {
         long estimate = statuses.approximateNumEntries();
-        return estimate < 0 || estimate == Long.MAX_VALUE ? lastCycleProcesses
-                : Math.max(lastCycleProcesses, estimate);
+        return estimate == Long.MAX_VALUE ? lastCycleProcesses : Math.max(lastCycleProcesses, estimate);
     }
 
     /** The uptime of each of a server's watched processes, and their counts. */
