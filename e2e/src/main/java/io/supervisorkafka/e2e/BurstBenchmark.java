@@ -81,6 +81,7 @@ public final class BurstBenchmark {
             for (int round = 1; round <= rounds; round++) {
                 measure(round, dir, broker, childutils, events, bufferSize, results);
             }
+            scratch.completed();
         }
         System.out.printf("%d bursts of %d events at buffer_size=%d, one XML-RPC call per event:%n", rounds, events,
                 bufferSize);

@@ -57,6 +57,7 @@ public final class DockerScrapeBenchmark {
             scrape("scrape + parse over TCP " + dockerd.metricsUrl(), dockerd.metricsUrl(), scrapes);
             Path socket = dockerd.metricsSocket();
             scrape("scrape + parse over the unix socket " + socket, "unix://" + socket, scrapes);
+            scratch.completed();
         }
     }
 

@@ -144,6 +144,7 @@ public final class FleetBenchmark {
             } finally {
                 apps.forEach(ChildProcess::close);
             }
+            scratch.completed();
         }
         lines.forEach(System.out::println);
         return lines;

@@ -112,6 +112,7 @@ public final class KillToCriticalBenchmark {
                         + " max %.0f ms%n", Figures.percentile(read, 50), Figures.percentile(read, 90),
                         Figures.percentile(read, 99), Figures.percentile(read, 100));
             }
+            scratch.completed();
         }
     }
 

@@ -73,6 +73,7 @@ public final class ListenerBenchmark {
             System.out.printf("the floor, a JVM with the listener's options running only a Kafka producer with its"
                     + " settings (%d records of an event's size): peak %.1f MB; the listener adds %.1f MB%n", events,
                     floorKb / 1024.0, (peakRssKb - floorKb) / 1024.0);
+            scratch.completed();
         }
     }
 

@@ -49,6 +49,7 @@ public final class QuietHostBenchmark {
             for (Variant variant : variants) {
                 measure(dir.resolve("variant-" + variants.indexOf(variant)), broker, variant, settle, window);
             }
+            scratch.completed();
         }
     }
 

@@ -97,6 +97,7 @@ public final class StatsdBenchmark {
                     listener.destroyForcibly();
                 }
             }
+            scratch.completed();
         }
     }
 

@@ -77,6 +77,7 @@ public final class StatusBenchmark {
                             figures(table), figures(summary));
                 }
             }
+            scratch.completed();
         }
     }
 

@@ -12,8 +12,9 @@ import java.nio.file.attribute.BasicFileAttributes;
  * A benchmark program's working directory (brokers' logs, spools, state directories, supervisord's files), removed
  * when the program is done with it: a fleet benchmark leaves hundreds of megabytes, and runs add up. JUnit's
  * {@code @TempDir} does this for tests; benchmarks are programs. Declare it first in a try-with-resources so that it
- * is closed last, after every process that writes into it has been stopped. {@code -Dbench.keep=true} keeps it for
- * a look at the logs, and says where it is.
+ * is closed last, after every process that writes into it has been stopped, and call {@link #completed()} as the
+ * last statement of the block: a run that fails before it keeps its directory, logs and all, and says where it is.
+ * {@code -Dbench.keep=true} keeps it always.
  */
 public final class ScratchDirectory implements AutoCloseable {
 
@@ -21,6 +22,7 @@ public final class ScratchDirectory implements AutoCloseable {
 
     private final Path path;
     private final boolean keep;
+    private boolean completed;
 
     private ScratchDirectory(Path path, boolean keep) {
         this.path = path;
@@ -34,7 +36,16 @@ public final class ScratchDirectory implements AutoCloseable {
 
     /** The same under {@code parent}: where a Unix socket's path must stay short, {@code /tmp}. */
     public static ScratchDirectory create(Path parent, String prefix) throws IOException {
-        return new ScratchDirectory(Files.createTempDirectory(parent, prefix), Boolean.getBoolean(KEEP_PROPERTY));
+        return create(parent, prefix, Boolean.getBoolean(KEEP_PROPERTY));
+    }
+
+    static ScratchDirectory create(Path parent, String prefix, boolean keep) throws IOException {
+        return new ScratchDirectory(Files.createTempDirectory(parent, prefix), keep);
+    }
+
+    /** The run went through: its directory may go. */
+    public void completed() {
+        completed = true;
     }
 
     public Path path() {
@@ -51,6 +62,10 @@ public final class ScratchDirectory implements AutoCloseable {
             System.err.println("kept " + path + " (-D" + KEEP_PROPERTY + "=true)");
             return;
         }
+        if (!completed) {
+            System.err.println("kept " + path + ": the run did not complete, its logs are there");
+            return;
+        }
         try {
             deleteRecursively(path);
         } catch (IOException | UncheckedIOException e) {
@@ -62,21 +77,44 @@ public final class ScratchDirectory implements AutoCloseable {
         if (!Files.exists(root)) {
             return;
         }
+        // Goes on past what it cannot remove (a file a daemon left to root alone), and reports the first such.
+        IOException[] first = new IOException[1];
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) throws IOException {
-                Files.deleteIfExists(file);
+            public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
+                remove(file);
                 return FileVisitResult.CONTINUE;
             }
 
             @Override
-            public FileVisitResult postVisitDirectory(Path directory, IOException failure) throws IOException {
-                if (failure != null) {
-                    throw failure;
-                }
-                Files.deleteIfExists(directory);
+            public FileVisitResult visitFileFailed(Path file, IOException failure) {
+                keepFirst(failure);
                 return FileVisitResult.CONTINUE;
             }
+
+            @Override
+            public FileVisitResult postVisitDirectory(Path directory, IOException failure) {
+                keepFirst(failure);
+                remove(directory);
+                return FileVisitResult.CONTINUE;
+            }
+
+            private void remove(Path path) {
+                try {
+                    Files.deleteIfExists(path);
+                } catch (IOException e) {
+                    keepFirst(e);
+                }
+            }
+
+            private void keepFirst(IOException failure) {
+                if (first[0] == null && failure != null) {
+                    first[0] = failure;
+                }
+            }
         });
+        if (first[0] != null) {
+            throw first[0];
+        }
     }
 }

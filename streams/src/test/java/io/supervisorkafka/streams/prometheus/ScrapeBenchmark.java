@@ -126,6 +126,7 @@ public final class ScrapeBenchmark {
                     percentile(inProcessCpu, 99), percentile(collectOnly, 50), percentile(collectOnly, 99));
             System.out.printf("  GET /metrics over HTTP, gzip: median %.1f ms, p99 %.1f ms; %,d bytes gzipped%n",
                     percentile(overHttp, 50), percentile(overHttp, 99), gzipped);
+            scratch.completed();
         }
     }
 
