@@ -6,11 +6,11 @@ import io.supervisorkafka.listener.docker.MetricsEndpoint;
 import io.supervisorkafka.listener.docker.prometheus.FamilyFilter;
 import io.supervisorkafka.listener.docker.prometheus.PrometheusTextParser;
 import io.supervisorkafka.schemas.DockerSnapshot;
-import io.supervisorkafka.testkit.ScratchDirectory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,8 +30,7 @@ public final class DockerScrapeBenchmark {
     public static void main(String[] args) throws Exception {
         int containers = args.length > 0 ? Integer.parseInt(args[0]) : 10;
         int scrapes = args.length > 1 ? Integer.parseInt(args[1]) : 1000;
-        try (ScratchDirectory scratch = ScratchDirectory.create(Path.of("/tmp"), "sk-dockerd-");
-             Dockerd dockerd = Dockerd.start(scratch.path())) {
+        try (Dockerd dockerd = Dockerd.start(Files.createTempDirectory(Path.of("/tmp"), "sk-dockerd-"))) {
             dockerd.importBusybox("bench:1");
             for (int i = 0; i < containers; i++) {
                 dockerd.docker("run", "-d", "--network", "none", "bench:1", "sleep", "600");
@@ -57,7 +56,6 @@ public final class DockerScrapeBenchmark {
             scrape("scrape + parse over TCP " + dockerd.metricsUrl(), dockerd.metricsUrl(), scrapes);
             Path socket = dockerd.metricsSocket();
             scrape("scrape + parse over the unix socket " + socket, "unix://" + socket, scrapes);
-            scratch.completed();
         }
     }
 

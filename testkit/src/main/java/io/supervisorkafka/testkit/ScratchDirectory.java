@@ -1,7 +1,6 @@
 package io.supervisorkafka.testkit;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,7 +67,7 @@ public final class ScratchDirectory implements AutoCloseable {
         }
         try {
             deleteRecursively(path);
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             System.err.println("could not remove " + path + ": " + e);
         }
     }
