@@ -10,8 +10,8 @@ import io.supervisorkafka.testkit.Ports;
 import io.supervisorkafka.testkit.ScratchDirectory;
 import io.supervisorkafka.testkit.TopicCollector;
 import io.supervisorkafka.tools.DevBroker;
-import io.supervisorkafka.tools.fleet.FleetSimulator;
-import io.supervisorkafka.tools.fleet.FleetSimulator.SimulatedRecord;
+import io.supervisorkafka.schemas.fleet.FleetSimulator;
+import io.supervisorkafka.schemas.fleet.FleetSimulator.SimulatedRecord;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -64,7 +64,8 @@ import org.awaitility.Awaitility;
  * -Dexec.classpathScope=compile -Dexec.mainClass=io.supervisorkafka.e2e.FleetBenchmark
  * -Dexec.args="1000x10,100x100,10x1000 3 1,2,3"} (shapes, rounds, instance counts; the compile scope puts Kafka
  * Streams, which the raw copy runs in this JVM, on the class path). {@code -Dfleet.streams.config=FILE} passes
- * {@code --config FILE} to the app, to measure other settings; {@code -Dfleet.latencies=FILE} writes each probe
+ * {@code --config FILE} to the app, to measure other settings, and {@code -Dfleet.streams.args="..."} other options
+ * (e.g. {@code --warm-up 0s}); {@code -Dfleet.latencies=FILE} writes each probe
  * CRITICAL as a line: the exit's observedAt, ms until the CRITICAL was read, its partition, ms until its event was
  * read from {@code supervisor.events}.
  */
@@ -99,9 +100,18 @@ public final class FleetBenchmark {
         System.exit(0); // the raw copy's and the clients' non-daemon threads are closed; nothing else to wait for
     }
 
+    /** {@code -Dfleet.streams.config=FILE} and {@code -Dfleet.streams.args="--warm-up 0s ..."}: the app's. */
     private static String[] appArgs() {
+        List<String> args = new ArrayList<>();
         String config = System.getProperty("fleet.streams.config");
-        return config == null ? new String[0] : new String[] {"--config", config};
+        if (config != null) {
+            args.addAll(List.of("--config", config));
+        }
+        String more = System.getProperty("fleet.streams.args", "").trim();
+        if (!more.isEmpty()) {
+            args.addAll(List.of(more.split("\\s+")));
+        }
+        return args.toArray(String[]::new);
     }
 
     private static List<String> run(int hosts, int processesPerHost, int rounds, int instances) throws Exception {

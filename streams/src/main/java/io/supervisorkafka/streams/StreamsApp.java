@@ -35,6 +35,7 @@ public final class StreamsApp implements AutoCloseable {
     private final Properties properties;
     private final PipelineConfig config;
     private final Optional<HttpListen> httpListen;
+    private final Duration warmUpBudget;
     private final Topology topology;
     private final RestoreProgress restores = new RestoreProgress();
     private MetricsEndpoint endpoint;
@@ -42,6 +43,7 @@ public final class StreamsApp implements AutoCloseable {
     private final Object lifecycle = new Object();
     private volatile boolean failed;
     private volatile KafkaStreams streams;
+    private volatile TopologyWarmUp warmUp;
     private boolean closed;
 
     public StreamsApp(Properties properties, PipelineConfig config) {
@@ -50,9 +52,20 @@ public final class StreamsApp implements AutoCloseable {
 
     /** {@code httpListen}: where the Prometheus endpoint listens; none without it. */
     public StreamsApp(Properties properties, PipelineConfig config, Optional<HttpListen> httpListen) {
+        this(properties, config, httpListen, TopologyWarmUp.DEFAULT_BUDGET);
+    }
+
+    /**
+     * {@code warmUpBudget}: how long, at most, the topology runs over a simulated fleet at start while Kafka Streams
+     * joins its group and restores its state (it stops when the app is RUNNING), so that it is compiled before the
+     * fleet's records come ({@link TopologyWarmUp}); zero for none.
+     */
+    public StreamsApp(Properties properties, PipelineConfig config, Optional<HttpListen> httpListen,
+                      Duration warmUpBudget) {
         this.properties = properties;
         this.config = config;
         this.httpListen = httpListen;
+        this.warmUpBudget = warmUpBudget;
         this.topology = TopologyFactory.build(config);
     }
 
@@ -82,11 +95,16 @@ public final class StreamsApp implements AutoCloseable {
     }
 
     /**
-     * Opens the Prometheus endpoint (if any), creates the missing topics and starts processing; returns once the
-     * stream threads are started.
+     * Opens the Prometheus endpoint (if any), starts the warm-up in the background, creates the missing topics and
+     * starts processing; returns once the stream threads are started.
      */
     public void start() throws Exception {
         listen();
+        synchronized (lifecycle) {
+            if (!closed && warmUp == null) {
+                warmUp = TopologyWarmUp.startInBackground(config, properties, warmUpBudget);
+            }
+        }
         Map<String, Object> adminConfig = new StreamsConfig(properties).getAdminConfigs(
                 properties.getProperty(StreamsConfig.APPLICATION_ID_CONFIG) + "-provisioner");
         try (Admin admin = Admin.create(adminConfig)) {
@@ -120,6 +138,13 @@ public final class StreamsApp implements AutoCloseable {
         });
         kafkaStreams.setStateListener((newState, oldState) -> {
             log.info("Kafka Streams state {} -> {}", oldState, newState);
+            if (newState == KafkaStreams.State.RUNNING) {
+                // Processing from here on compiles the same code; a warm-up would only take CPU from it.
+                TopologyWarmUp running = warmUp;
+                if (running != null) {
+                    running.stop();
+                }
+            }
             if (newState == KafkaStreams.State.ERROR) {
                 failed = true;
             }
@@ -153,12 +178,17 @@ public final class StreamsApp implements AutoCloseable {
     public void close(Duration timeout) {
         KafkaStreams toClose;
         MetricsEndpoint endpointToClose;
+        TopologyWarmUp warmUpToStop;
         boolean first;
         synchronized (lifecycle) {
             first = !closed;
             closed = true;
             toClose = streams;
             endpointToClose = endpoint;
+            warmUpToStop = warmUp;
+        }
+        if (warmUpToStop != null) {
+            warmUpToStop.close();
         }
         // Kafka Streams drops its metrics when it closes; the metric object itself keeps its total.
         Optional<Metric> dropped = toClose == null ? Optional.empty()

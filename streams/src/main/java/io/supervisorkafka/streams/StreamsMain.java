@@ -144,6 +144,13 @@ public final class StreamsMain implements Callable<Integer> {
             + "giving up with exit status 1. Default: ${DEFAULT-VALUE}.")
     Duration brokerTimeout;
 
+    @Option(names = "--warm-up", paramLabel = "DURATION", converter = DurationConverter.class,
+            defaultValue = "30s", description = "At start, while the app joins its group and restores its state, run "
+            + "the topology over a simulated fleet, without a broker, so that it is compiled before the fleet's "
+            + "records come; for at most this long, and no longer than until the app is RUNNING. 0s turns it off. "
+            + "Default: ${DEFAULT-VALUE}.")
+    Duration warmUp;
+
     @Option(names = "--http-listen", paramLabel = "HOST:PORT",
             description = "Serve Prometheus metrics on http://HOST:PORT/metrics (and /-/ready, /-/healthy); PORT or "
                     + ":PORT alone listen on 127.0.0.1. Default: " + HttpListen.KEY + " from --config, else off.")
@@ -174,7 +181,7 @@ public final class StreamsMain implements Callable<Integer> {
         } catch (BrokerCheck.BrokerUnreachableException e) {
             return fail(1, e.getMessage());
         }
-        StreamsApp app = new StreamsApp(properties, config, listen);
+        StreamsApp app = new StreamsApp(properties, config, listen, warmUp);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             log.info("shutdown requested, closing within {}", closeTimeout);
             app.close(closeTimeout);

@@ -270,7 +270,7 @@ class StreamsMainTest {
 
         assertThat(usage).contains("--bootstrap-servers", "--config", "--application-id", "--state-dir",
                 "--partitions", "--replication-factor", "--punctuate-interval", "--stale-after", "--dedup-retention",
-                "--close-timeout", "--broker-timeout", "Default: 15s", "Default: 90s");
+                "--close-timeout", "--broker-timeout", "--warm-up", "Default: 15s", "Default: 90s");
     }
 
     @Test

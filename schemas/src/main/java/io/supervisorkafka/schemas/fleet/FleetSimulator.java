@@ -1,4 +1,4 @@
-package io.supervisorkafka.tools.fleet;
+package io.supervisorkafka.schemas.fleet;
 
 import io.supervisorkafka.schemas.JsonSerde;
 import io.supervisorkafka.schemas.ProcessExit;

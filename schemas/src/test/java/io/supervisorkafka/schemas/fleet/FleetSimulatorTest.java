@@ -1,4 +1,4 @@
-package io.supervisorkafka.tools.fleet;
+package io.supervisorkafka.schemas.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -10,8 +10,8 @@ import io.supervisorkafka.schemas.ProcessStatus;
 import io.supervisorkafka.schemas.SupervisorEvent;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
-import io.supervisorkafka.tools.fleet.FleetSimulator.Settings;
-import io.supervisorkafka.tools.fleet.FleetSimulator.SimulatedRecord;
+import io.supervisorkafka.schemas.fleet.FleetSimulator.Settings;
+import io.supervisorkafka.schemas.fleet.FleetSimulator.SimulatedRecord;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
