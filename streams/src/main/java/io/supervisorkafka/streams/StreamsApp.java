@@ -180,6 +180,7 @@ public final class StreamsApp implements AutoCloseable {
         MetricsEndpoint endpointToClose;
         TopologyWarmUp warmUpToStop;
         boolean first;
+        long closeStarted = System.nanoTime();
         synchronized (lifecycle) {
             first = !closed;
             closed = true;
@@ -188,13 +189,17 @@ public final class StreamsApp implements AutoCloseable {
             warmUpToStop = warmUp;
         }
         if (warmUpToStop != null) {
-            warmUpToStop.close();
+            warmUpToStop.stop();
         }
         // Kafka Streams drops its metrics when it closes; the metric object itself keeps its total.
         Optional<Metric> dropped = toClose == null ? Optional.empty()
                 : EventDeduplicator.droppedDuplicates(toClose.metrics());
         if (toClose != null && !toClose.close(timeout)) {
             log.warn("Kafka Streams did not close within {}", timeout);
+        }
+        if (warmUpToStop != null) {
+            // Asked to stop before Kafka Streams closed; whatever is left of the timeout for it to clean up.
+            warmUpToStop.close(timeout.minusNanos(System.nanoTime() - closeStarted));
         }
         if (toClose != null && first) {
             log.info("event-deduplicator dropped {} redelivered events since start",

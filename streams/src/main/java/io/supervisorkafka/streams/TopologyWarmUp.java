@@ -32,9 +32,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why: a JVM a few seconds old met a fleet arriving (100,000 processes appearing in its first 30 s,
  * {@code FleetBenchmark 10000x10 0 1}) with that code interpreted, and its C2 compiler took most of a core while
- * 3,333 processes a second came in: exit to CRITICAL p99 7.7-9.7 s in that first interval, 0.1 s once warm. The same
- * run with C1 alone gave 2.1 s, so the compiler's time was most of it; C1 alone is slower once warm (rounds of
- * 10,000 at 2.1-2.7 s against 1.6-1.8 s), hence compiling early rather than less.
+ * 3,333 processes a second came in: exit to CRITICAL p99 5.9-9.7 s in that first interval, 0.1-0.4 s once warm. The
+ * same run with C1 alone gave 2.1 s, so the compiler's time was most of it; C1 alone is slower once warm (rounds of
+ * 10,000 at 2.1-2.7 s against 1.6-1.8 s), hence compiling early rather than less. The simulated fleet feeds the
+ * supervisord part (snapshots, events, exit records), which carries a fleet's volume; the gunicorn and docker parts,
+ * a record per host every few seconds, compile as they run.
  *
  * <p>Nothing of it reaches the app: its own driver, stores in a directory removed afterwards, no broker. The cost is
  * CPU for at most the budget, on a thread of its own, once.
@@ -58,16 +60,26 @@ final class TopologyWarmUp implements AutoCloseable {
     private TopologyWarmUp(PipelineConfig config, Properties appProperties, Duration budget) {
         thread = new Thread(() -> {
             try {
-                Result result = run(config, appProperties, budget, () -> stopping,
-                        Files.createTempDirectory("supervisor-kafka-warmup"));
+                Result result = run(config, appProperties, budget, () -> stopping, scratchDirectory(appProperties));
                 log.info("warmed up the topology on a simulated fleet: {} records in, {} out, in {} ms",
                         result.recordsIn(), result.recordsOut(), result.took().toMillis());
-            } catch (IOException | RuntimeException e) {
+            } catch (Exception | LinkageError e) {
                 log.warn("topology warm-up stopped, which changes nothing but the first minute's speed: {}",
                         e.toString());
             }
         }, THREAD);
         thread.setDaemon(true);
+    }
+
+    /**
+     * Beside the app's own state, under its {@code state.dir}: not in the temporary directory, where Kafka Streams
+     * warns about a state directory, and one path per application, so that what a killed warm-up left is removed by
+     * the next one rather than piling up.
+     */
+    static Path scratchDirectory(Properties appProperties) {
+        StreamsConfig streamsConfig = new StreamsConfig(appProperties);
+        return Path.of(streamsConfig.getString(StreamsConfig.STATE_DIR_CONFIG),
+                ".warm-up-" + streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG));
     }
 
     /** Starts a warm-up of at most {@code budget} on a thread of its own; none when the budget is zero. */
@@ -81,14 +93,14 @@ final class TopologyWarmUp implements AutoCloseable {
 
     /**
      * Pipes the simulated fleet's records through the topology of {@code config} until {@code budget} has passed or
-     * {@code stop} says so, with its stores in {@code stateDir}, which it removes at the end.
+     * {@code stop} says so, with its stores in {@code stateDir}, which it empties first and removes at the end.
      */
     static Result run(PipelineConfig config, Properties appProperties, Duration budget, BooleanSupplier stop,
                       Path stateDir) throws IOException {
         long started = System.nanoTime();
-        long deadline = started + budget.toNanos();
         long recordsIn = 0;
         long recordsOut = 0;
+        removeRecursively(stateDir);
         try {
             Properties properties = new Properties();
             properties.putAll(appProperties);
@@ -101,8 +113,8 @@ final class TopologyWarmUp implements AutoCloseable {
                     Instant.ofEpochMilli(SIMULATED_START))) {
                 Map<String, TestInputTopic<byte[], byte[]>> inputs = new HashMap<>();
                 Map<String, TestOutputTopic<byte[], byte[]>> outputs = new HashMap<>();
-                for (long now = SIMULATED_START; System.nanoTime() < deadline && !stop.getAsBoolean();
-                     now += STEP_MILLIS) {
+                for (long now = SIMULATED_START; System.nanoTime() - started < budget.toNanos()
+                        && !stop.getAsBoolean(); now += STEP_MILLIS) {
                     for (SimulatedRecord record : fleet.advanceTo(now)) {
                         inputs.computeIfAbsent(record.topic(), topic -> driver.createInputTopic(topic,
                                 new ByteArraySerializer(), new ByteArraySerializer()))
@@ -136,10 +148,15 @@ final class TopologyWarmUp implements AutoCloseable {
     /** Stops the warm-up, if still running, and waits for it to have removed its state directory. */
     @Override
     public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /** {@link #close()} waiting at most {@code timeout}: a step of the simulated fleet takes milliseconds. */
+    void close(Duration timeout) {
         stopping = true;
-        if (thread.isAlive()) {
+        if (thread.isAlive() && timeout.toMillis() > 0) {
             try {
-                thread.join(Duration.ofSeconds(5).toMillis());
+                thread.join(timeout.toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -23,8 +23,10 @@ class TopologyWarmUpTest {
     void theTopologyDerivesFromTheSimulatedFleetAndItsStoresAreRemoved(@TempDir Path scratch) throws Exception {
         Path stateDir = Files.createDirectories(scratch.resolve("state"));
 
+        AtomicInteger steps = new AtomicInteger();
+
         TopologyWarmUp.Result result = TopologyWarmUp.run(PipelineConfig.defaults().withInflux(true),
-                appProperties(), Duration.ofSeconds(2), () -> false, stateDir);
+                appProperties(), Duration.ofHours(1), () -> steps.incrementAndGet() > 100, stateDir);
 
         assertThat(result.recordsIn()).isPositive();
         // Statuses, checks, metric points and changelogs for every snapshot's processes: the processors ran.
@@ -42,6 +44,27 @@ class TopologyWarmUpTest {
         assertThat(looks).hasValue(21);
         assertThat(result.recordsIn()).isPositive();
         assertThat(scratch.resolve("state")).doesNotExist();
+    }
+
+    @Test
+    void whatAKilledWarmUpLeftIsRemovedByTheNext(@TempDir Path scratch) throws Exception {
+        Path stateDir = scratch.resolve("state");
+        Path leftOver = Files.createDirectories(stateDir.resolve("supervisor-kafka-streams/0_0/rocksdb"));
+        Files.writeString(leftOver.resolve("000001.sst"), "left by a warm-up killed with the app");
+
+        TopologyWarmUp.run(PipelineConfig.defaults(), appProperties(), Duration.ofHours(1), () -> true, stateDir);
+
+        assertThat(stateDir).doesNotExist();
+    }
+
+    @Test
+    void itsScratchDirectoryIsBesideTheAppsStateOnePerApplication() {
+        Properties properties = appProperties();
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, "/var/lib/supervisor-kafka/streams");
+        properties.put(StreamsConfig.APPLICATION_ID_CONFIG, "fleet-a");
+
+        assertThat(TopologyWarmUp.scratchDirectory(properties))
+                .isEqualTo(Path.of("/var/lib/supervisor-kafka/streams/.warm-up-fleet-a"));
     }
 
     @Test
