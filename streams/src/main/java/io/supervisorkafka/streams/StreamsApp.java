@@ -57,8 +57,8 @@ public final class StreamsApp implements AutoCloseable {
 
     /**
      * {@code warmUpBudget}: how long, at most, the topology runs over a simulated fleet at start while Kafka Streams
-     * joins its group and restores its state (it stops when the app is RUNNING), so that it is compiled before the
-     * fleet's records come ({@link TopologyWarmUp}); zero for none.
+     * joins its group (it stops when a restoration of state begins or the app is RUNNING), so that it is compiled
+     * before the fleet's records come ({@link TopologyWarmUp}); zero for none.
      */
     public StreamsApp(Properties properties, PipelineConfig config, Optional<HttpListen> httpListen,
                       Duration warmUpBudget) {
@@ -125,7 +125,8 @@ public final class StreamsApp implements AutoCloseable {
 
     private KafkaStreams newKafkaStreams() {
         KafkaStreams kafkaStreams = new KafkaStreams(topology, properties);
-        kafkaStreams.setGlobalStateRestoreListener(restores);
+        // Restoring is what stands between a restarted app and its alerting feed: the CPU is the restoration's.
+        kafkaStreams.setGlobalStateRestoreListener(new RestoreFirst(restores, this::stopWarmUp));
         kafkaStreams.setUncaughtExceptionHandler(exception -> {
             // Bad input records are handled by the exception handlers; what reaches here is a bug or an
             // infrastructure failure, which a restart by the process supervisor is the best answer to. A refusal by
@@ -140,10 +141,7 @@ public final class StreamsApp implements AutoCloseable {
             log.info("Kafka Streams state {} -> {}", oldState, newState);
             if (newState == KafkaStreams.State.RUNNING) {
                 // Processing from here on compiles the same code; a warm-up would only take CPU from it.
-                TopologyWarmUp running = warmUp;
-                if (running != null) {
-                    running.stop();
-                }
+                stopWarmUp();
             }
             if (newState == KafkaStreams.State.ERROR) {
                 failed = true;
@@ -153,6 +151,13 @@ public final class StreamsApp implements AutoCloseable {
             }
         });
         return kafkaStreams;
+    }
+
+    private void stopWarmUp() {
+        TopologyWarmUp running = warmUp;
+        if (running != null) {
+            running.stop();
+        }
     }
 
     public KafkaStreams.State state() {

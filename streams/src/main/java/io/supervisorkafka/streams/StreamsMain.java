@@ -145,9 +145,9 @@ public final class StreamsMain implements Callable<Integer> {
     Duration brokerTimeout;
 
     @Option(names = "--warm-up", paramLabel = "DURATION", converter = DurationConverter.class,
-            defaultValue = "30s", description = "At start, while the app joins its group and restores its state, run "
-            + "the topology over a simulated fleet, without a broker, so that it is compiled before the fleet's "
-            + "records come; for at most this long, and no longer than until the app is RUNNING. 0s turns it off. "
+            defaultValue = "30s", description = "At start, while the app joins its group, run the topology over a "
+            + "simulated fleet, without a broker, so that it is compiled before the fleet's records come; for at most "
+            + "this long, and no longer than until the app restores state or is RUNNING. 0s turns it off. "
             + "Default: ${DEFAULT-VALUE}.")
     Duration warmUp;
 
