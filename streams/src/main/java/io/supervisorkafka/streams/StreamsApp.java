@@ -31,6 +31,8 @@ public final class StreamsApp implements AutoCloseable {
     public static final Duration DEFAULT_CLOSE_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
     private static final Logger log = LoggerFactory.getLogger(StreamsApp.class);
+    /** Records of a changelog partition: a restoration this large takes a noticeable part of a second or more. */
+    static final long WARM_UP_YIELDS_TO_RESTORES_OF = 10_000;
 
     private final Properties properties;
     private final PipelineConfig config;
@@ -126,7 +128,8 @@ public final class StreamsApp implements AutoCloseable {
     private KafkaStreams newKafkaStreams() {
         KafkaStreams kafkaStreams = new KafkaStreams(topology, properties);
         // Restoring is what stands between a restarted app and its alerting feed: the CPU is the restoration's.
-        kafkaStreams.setGlobalStateRestoreListener(new RestoreFirst(restores, this::stopWarmUp));
+        kafkaStreams.setGlobalStateRestoreListener(new RestoreFirst(restores, this::stopWarmUp,
+                WARM_UP_YIELDS_TO_RESTORES_OF));
         kafkaStreams.setUncaughtExceptionHandler(exception -> {
             // Bad input records are handled by the exception handlers; what reaches here is a bug or an
             // infrastructure failure, which a restart by the process supervisor is the best answer to. A refusal by

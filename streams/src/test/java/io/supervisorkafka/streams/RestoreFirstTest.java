@@ -16,7 +16,7 @@ class RestoreFirstTest {
     void aRestorationStartingStopsTheWarmUpAndIsStillReported() {
         RestoreProgress progress = new RestoreProgress();
         AtomicInteger stops = new AtomicInteger();
-        RestoreFirst listener = new RestoreFirst(progress, stops::incrementAndGet);
+        RestoreFirst listener = new RestoreFirst(progress, stops::incrementAndGet, 1_000);
 
         listener.onRestoreStart(CHANGELOG, "process-status", 0, 1_000);
         listener.onBatchRestored(CHANGELOG, "process-status", 399, 400);
@@ -31,9 +31,22 @@ class RestoreFirstTest {
     }
 
     @Test
+    void aRestorationWithLittleToRestoreLeavesTheWarmUpAlone() {
+        RestoreProgress progress = new RestoreProgress();
+        AtomicInteger stops = new AtomicInteger();
+        RestoreFirst listener = new RestoreFirst(progress, stops::incrementAndGet, 1_000);
+
+        listener.onRestoreStart(CHANGELOG, "process-status", 0, 0);
+        listener.onRestoreStart(new TopicPartition("app-process-checks-changelog", 2), "process-checks", 4_000, 4_999);
+
+        assertThat(stops).hasValue(0);
+        assertThat(progress.byStore()).containsOnlyKeys("process-status", "process-checks");
+    }
+
+    @Test
     void aSuspendedRestorationIsNoLongerReported() {
         RestoreProgress progress = new RestoreProgress();
-        RestoreFirst listener = new RestoreFirst(progress, () -> { });
+        RestoreFirst listener = new RestoreFirst(progress, () -> { }, 1_000);
 
         listener.onRestoreStart(CHANGELOG, "process-status", 0, 1_000);
         listener.onRestoreSuspended(CHANGELOG, "process-status", 10);
