@@ -272,6 +272,9 @@ class FaultToleranceEndToEndTest {
         try (ChildProcess streams = Pipeline.startStreams(bootstrap, dir, applicationId)) {
             await("the Streams app through " + Topics.EVENTS).atMost(PATIENCE).pollInterval(Duration.ofMillis(200))
                     .until(() -> {
+                        if (!streams.isAlive()) {
+                            throw new IllegalStateException("the Streams app exited; see " + streams.log());
+                        }
                         Map<TopicPartition, OffsetAndMetadata> committed = admin
                                 .listConsumerGroupOffsets(applicationId).partitionsToOffsetAndMetadata().get();
                         // An empty partition never gets a committed offset.

@@ -57,10 +57,10 @@ final class TopologyWarmUp implements AutoCloseable {
     private final Thread thread;
     private volatile boolean stopping;
 
-    private TopologyWarmUp(PipelineConfig config, Properties appProperties, Duration budget) {
+    private TopologyWarmUp(PipelineConfig config, Properties appProperties, Duration budget, Path scratch) {
         thread = new Thread(() -> {
             try {
-                Result result = run(config, appProperties, budget, () -> stopping, scratchDirectory(appProperties));
+                Result result = run(config, appProperties, budget, () -> stopping, scratch);
                 log.info("warmed up the topology on a simulated fleet: {} records in, {} out, in {} ms",
                         result.recordsIn(), result.recordsOut(), result.took().toMillis());
             } catch (Exception | LinkageError e) {
@@ -82,13 +82,33 @@ final class TopologyWarmUp implements AutoCloseable {
                 ".warm-up-" + streamsConfig.getString(StreamsConfig.APPLICATION_ID_CONFIG));
     }
 
-    /** Starts a warm-up of at most {@code budget} on a thread of its own; none when the budget is zero. */
+    /**
+     * Starts a warm-up of at most {@code budget} on a thread of its own; none when the budget is zero, or when the
+     * app's {@code state.dir} cannot be created (Kafka Streams then says why as it starts).
+     */
     static TopologyWarmUp startInBackground(PipelineConfig config, Properties appProperties, Duration budget) {
-        TopologyWarmUp warmUp = new TopologyWarmUp(config, appProperties, budget);
-        if (!budget.isZero() && !budget.isNegative()) {
+        Path scratch = scratchDirectory(appProperties);
+        TopologyWarmUp warmUp = new TopologyWarmUp(config, appProperties, budget, scratch);
+        if (!budget.isZero() && !budget.isNegative() && stateDirectoryCreated(scratch)) {
             warmUp.thread.start();
         }
         return warmUp;
+    }
+
+    /**
+     * Creates the app's {@code state.dir}, the scratch directory's parent, on the caller's thread, before the warm-up's
+     * driver would create it as it creates the scratch directory: Kafka Streams looks whether its {@code state.dir}
+     * exists, then creates it, and fails ("base state directory ... doesn't exist and couldn't be created") when
+     * another thread created it in between.
+     */
+    static boolean stateDirectoryCreated(Path scratch) {
+        try {
+            Files.createDirectories(scratch.getParent());
+            return true;
+        } catch (IOException e) {
+            log.debug("no warm-up: {}", e.toString());
+            return false;
+        }
     }
 
     /**

@@ -68,6 +68,18 @@ class TopologyWarmUpTest {
     }
 
     @Test
+    void theAppsStateDirectoryIsCreatedBeforeTheWarmUpsThreadCouldRaceKafkaStreamsToIt(@TempDir Path scratch) {
+        Path stateDir = scratch.resolve("not/yet/there");
+        Properties properties = appProperties();
+        properties.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+
+        assertThat(TopologyWarmUp.stateDirectoryCreated(TopologyWarmUp.scratchDirectory(properties))).isTrue();
+
+        assertThat(stateDir).isDirectory();
+        assertThat(TopologyWarmUp.scratchDirectory(properties)).doesNotExist();
+    }
+
+    @Test
     void noBudgetNoWarmUp() {
         try (TopologyWarmUp warmUp = TopologyWarmUp.startInBackground(PipelineConfig.defaults(), appProperties(),
                 Duration.ZERO)) {
