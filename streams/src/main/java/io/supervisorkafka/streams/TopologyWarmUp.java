@@ -171,7 +171,7 @@ final class TopologyWarmUp implements AutoCloseable {
         close(Duration.ofSeconds(5));
     }
 
-    /** {@link #close()} waiting at most {@code timeout}: a step of the simulated fleet takes milliseconds. */
+    /** {@link #close()} waiting at most {@code timeout}: it stops after its current step (up to ~350 ms while cold). */
     void close(Duration timeout) {
         stopping = true;
         if (thread.isAlive() && timeout.toMillis() > 0) {
