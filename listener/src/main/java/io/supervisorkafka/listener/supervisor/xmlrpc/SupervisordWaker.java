@@ -15,9 +15,12 @@ import java.nio.file.WatchService;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
@@ -124,7 +127,11 @@ public final class SupervisordWaker implements AutoCloseable {
      * by this thread before it looks.
      */
     private volatile boolean lookWanted;
+    /** What set {@link #lookWanted} last: {@link Look#LOG_WRITTEN} or {@link Look#CHILD_EXITED}. */
+    private volatile Look wantedBy = Look.PERIODIC;
     private long looks;
+    /** Looks taken, by what brought them ({@link Look}'s order); read by tests to tell why a wake-up came. */
+    private final AtomicLongArray looksBy = new AtomicLongArray(Look.values().length);
     private volatile WatchService watch;
     /**
      * Waits for the log's writes ({@code supervisord-log}): a blocking wait on the WatchService's queue, so that
@@ -307,8 +314,12 @@ public final class SupervisordWaker implements AutoCloseable {
         }
     }
 
-    /** From another thread: look now (the main log was written, or a child died). */
+    /** What brought a look. */
+    enum Look { LOG_WRITTEN, CHILD_EXITED, PERIODIC, POLLING }
+
+    /** From another thread: look now (a child died). */
     private void lookNow() {
+        wantedBy = Look.CHILD_EXITED;
         lookWanted = true;
         LockSupport.unpark(thread);
     }
@@ -369,6 +380,7 @@ public final class SupervisordWaker implements AutoCloseable {
                             interval.toMillis(), interval.toMillis());
                     stopWatching();
                 } else if (written) {
+                    wantedBy = Look.LOG_WRITTEN;
                     lookWanted = true;
                 } else {
                     continue;
@@ -397,6 +409,7 @@ public final class SupervisordWaker implements AutoCloseable {
                  left = deadline - System.nanoTime()) {
                 LockSupport.parkNanos(this, left);
             }
+            looksBy.incrementAndGet((lookWanted ? wantedBy : Look.PERIODIC).ordinal());
             lookWanted = false; // before the look: a write during it makes the next look come at once
             if (Thread.interrupted()) {
                 throw new InterruptedException();
@@ -404,6 +417,7 @@ public final class SupervisordWaker implements AutoCloseable {
             return;
         }
         Thread.sleep(interval.toMillis());
+        looksBy.incrementAndGet(Look.POLLING.ordinal());
     }
 
     /** On the log's thread: whether the watch woke it more often within the window than polling would look. */
@@ -506,6 +520,9 @@ public final class SupervisordWaker implements AutoCloseable {
         if (nudge.getAsBoolean()) {
             wakes++;
         }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("woke supervisord; looks so far {}", looksByCause());
+        }
     }
 
     private static boolean connect(SupervisorEndpoint endpoint) {
@@ -533,6 +550,20 @@ public final class SupervisordWaker implements AutoCloseable {
     /** Whether it waits for writes to supervisord's main log rather than polling (for tests). */
     boolean watching() {
         return watching;
+    }
+
+    /**
+     * The looks taken so far by what brought them, e.g. {@code {LOG_WRITTEN=1, PERIODIC=2}} (for tests' failure
+     * messages and the debug log: a wake-up nothing should have brought says where it came from).
+     */
+    String looksByCause() {
+        Map<Look, Long> counts = new EnumMap<>(Look.class);
+        for (Look look : Look.values()) {
+            if (looksBy.get(look.ordinal()) > 0) {
+                counts.put(look, looksBy.get(look.ordinal()));
+            }
+        }
+        return counts + (watching ? ", watching" : ", polling");
     }
 
     /** The child-exit watch's helper pid, while one runs (for tests). */

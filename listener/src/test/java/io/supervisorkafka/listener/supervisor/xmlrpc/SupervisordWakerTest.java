@@ -102,7 +102,8 @@ class SupervisordWakerTest {
 
         send("spawn");
         await("no look, so no wake-up, while the log is not written").during(Duration.ofMillis(600))
-                .atMost(Duration.ofSeconds(5)).until(() -> waker.wakes() == 0);
+                .atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(waker.wakes())
+                        .as("wake-ups; looks by cause %s", waker.looksByCause()).isZero());
         Files.writeString(log, "spawned: 'x'\n", StandardOpenOption.APPEND);
         await("a wake-up once supervisord logs").atMost(Duration.ofSeconds(5)).until(() -> waker.wakes() == 1);
 
