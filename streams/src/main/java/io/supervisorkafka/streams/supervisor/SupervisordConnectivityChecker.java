@@ -83,12 +83,19 @@ public final class SupervisordConnectivityChecker
                 verdict.get().since(), snapshot.endpoint(), snapshot.error(), version, snapshot.observedAt(),
                 context.currentSystemTimeMs(), current == null ? null : current.state(),
                 current == null ? null : current.stateCode(), current == null ? 0 : current.stateAt());
+        boolean stateChanged = false;
+        if (snapshot.ok() && supervisor != null && supervisor.state() != null
+                && isNewerState(next, snapshot.observedAt())) {
+            stateChanged = !Objects.equals(next.stateCode(), supervisor.stateCode());
+            next = next.withSupervisorState(supervisor.state(), supervisor.stateCode(), snapshot.observedAt());
+        }
+        // One write a snapshot: the store's changelog gets a record per server and snapshot, fleet-wide.
         servers.put(server, next);
         if (verdict.get().check() != null) {
             forward(verdict.get().check(), record.timestamp());
         }
-        if (snapshot.ok() && supervisor != null && supervisor.state() != null) {
-            updateSupervisorState(record, next, supervisor.state(), supervisor.stateCode(), snapshot.observedAt());
+        if (stateChanged) {
+            forwardStateChanged(record, next);
         }
     }
 
@@ -109,15 +116,24 @@ public final class SupervisordConnectivityChecker
 
     private void updateSupervisorState(Record<String, SupervisorInput> record, SupervisordConnectivity current,
                                        String state, int stateCode, long observedAt) {
-        if (current.stateCode() != null && observedAt < current.stateAt()) {
+        if (!isNewerState(current, observedAt)) {
             return;
         }
         boolean changed = !Objects.equals(current.stateCode(), stateCode);
-        servers.put(current.server(), current.withSupervisorState(state, stateCode, observedAt));
+        SupervisordConnectivity next = current.withSupervisorState(state, stateCode, observedAt);
+        servers.put(current.server(), next);
         if (changed) {
-            context.forward(record.withKey(current.server())
-                    .withValue(new SupervisorStateChanged(current.server(), state, stateCode, observedAt)));
+            forwardStateChanged(record, next);
         }
+    }
+
+    private static boolean isNewerState(SupervisordConnectivity current, long observedAt) {
+        return current.stateCode() == null || observedAt >= current.stateAt();
+    }
+
+    private void forwardStateChanged(Record<String, SupervisorInput> record, SupervisordConnectivity next) {
+        context.forward(record.withKey(next.server()).withValue(new SupervisorStateChanged(next.server(),
+                next.state(), next.stateCode(), next.stateAt())));
     }
 
     private void markStaleServers(long now) {
