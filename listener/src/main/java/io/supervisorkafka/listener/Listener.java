@@ -225,8 +225,13 @@ public final class Listener implements AutoCloseable {
         }
         String serverId = identity.serverIdForEvent(event.header().server());
         try {
-            spool.append(new SpoolEntry.RawEvent(observedAt, serverId, instance, event.headerLine(),
-                    event.payload()));
+            SpoolEntry.RawEvent entry = new SpoolEntry.RawEvent(observedAt, serverId, instance, event.headerLine(),
+                    event.payload());
+            if (event.header().bulk()) {
+                spool.appendBulk(entry);
+            } else {
+                spool.append(entry);
+            }
             acknowledged.incrementAndGet();
             checkPoolSerial(event.header());
             for (EventFollower follower : followers) {

@@ -52,10 +52,19 @@ public final class SpoolShipper implements AutoCloseable {
      * @param maxInFlight        the most records sent but not yet acknowledged
      * @param minBackoff         wait after the first failure before starting again from the checkpoint
      * @param maxBackoff         the longest wait between attempts (doubling from minBackoff)
+     * @param bulkQuiet          while every record not yet sent is bulk ({@link Spool#appendBulk}: a process's
+     *                           output, REMOTE_COMMUNICATION, ticks), a burst is over after this long without an
+     *                           append. The broker appends each batch shipped in the middle of a burst, and on a
+     *                           host that runs the broker too (or any busy host) that is CPU supervisord needs to keep
+     *                           handing out events: at its default buffer_size=10 it discards them after a pause of
+     *                           a few milliseconds
+     * @param bulkHold           the most a burst of bulk records holds shipping back; a record that is not bulk ends
+     *                           the hold at once, and so does a spool more than half full
      */
-    public record Settings(Duration commitInterval, int maxInFlight, Duration minBackoff, Duration maxBackoff) {
+    public record Settings(Duration commitInterval, int maxInFlight, Duration minBackoff, Duration maxBackoff,
+                           Duration bulkQuiet, Duration bulkHold) {
         public static final Settings DEFAULTS = new Settings(Duration.ofMillis(200), 1000, Duration.ofSeconds(1),
-                Duration.ofSeconds(30));
+                Duration.ofSeconds(30), Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 
     /**
@@ -258,11 +267,11 @@ public final class SpoolShipper implements AutoCloseable {
                                 : Duration.ofNanos(Math.max(0, lastCommit + settings.commitInterval().toNanos()
                                 - System.nanoTime())));
                         if (spool.hasRecord(seq)) {
-                            lingerForBatch();
+                            lingerForBatch(seq);
                         }
                     } else {
                         awaitAcknowledgement(settings.commitInterval());
-                        lingerForBatch();
+                        lingerForBatch(reader.position().seq());
                     }
                     continue;
                 }
@@ -345,14 +354,32 @@ public final class SpoolShipper implements AutoCloseable {
         }
     }
 
-    private void lingerForBatch() {
+    /** Waits for the batch that begins with record {@code nextUnsent} to gather: see {@link #BATCH_LINGER_MILLIS}. */
+    private void lingerForBatch(long nextUnsent) {
         long start = System.nanoTime();
         long pause = TimeUnit.MILLISECONDS.toNanos(BATCH_LINGER_MILLIS);
         try {
-            do {
+            while (!shouldStop() && !draining) {
+                if (spool.lastPromptSeq() < nextUnsent && !spool.halfFull()) {
+                    // Only bulk records to send: until the burst pauses, the hold ends or a record that is not bulk
+                    // comes (which wakes this thread; the burst's own appends do not).
+                    long until = Math.min(spool.lastAppendNanos() + settings.bulkQuiet().toNanos(),
+                            start + settings.bulkHold().toNanos());
+                    long left = until - System.nanoTime();
+                    if (left <= 0) {
+                        return;
+                    }
+                    if (!spool.awaitPromptRecord(nextUnsent, Duration.ofNanos(left))) {
+                        return; // closed: the next read says so
+                    }
+                    continue;
+                }
                 Thread.sleep(BATCH_LINGER_MILLIS);
-            } while (System.nanoTime() - spool.lastAppendNanos() < pause
-                    && System.nanoTime() - start < BURST_HOLD_NANOS && !shouldStop());
+                long now = System.nanoTime();
+                if (now - spool.lastAppendNanos() >= pause || now - start >= BURST_HOLD_NANOS) {
+                    return;
+                }
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -441,7 +468,7 @@ public final class SpoolShipper implements AutoCloseable {
         synchronized (acknowledgements) {
             acknowledgements.notifyAll();
         }
-        LockSupport.unpark(thread); // parked idle in the spool's awaitRecord
+        LockSupport.unpark(thread); // parked in the spool: idle, or holding a burst of bulk records back
         try {
             // join(0) would wait forever: wait at least a millisecond.
             thread.join(Math.max(1, grace.toMillis()));

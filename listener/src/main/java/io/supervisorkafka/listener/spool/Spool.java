@@ -154,13 +154,19 @@ public final class Spool implements AutoCloseable {
     /** The shipper, while it waits for a record; the appender unparks it. */
     private volatile Thread recordWaiter;
     /**
+     * The shipper, while it holds bulk records back; an append by {@link #append} or {@link #offer}, or one that
+     * leaves the spool {@link #halfFull}, unparks it.
+     */
+    private volatile Thread promptWaiter;
+    /**
      * Set, under the lock, with whatever {@link #sync} has to force; cleared when it takes them. Volatile so that the
      * fsync thread can wait for it without the lock ({@link #awaitUnsynced}).
      */
     private volatile boolean unsynced;
     /** The fsync thread, while it waits for something to force; whatever makes the spool dirty unparks it. */
     private volatile Thread syncWaiter;
-    private long totalBytes;
+    /** Changed under the lock; volatile so that the shipper reads it without the lock ({@link #halfFull}). */
+    private volatile long totalBytes;
     /** Changed under the lock; volatile so that the shipper reads it without the lock. */
     private volatile SpoolPosition checkpoint;
     private long checkpointSeqOnDisk = -1;
@@ -174,6 +180,8 @@ public final class Spool implements AutoCloseable {
     private long refusedRecords;
     private volatile long setAsideRecords;
     private volatile long lastAppendNanos = System.nanoTime();
+    /** The sequence number of the last record appended by {@link #append} or {@link #offer}; -1 before any. */
+    private volatile long lastPromptSeq = -1;
 
     private Spool(SpoolConfig config, FileChannel lockChannel, FileLock dirLock) {
         this.config = config;
@@ -461,15 +469,24 @@ public final class Spool implements AutoCloseable {
      * segment or, with {@link SpoolFullPolicy#BLOCK}, waits until the shipper frees space.
      */
     public long append(SpoolEntry entry) throws IOException {
-        return append(entry, true);
+        return append(entry, true, true);
+    }
+
+    /**
+     * Like {@link #append}, for a record of a kind that comes in floods and that nobody waits for (a process's
+     * output, REMOTE_COMMUNICATION, ticks): the shipper may hold it back while a burst lasts, until a record appended
+     * by {@link #append} or {@link #offer} comes after it ({@link #lastPromptSeq}).
+     */
+    public long appendBulk(SpoolEntry entry) throws IOException {
+        return append(entry, true, false);
     }
 
     /** Like {@link #append}, but never waits: with {@link SpoolFullPolicy#BLOCK} a full spool throws FullException. */
     public long offer(SpoolEntry entry) throws IOException {
-        return append(entry, false);
+        return append(entry, false, true);
     }
 
-    private long append(SpoolEntry entry, boolean mayWait) throws IOException {
+    private long append(SpoolEntry entry, boolean mayWait, boolean prompt) throws IOException {
         byte[] frame = frame(entry);
         if (frame.length > MAX_RECORD_BYTES || frame.length > config.maxBytes() / 2) {
             throw new TooLargeException("a record of " + frame.length + " bytes does not fit a spool of "
@@ -503,6 +520,9 @@ public final class Spool implements AutoCloseable {
             dataDirty = true;
             dirtied();
             lastAppendNanos = System.nanoTime();
+            if (prompt) {
+                lastPromptSeq = nextSeq;
+            }
             changed.signalAll();
             return nextSeq++;
         } finally {
@@ -510,6 +530,10 @@ public final class Spool implements AutoCloseable {
             Thread waiter = recordWaiter;
             if (waiter != null) {
                 LockSupport.unpark(waiter);
+            }
+            Thread holder = prompt || halfFull() ? promptWaiter : null;
+            if (holder != null) {
+                LockSupport.unpark(holder);
             }
         }
     }
@@ -854,6 +878,19 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
+     * Whether the segments take more than half the spool's maximum: the shipper is behind, and holding a burst back
+     * would fill it (the oldest records dropped, or the protocol loop waiting, as the policy says).
+     */
+    public boolean halfFull() {
+        return totalBytes > config.maxBytes() / 2;
+    }
+
+    /** The sequence number of the last record not appended by {@link #appendBulk}; -1 before any. */
+    public long lastPromptSeq() {
+        return lastPromptSeq;
+    }
+
+    /**
      * Waits until a record at or after {@code seq} exists, the timeout passes, the spool closes or the waiting thread
      * is unparked (its owner stopping it): the caller looks again in every case. For one waiting thread, the shipper:
      * it parks instead of waiting on the lock's condition, because a thread woken from a condition must take the lock
@@ -872,6 +909,26 @@ public final class Spool implements AutoCloseable {
             }
         } finally {
             recordWaiter = null;
+        }
+    }
+
+    /**
+     * Like {@link #awaitRecord}, for a record at or after {@code seq} not appended by {@link #appendBulk}, or an
+     * append that leaves the spool {@link #halfFull}: the shipper holding back a burst of bulk records is woken by
+     * what ends the hold, not by each record of the burst. False once the spool is closed.
+     */
+    public boolean awaitPromptRecord(long seq, Duration timeout) throws InterruptedException {
+        promptWaiter = Thread.currentThread();
+        try {
+            if (lastPromptSeq < seq && !halfFull() && !closed) {
+                LockSupport.parkNanos(this, timeout.toNanos());
+            }
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+            return !closed;
+        } finally {
+            promptWaiter = null;
         }
     }
 
@@ -990,6 +1047,10 @@ public final class Spool implements AutoCloseable {
             Thread waiter = recordWaiter;
             if (waiter != null) {
                 LockSupport.unpark(waiter);
+            }
+            Thread holder = promptWaiter;
+            if (holder != null) {
+                LockSupport.unpark(holder);
             }
             Thread syncing = syncWaiter;
             if (syncing != null) {

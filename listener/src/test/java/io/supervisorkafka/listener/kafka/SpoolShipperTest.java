@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The shipper's ordering, checkpointing and retry rules, against MockProducer so each acknowledgement is scripted. */
 class SpoolShipperTest {
     private static final SpoolShipper.Settings FAST = new SpoolShipper.Settings(Duration.ofMillis(10), 100,
-            Duration.ofMillis(10), Duration.ofMillis(50));
+            Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofSeconds(5));
 
     @TempDir
     Path dir;
@@ -54,12 +54,17 @@ class SpoolShipperTest {
     }
 
     private void start(boolean autoComplete, Function<SpoolEntry, OutgoingRecord> mapper) {
+        start(autoComplete, mapper, FAST);
+    }
+
+    private void start(boolean autoComplete, Function<SpoolEntry, OutgoingRecord> mapper,
+                       SpoolShipper.Settings settings) {
         shipper = new SpoolShipper(spool, () -> {
             MockProducer<byte[], byte[]> producer = new MockProducer<>(autoComplete, null, new ByteArraySerializer(),
                     new ByteArraySerializer());
             producers.add(producer);
             return producer;
-        }, mapper, FAST);
+        }, mapper, settings);
         shipper.start();
     }
 
@@ -100,6 +105,68 @@ class SpoolShipperTest {
         assertThat(third.timestamp()).isEqualTo(1003L);
         assertThat(shipper.shipped()).isEqualTo(40);
         await().atMost(Duration.ofSeconds(5)).until(shipper::caughtUp);
+    }
+
+    private static SpoolShipper.Settings bulk(Duration quiet, Duration hold) {
+        return new SpoolShipper.Settings(FAST.commitInterval(), FAST.maxInFlight(), FAST.minBackoff(),
+                FAST.maxBackoff(), quiet, hold);
+    }
+
+    private void appendBulk(int from, int to) throws IOException {
+        for (int i = from; i < to; i++) {
+            spool.appendBulk(record(i));
+        }
+    }
+
+    @Test
+    void bulkRecordsWaitForTheBurstToEndAndARecordThatIsNotBulkShipsThemAtOnceInOrder() throws IOException {
+        // A burst that would last 30 s without a pause, and a hold of a minute: only the prompt record ends it.
+        start(true, RecordMapper::toRecord, bulk(Duration.ofSeconds(30), Duration.ofMinutes(1)));
+        // Records already there when the shipper looks are sent at once (a backlog): append once it has looked.
+        await().atMost(Duration.ofSeconds(10)).until(shipper::caughtUp);
+        appendBulk(0, 5);
+        await("bulk records held").during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                .until(() -> producers.get(0).history().isEmpty());
+
+        append(5, 6);
+        await("the prompt record and the bulk ones before it").atMost(Duration.ofSeconds(5))
+                .until(() -> values(producers.get(0)).equals(values(0, 6)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> spool.checkpoint().seq() == 6);
+    }
+
+    @Test
+    void bulkRecordsShipOnceTheBurstPausesOrAtTheLatestAfterTheHold() throws IOException {
+        start(true, RecordMapper::toRecord, bulk(Duration.ofMillis(200), Duration.ofMinutes(1)));
+        await().atMost(Duration.ofSeconds(10)).until(shipper::caughtUp);
+        appendBulk(0, 5);
+        await("after a pause of 200 ms").atMost(Duration.ofSeconds(10))
+                .until(() -> !producers.isEmpty() && values(producers.get(0)).equals(values(0, 5)));
+        await().atMost(Duration.ofSeconds(5)).until(() -> spool.checkpoint().seq() == 5);
+        shipper.close(Duration.ZERO);
+
+        start(true, RecordMapper::toRecord, bulk(Duration.ofMinutes(1), Duration.ofMillis(300)));
+        await().atMost(Duration.ofSeconds(10)).until(shipper::caughtUp);
+        appendBulk(5, 10);
+        await("after the hold of 300 ms, though the burst has not paused for a minute")
+                .atMost(Duration.ofSeconds(10))
+                .until(() -> producers.size() == 2 && values(producers.get(1)).equals(values(5, 10)));
+    }
+
+    @Test
+    void aSpoolMoreThanHalfFullIsShippedAtOnceWhateverTheBurst() throws IOException {
+        spool.close();
+        spool = Spool.open(new SpoolConfig(dir, 16 * 1024, 4 * 1024, SpoolFullPolicy.DROP_OLDEST,
+                Duration.ofMillis(50)));
+        start(true, RecordMapper::toRecord, bulk(Duration.ofMinutes(1), Duration.ofMinutes(1)));
+        await().atMost(Duration.ofSeconds(10)).until(shipper::caughtUp);
+        int count = 0;
+        while (!spool.halfFull()) {
+            spool.appendBulk(record(count++));
+        }
+        int appended = count;
+        await("shipped though the burst never paused within the hold").atMost(Duration.ofSeconds(10))
+                .until(() -> values(producers.get(0)).equals(values(0, appended)));
+        assertThat(spool.stats().droppedRecords()).isZero();
     }
 
     @Test

@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -91,6 +92,43 @@ class SpoolTest {
         assertThat(readyBack.key()).isNull();
         assertThat(readyBack.value()).containsExactly(1, 2);
         assertThatThrownBy(() -> SpoolEntry.decode(new byte[] {9})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void bulkRecordsAreReadInOrderWithTheRestAndOnlyTheRestMoveTheLastPromptRecord() throws Exception {
+        Spool spool = open(64 * 1024, SpoolFullPolicy.DROP_OLDEST);
+        assertThat(spool.lastPromptSeq()).isEqualTo(-1);
+        spool.appendBulk(record(0));
+        spool.appendBulk(record(1));
+        assertThat(spool.lastPromptSeq()).as("bulk only").isEqualTo(-1);
+        spool.append(record(2));
+        spool.appendBulk(record(3));
+        assertThat(spool.lastPromptSeq()).isEqualTo(2);
+        spool.offer(record(4));
+        assertThat(spool.lastPromptSeq()).isEqualTo(4);
+        assertThat(readAll(spool, spool.checkpoint())).extracting(SpoolTest::valueIndex).containsExactly(0, 1, 2, 3, 4);
+
+        // A prompt record after seq 5 ends the wait; a bulk one does not need to be waited for.
+        Future<Boolean> waiting = executor.submit(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (spool.lastPromptSeq() < 6 && System.nanoTime() < deadline) {
+                spool.awaitPromptRecord(5, Duration.ofSeconds(30));
+            }
+            return spool.lastPromptSeq() >= 6;
+        });
+        spool.appendBulk(record(5));
+        spool.append(record(6));
+        assertThat(waiting.get(10, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(spool.halfFull()).isFalse();
+        int i = 7;
+        while (!spool.halfFull()) {
+            spool.appendBulk(record(i++));
+        }
+        assertThat(spool.stats().bytes()).isGreaterThan(32 * 1024);
+        assertThat(spool.awaitPromptRecord(i, Duration.ofSeconds(30))).as("no wait when half full").isTrue();
+        spool.close();
+        assertThat(spool.awaitPromptRecord(i, Duration.ofSeconds(30))).as("closed").isFalse();
     }
 
     @Test

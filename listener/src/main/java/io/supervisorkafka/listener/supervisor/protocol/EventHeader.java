@@ -46,6 +46,17 @@ public final class EventHeader {
         return tokens.get("eventname");
     }
 
+    /**
+     * Whether the event is of a kind that comes in floods and that nothing derived waits for: a process's output
+     * (PROCESS_LOG_*, PROCESS_COMMUNICATION_*), REMOTE_COMMUNICATION, ticks. Its shipping may wait for a burst to end
+     * ({@code Spool.appendBulk}); a state change's never does.
+     */
+    public boolean bulk() {
+        String name = eventName();
+        return name != null && (name.startsWith("PROCESS_LOG_") || name.startsWith("PROCESS_COMMUNICATION_")
+                || name.startsWith("TICK_") || name.equals("REMOTE_COMMUNICATION"));
+    }
+
     /** The {@code pool} token: the {@code [eventlistener:x]} pool the event was queued for, or null. */
     public String pool() {
         return tokens.get("pool");
