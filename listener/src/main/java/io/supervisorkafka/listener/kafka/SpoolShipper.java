@@ -360,9 +360,10 @@ public final class SpoolShipper implements AutoCloseable {
         long pause = TimeUnit.MILLISECONDS.toNanos(BATCH_LINGER_MILLIS);
         try {
             while (!shouldStop() && !draining) {
-                if (spool.lastPromptSeq() < nextUnsent && !spool.halfFull()) {
-                    // Only bulk records to send: until the burst pauses, the hold ends or a record that is not bulk
-                    // comes (which wakes this thread; the burst's own appends do not).
+                if (spool.hasRecord(nextUnsent) && spool.lastPromptSeq() < nextUnsent && !spool.halfFull()) {
+                    // Bulk records to send and nothing else: until the burst pauses, the hold ends or a record that
+                    // is not bulk comes (which wakes this thread; the burst's own appends do not). With nothing to
+                    // send at all, there is no burst to hold: the checkpoint and caughtUp() must not wait for one.
                     long until = Math.min(spool.lastAppendNanos() + settings.bulkQuiet().toNanos(),
                             start + settings.bulkHold().toNanos());
                     long left = until - System.nanoTime();
