@@ -115,7 +115,10 @@ public final class StatsdAggregator implements StatsdParser.Sink {
         malformed += lines;
     }
 
-    /** The interval's records, one per app (apps in name order; the first carries the malformed count). */
+    /**
+     * The interval's records, one per app (apps in name order; the first carries the malformed count). An interval
+     * without any metric has no record to carry its malformed lines: they stay for the next interval's first record.
+     */
     public List<StatsdMetrics> flush(String server, long end) {
         Map<Key, Value> interval;
         long start;
@@ -128,8 +131,8 @@ public final class StatsdAggregator implements StatsdParser.Sink {
             }
             start = intervalStart;
             intervalStart = end;
-            bad = malformed;
-            malformed = 0;
+            bad = interval.isEmpty() ? 0 : malformed;
+            malformed -= bad;
         }
         Map<String, List<StatsdMetrics.Metric>> byApp = new TreeMap<>();
         interval.forEach((key, value) -> byApp.computeIfAbsent(key.app(), a -> new ArrayList<>()).add(

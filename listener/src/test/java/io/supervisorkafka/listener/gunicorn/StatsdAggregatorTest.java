@@ -57,6 +57,21 @@ class StatsdAggregatorTest {
     }
 
     @Test
+    void malformedLinesOfAnIntervalWithoutMetricsAreCarriedByTheNextRecord() {
+        StatsdAggregator aggregator = new StatsdAggregator(1000);
+        aggregator.malformed(2);
+        assertThat(aggregator.flush("web-1", 2000)).as("no metric yet, so no record").isEmpty();
+        byte[] line = "demo.gunicorn.requests:1|c".getBytes(StandardCharsets.UTF_8);
+        aggregator.malformed(StatsdParser.parse(line, 0, line.length, aggregator) + 1);
+        assertThat(aggregator.flush("web-1", 3000)).singleElement().satisfies(record -> {
+            SchemaValidator.assertValid(Topics.STATSD, record);
+            assertThat(record.malformed()).as("the earlier interval's and this one's").isEqualTo(3);
+        });
+        assertThat(aggregator.flush("web-1", 4000)).singleElement()
+                .satisfies(record -> assertThat(record.malformed()).isZero());
+    }
+
+    @Test
     void sampleRatesTagsAppsAndGaugeDeltas() {
         StatsdAggregator aggregator = new StatsdAggregator(0);
         aggregator.accept("a.gunicorn.requests", 1, StatsdParser.Type.COUNTER, 0.1, Map.of());
