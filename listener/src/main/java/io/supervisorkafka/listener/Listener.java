@@ -334,7 +334,7 @@ public final class Listener implements AutoCloseable {
             sourceCounters.register("kafka.authorization_failures", shipper::authorizationFailures);
             if (!config.withoutEventListener()) {
                 poolSerials = openPoolSerials();
-                lostEvents.start();
+                lostEvents.start(spool::lastAppendNanos);
             }
             RecordSink sink = this::spoolReady;
             for (Source source : Sources.of(config, identity, clock)) {

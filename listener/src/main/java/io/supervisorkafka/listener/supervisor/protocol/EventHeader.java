@@ -8,42 +8,155 @@ import java.util.Map;
 /**
  * The header line supervisord writes before each event payload:
  * {@code ver:3.0 server:supervisor serial:21 pool:listener poolserial:10 eventname:PROCESS_STATE_RUNNING len:54},
- * its tokens in any order. Made only by {@link #parse}, and compared by identity: it keeps the parsed map as a view
- * rather than copying it, since the protocol loop parses one per event.
+ * its tokens in any order. Made only by {@link #parse}, and compared by identity.
+ *
+ * <p>The protocol loop parses one per event, and each young collection of the listener's small heap stops that loop
+ * long enough for supervisord to discard events in a burst at its default buffer. So a header as supervisord writes
+ * it (every token {@code key:value} with one of its keys, none twice) is read in one pass into the few values the loop
+ * needs, numbers parsed in place; the map of all tokens is made only when asked for ({@link #tokens()}, off the
+ * loop). Any other line goes through {@link KeyValueTokens}, whose rules (a token without a colon continues the value
+ * before it, later duplicates win) then give every value, so both ways read a line alike.
  */
 public final class EventHeader {
-    private final Map<String, String> tokens;
+    private static final String SERVER = "server";
+    private static final String SERIAL = "serial";
+    private static final String POOL = "pool";
+    private static final String POOL_SERIAL = "poolserial";
+    private static final String EVENT_NAME = "eventname";
+    private static final String LEN = "len";
+    private static final String VER = "ver";
+    /** The keys of supervisord's header, in the order of {@link #parseUsual}'s switch. */
+    private static final String[] USUAL_KEYS = {SERVER, SERIAL, POOL, POOL_SERIAL, EVENT_NAME, LEN, VER};
 
-    private EventHeader(Map<String, String> tokens) {
+    private final String line;
+    private final String server;
+    private final String pool;
+    private final String eventName;
+    private final long serial;
+    private final long poolSerial;
+    private final long payloadLength;
+    /** Where the {@code ver} value is in a usual header's line, cut only when asked for; -1 when not known. */
+    private final int versionFrom;
+    private final int versionTo;
+    /** Made on the first {@link #tokens()} for a usual header; possibly on another thread than the loop's. */
+    private volatile Map<String, String> tokens;
+
+    private EventHeader(String line, Map<String, String> tokens) {
+        this(line, tokens, tokens.get(SERVER), tokens.get(POOL), tokens.get(EVENT_NAME), digits(tokens.get(SERIAL)),
+                digits(tokens.get(POOL_SERIAL)), digits(tokens.get(LEN)), -1, -1);
+    }
+
+    private EventHeader(String line, Map<String, String> tokens, String server, String pool, String eventName,
+                        long serial, long poolSerial, long payloadLength, int versionFrom, int versionTo) {
+        this.line = line;
         this.tokens = tokens;
+        this.server = server;
+        this.pool = pool;
+        this.eventName = eventName;
+        this.serial = serial;
+        this.poolSerial = poolSerial;
+        this.payloadLength = payloadLength;
+        this.versionFrom = versionFrom;
+        this.versionTo = versionTo;
     }
 
     public static EventHeader parse(String line) {
-        return new EventHeader(Collections.unmodifiableMap(KeyValueTokens.parse(line)));
+        EventHeader usual = parseUsual(line);
+        return usual != null ? usual
+                : new EventHeader(line, Collections.unmodifiableMap(KeyValueTokens.parse(line)));
+    }
+
+    /** The header as supervisord writes it, in one pass without the map; null for any other line. */
+    private static EventHeader parseUsual(String line) {
+        String server = null;
+        String pool = null;
+        String eventName = null;
+        long serial = -1;
+        long poolSerial = -1;
+        long payloadLength = -1;
+        int versionFrom = -1;
+        int versionTo = -1;
+        int seen = 0;
+        int length = line.length();
+        int start = 0;
+        while (start < length) {
+            int end = line.indexOf(' ', start);
+            if (end < 0) {
+                end = length;
+            }
+            if (end > start) {
+                int colon = line.indexOf(':', start);
+                if (colon <= start || colon >= end) {
+                    return null; // no key, or a token that continues the value before it
+                }
+                int key = keyIndex(line, start, colon);
+                if (key < 0 || (seen & (1 << key)) != 0) {
+                    return null; // a key supervisord does not write, or a duplicate
+                }
+                seen |= 1 << key;
+                int from = colon + 1;
+                switch (key) {
+                    case 0 -> server = line.substring(from, end);
+                    case 1 -> serial = digits(line, from, end);
+                    case 2 -> pool = line.substring(from, end);
+                    case 3 -> poolSerial = digits(line, from, end);
+                    case 4 -> eventName = line.substring(from, end);
+                    case 5 -> payloadLength = digits(line, from, end);
+                    default -> {
+                        versionFrom = from;
+                        versionTo = end;
+                    }
+                }
+            }
+            start = end + 1;
+        }
+        return new EventHeader(line, null, server, pool, eventName, serial, poolSerial, payloadLength, versionFrom,
+                versionTo);
+    }
+
+    /** The header keys in {@link #parseUsual}'s order, or -1. */
+    private static int keyIndex(String line, int start, int end) {
+        int length = end - start;
+        for (int i = 0; i < USUAL_KEYS.length; i++) {
+            if (USUAL_KEYS[i].length() == length && line.startsWith(USUAL_KEYS[i], start)) {
+                return i;
+            }
+        }
+        return -1;
     }
 
     /** The header's tokens by key, in the order they came in. */
     public Map<String, String> tokens() {
-        return tokens;
+        Map<String, String> parsed = tokens;
+        if (parsed == null) {
+            parsed = Collections.unmodifiableMap(KeyValueTokens.parse(line));
+            tokens = parsed;
+        }
+        return parsed;
     }
 
     @Override
     public String toString() {
-        return "EventHeader" + tokens;
+        return "EventHeader" + tokens();
     }
 
     /** The {@code len} token: the payload length in Unicode code points; -1 when missing or not a number. */
     public long payloadLength() {
-        return nonNegative("len");
+        return payloadLength;
     }
 
     /** supervisord's identification (the {@code server} token), or null. */
     public String server() {
-        return tokens.get("server");
+        return server;
     }
 
     public String eventName() {
-        return tokens.get("eventname");
+        return eventName;
+    }
+
+    /** The protocol's version (the {@code ver} token), or null. */
+    public String version() {
+        return versionFrom >= 0 ? line.substring(versionFrom, versionTo) : tokens().get(VER);
     }
 
     /**
@@ -52,24 +165,24 @@ public final class EventHeader {
      * ({@code Spool.appendBulk}); a state change's never does.
      */
     public boolean bulk() {
-        String name = eventName();
+        String name = eventName;
         return name != null && (name.startsWith("PROCESS_LOG_") || name.startsWith("PROCESS_COMMUNICATION_")
                 || name.startsWith("TICK_") || name.equals("REMOTE_COMMUNICATION"));
     }
 
     /** The {@code pool} token: the {@code [eventlistener:x]} pool the event was queued for, or null. */
     public String pool() {
-        return tokens.get("pool");
+        return pool;
     }
 
     /** The {@code serial} token (supervisord's, across all pools); -1 when missing or not a number. */
     public long serial() {
-        return nonNegative("serial");
+        return serial;
     }
 
     /** The {@code poolserial} token (the pool's own count of events); -1 when missing or not a number. */
     public long poolSerial() {
-        return nonNegative("poolserial");
+        return poolSerial;
     }
 
     /**
@@ -78,24 +191,24 @@ public final class EventHeader {
      * header: it runs on the protocol loop for every event.
      */
     public List<String> problems() {
-        boolean serial = nonNegative("serial") >= 0;
-        boolean poolSerial = nonNegative("poolserial") >= 0;
-        boolean pool = tokens.get("pool") != null;
-        boolean eventName = isEventName(eventName());
-        if (serial && poolSerial && pool && eventName) {
+        boolean validSerial = serial >= 0;
+        boolean validPoolSerial = poolSerial >= 0;
+        boolean hasPool = pool != null;
+        boolean validEventName = isEventName(eventName);
+        if (validSerial && validPoolSerial && hasPool && validEventName) {
             return List.of();
         }
         List<String> problems = new ArrayList<>();
-        if (!serial) {
+        if (!validSerial) {
             problems.add("no valid serial");
         }
-        if (!poolSerial) {
+        if (!validPoolSerial) {
             problems.add("no valid poolserial");
         }
-        if (!pool) {
+        if (!hasPool) {
             problems.add("no pool");
         }
-        if (!eventName) {
+        if (!validEventName) {
             problems.add("no valid eventname");
         }
         return problems;
@@ -116,14 +229,18 @@ public final class EventHeader {
     }
 
     /** A token that must be a non-negative integer, or -1. */
-    long nonNegative(String key) {
-        String value = tokens.get(key);
-        if (value == null || value.isEmpty() || value.length() > 18) {
+    private static long digits(String value) {
+        return value == null ? -1 : digits(value, 0, value.length());
+    }
+
+    /** The characters {@code [from, to)} of {@code text} as a non-negative integer of at most 18 digits, or -1. */
+    private static long digits(String text, int from, int to) {
+        if (to <= from || to - from > 18) {
             return -1;
         }
         long result = 0;
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
+        for (int i = from; i < to; i++) {
+            char c = text.charAt(i);
             if (c < '0' || c > '9') {
                 return -1;
             }
