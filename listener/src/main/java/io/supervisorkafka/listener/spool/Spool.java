@@ -542,7 +542,7 @@ public final class Spool implements AutoCloseable {
     public static byte[] frame(SpoolEntry entry) {
         byte[] frame = entry.encode(FRAME_HEADER_BYTES);
         int bodyLength = frame.length - FRAME_HEADER_BYTES;
-        ByteBuffer.wrap(frame).putInt(bodyLength).putInt(crc32c(frame, FRAME_HEADER_BYTES, bodyLength));
+        FrameBytes.putInt(frame, FrameBytes.putInt(frame, 0, bodyLength), crc32c(frame, FRAME_HEADER_BYTES, bodyLength));
         return frame;
     }
 

@@ -47,17 +47,18 @@ public sealed interface SpoolEntry {
     default byte[] encode(int headroom) {
         // Java 17 has no pattern matching for switch; the sealed hierarchy keeps this if/else exhaustive.
         if (this instanceof RawEvent e) {
-            byte[] server = utf8(e.serverId());
-            byte[] instance = utf8(e.instance());
-            ByteBuffer buf = ByteBuffer.allocate(headroom + 1 + 8 + 4 + server.length + 4 + instance.length
-                    + 4 + e.header().length + 4 + e.payload().length);
-            buf.position(headroom);
-            buf.put(TYPE_RAW_EVENT).putLong(e.observedAt());
-            putBytes(buf, server);
-            putBytes(buf, instance);
-            putBytes(buf, e.header());
-            putBytes(buf, e.payload());
-            return buf.array();
+            // Every event's frame: no buffer object, the repeated strings encoded once (see FrameBytes).
+            byte[] server = FrameBytes.SERVER_IDS.bytes(e.serverId());
+            byte[] instance = FrameBytes.INSTANCES.bytes(e.instance());
+            byte[] frame = new byte[headroom + 1 + 8 + 4 + server.length + 4 + instance.length
+                    + 4 + e.header().length + 4 + e.payload().length];
+            frame[headroom] = TYPE_RAW_EVENT;
+            int at = FrameBytes.putLong(frame, headroom + 1, e.observedAt());
+            at = FrameBytes.putBytes(frame, at, server);
+            at = FrameBytes.putBytes(frame, at, instance);
+            at = FrameBytes.putBytes(frame, at, e.header());
+            FrameBytes.putBytes(frame, at, e.payload());
+            return frame;
         }
         ReadyRecord r = (ReadyRecord) this;
         byte[] topic = utf8(r.topic());

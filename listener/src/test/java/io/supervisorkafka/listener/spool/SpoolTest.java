@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
@@ -92,6 +94,25 @@ class SpoolTest {
         assertThat(readyBack.key()).isNull();
         assertThat(readyBack.value()).containsExactly(1, 2);
         assertThatThrownBy(() -> SpoolEntry.decode(new byte[] {9})).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void eventsOfChangingServerIdsAndInstancesKeepTheirOwnInTheirFrames() {
+        // The frame keeps the last server id's and instance's bytes for the next event: a change must not reuse them.
+        String[][] origins = {{"web-1", "10-20"}, {"web-1", "10-20"}, {"db-ü", "10-20"}, {"web-1", "11-30"}, {"", ""}};
+        for (String[] origin : origins) {
+            SpoolEntry.RawEvent raw = new SpoolEntry.RawEvent(7L, origin[0], origin[1], new byte[] {'h'},
+                    new byte[] {'p'});
+            byte[] frame = Spool.frame(raw);
+            SpoolEntry.RawEvent back = (SpoolEntry.RawEvent) SpoolEntry.decode(Arrays.copyOfRange(frame,
+                    Spool.FRAME_HEADER_BYTES, frame.length));
+            assertThat(back.serverId()).isEqualTo(origin[0]);
+            assertThat(back.instance()).isEqualTo(origin[1]);
+            assertThat(ByteBuffer.wrap(frame).getInt()).as("the frame's length field")
+                    .isEqualTo(frame.length - Spool.FRAME_HEADER_BYTES);
+            assertThat(ByteBuffer.wrap(frame).getInt(4)).as("the frame's checksum")
+                    .isEqualTo(Spool.crc32c(frame, Spool.FRAME_HEADER_BYTES, frame.length - Spool.FRAME_HEADER_BYTES));
+        }
     }
 
     @Test
