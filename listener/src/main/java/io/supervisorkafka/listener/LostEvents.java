@@ -84,8 +84,9 @@ final class LostEvents implements AutoCloseable {
         lastGap = gap;
         ScheduledExecutorService thread = reporter;
         if (thread != null && reportPending.compareAndSet(false, true)) {
-            long delay = Math.max(GATHER.toNanos(), nextReportNanos - System.nanoTime());
-            reportDeadlineNanos = System.nanoTime() + delay + quietWaitMax.toNanos();
+            long now = System.nanoTime();
+            long delay = Math.max(GATHER.toNanos(), nextReportNanos - now);
+            reportDeadlineNanos = now + delay + quietWaitMax.toNanos();
             schedule(thread, delay);
         }
     }
@@ -110,7 +111,7 @@ final class LostEvents implements AutoCloseable {
             schedule(thread, Math.min(pauseAt, reportDeadlineNanos) - now); // the burst goes on: not yet
             return;
         }
-        nextReportNanos = System.nanoTime() + MIN_INTERVAL.toNanos();
+        nextReportNanos = now + MIN_INTERVAL.toNanos();
         reportPending.set(false);
         long lost = unreported.getAndSet(0);
         PoolSerials.Gap gap = lastGap;

@@ -542,7 +542,8 @@ public final class Spool implements AutoCloseable {
     public static byte[] frame(SpoolEntry entry) {
         byte[] frame = entry.encode(FRAME_HEADER_BYTES);
         int bodyLength = frame.length - FRAME_HEADER_BYTES;
-        FrameBytes.putInt(frame, FrameBytes.putInt(frame, 0, bodyLength), crc32c(frame, FRAME_HEADER_BYTES, bodyLength));
+        int checksumAt = FrameBytes.putInt(frame, 0, bodyLength);
+        FrameBytes.putInt(frame, checksumAt, crc32c(frame, FRAME_HEADER_BYTES, bodyLength));
         return frame;
     }
 

@@ -80,13 +80,10 @@ public final class EventHeader {
         int length = line.length();
         int start = 0;
         while (start < length) {
-            int end = line.indexOf(' ', start);
-            if (end < 0) {
-                end = length;
-            }
+            int end = KeyValueTokens.tokenEnd(line, start);
             if (end > start) {
-                int colon = line.indexOf(':', start);
-                if (colon <= start || colon >= end) {
+                int colon = KeyValueTokens.colonIn(line, start, end);
+                if (colon <= start) {
                     return null; // no key, or a token that continues the value before it
                 }
                 int key = keyIndex(line, start, colon);

@@ -29,10 +29,7 @@ public final class KeyValueTokens {
         int length = line.length();
         int start = 0;
         while (start < length) {
-            int end = line.indexOf(' ', start);
-            if (end < 0) {
-                end = length;
-            }
+            int end = tokenEnd(line, start);
             if (end > start) {
                 int colon = colonIn(line, start, end);
                 if (colon > start) {
@@ -48,8 +45,14 @@ public final class KeyValueTokens {
         return tokens;
     }
 
+    /** Where the token starting at {@code start} ends: the next space, or the end of the line. */
+    static int tokenEnd(String line, int start) {
+        int space = line.indexOf(' ', start);
+        return space < 0 ? line.length() : space;
+    }
+
     /** The first colon of the token {@code [start, end)}, or -1: never looks past the token (a long line of words). */
-    private static int colonIn(String line, int start, int end) {
+    static int colonIn(String line, int start, int end) {
         for (int i = start; i < end; i++) {
             if (line.charAt(i) == ':') {
                 return i;
