@@ -107,6 +107,10 @@ public final class SpoolShipper implements AutoCloseable {
     private volatile boolean draining;
     private volatile boolean caughtUp;
     private long ackCount;
+    /** The acknowledgements counted when the shipper last looked (its own). */
+    private long ackCountShipped;
+    /** Whether the shipper is parked for a record or an acknowledgement: only then does an acknowledgement unpark it. */
+    private volatile boolean awaitingRecordOrAcknowledgement;
 
     public SpoolShipper(Spool spool, Supplier<Producer<byte[], byte[]>> producerFactory,
                         Function<SpoolEntry, OutgoingRecord> mapper, Settings settings) {
@@ -270,8 +274,13 @@ public final class SpoolShipper implements AutoCloseable {
                             lingerForBatch(seq);
                         }
                     } else {
-                        awaitAcknowledgement(settings.commitInterval());
-                        lingerForBatch(reader.position().seq());
+                        // A record appended while others are in flight goes out without waiting for their
+                        // acknowledgement: an exit's record right behind its event waited a broker round trip.
+                        long seq = reader.position().seq();
+                        awaitRecordOrAcknowledgement(seq, settings.commitInterval());
+                        if (spool.hasRecord(seq)) {
+                            lingerForBatch(seq);
+                        }
                     }
                     continue;
                 }
@@ -326,6 +335,9 @@ public final class SpoolShipper implements AutoCloseable {
                         synchronized (acknowledgements) {
                             ackCount++;
                             acknowledgements.notifyAll();
+                        }
+                        if (awaitingRecordOrAcknowledgement) {
+                            LockSupport.unpark(thread);
                         }
                     });
         } catch (InterruptException e) {
@@ -383,6 +395,25 @@ public final class SpoolShipper implements AutoCloseable {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Parks until record {@code seq} is appended, a record in flight is acknowledged, or {@code timeout}. */
+    private void awaitRecordOrAcknowledgement(long seq, Duration timeout) {
+        awaitingRecordOrAcknowledgement = true;
+        try {
+            synchronized (acknowledgements) {
+                if (ackCount != ackCountShipped) {
+                    ackCountShipped = ackCount;
+                    return; // acknowledged meanwhile: what is done can be committed
+                }
+            }
+            awaitRecord(seq, timeout);
+        } finally {
+            awaitingRecordOrAcknowledgement = false;
+            synchronized (acknowledgements) {
+                ackCountShipped = ackCount;
+            }
         }
     }
 

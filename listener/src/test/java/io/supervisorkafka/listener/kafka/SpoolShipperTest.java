@@ -107,6 +107,20 @@ class SpoolShipperTest {
         await().atMost(Duration.ofSeconds(5)).until(shipper::caughtUp);
     }
 
+    @Test
+    void aRecordAppendedWhileOthersAwaitTheirAcknowledgementIsSentWithoutWaitingForIt() throws IOException {
+        // A commit interval of a minute: the most a shipper that waited for an acknowledgement first would wait.
+        start(false, RecordMapper::toRecord, new SpoolShipper.Settings(Duration.ofMinutes(1), FAST.maxInFlight(),
+                FAST.minBackoff(), FAST.maxBackoff(), FAST.bulkQuiet(), FAST.bulkHold()));
+        append(0, 1);
+        await().atMost(Duration.ofSeconds(5)).until(() -> producers.get(0).history().size() == 1);
+
+        append(1, 2);
+        await("an exit's record right behind its event, the event not yet acknowledged").atMost(Duration.ofSeconds(5))
+                .until(() -> values(producers.get(0)).equals(values(0, 2)));
+        assertThat(shipper.shipped()).isZero();
+    }
+
     private static SpoolShipper.Settings bulk(Duration quiet, Duration hold) {
         return new SpoolShipper.Settings(FAST.commitInterval(), FAST.maxInFlight(), FAST.minBackoff(),
                 FAST.maxBackoff(), quiet, hold);

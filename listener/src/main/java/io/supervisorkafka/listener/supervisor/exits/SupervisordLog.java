@@ -1,5 +1,11 @@
 package io.supervisorkafka.listener.supervisor.exits;
 
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeParseException;
@@ -60,6 +66,25 @@ public final class SupervisordLog {
                        Boolean expected) {
         boolean ends() {
             return kind == Kind.EXITED || kind == Kind.STOPPED;
+        }
+    }
+
+    /**
+     * The lines of interest in the last {@code maxBytes} bytes of the log file (supervisord's own {@code readLog}
+     * window, read from the file): a window that begins inside a line or a character only cuts that first line, which
+     * {@link #parse} skips.
+     */
+    public static List<Line> readTail(Path file, int maxBytes) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = channel.size();
+            long from = Math.max(0, size - maxBytes);
+            ByteBuffer bytes = ByteBuffer.allocate((int) (size - from));
+            while (bytes.hasRemaining()) {
+                if (channel.read(bytes, from + bytes.position()) < 0) {
+                    break; // truncated under us (rotated): what was read is the tail
+                }
+            }
+            return parse(new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8));
         }
     }
 

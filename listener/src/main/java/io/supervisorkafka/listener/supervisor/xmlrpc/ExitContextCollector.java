@@ -22,6 +22,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,6 +50,15 @@ import org.slf4j.LoggerFactory;
  * supervisord decodes a log window strictly as UTF-8 and answers HTTP 500 when the window begins inside a character:
  * the call is repeated with the window one to three bytes longer. Whatever cannot be fetched leaves the record with
  * what is known and {@code error} set ({@link #failed()}).
+ *
+ * <p>When the listener can read supervisord's main log itself (it is supervisord's child, normally as the same user:
+ * {@link SupervisordWaker#parentMainLog()}) and knows where the process's output logs are (from an earlier
+ * {@code getProcessInfo} or a snapshot's {@code getAllProcessInfo}), an exit is described from those files without
+ * asking supervisord at all. supervisord writes the exit line before it sends the event, but it answers XML-RPC only
+ * after it has respawned an autorestarted process: right after a kill -9 the multicall took 63-306 ms, nearly all of it
+ * waiting for the answer, longer than the Streams app waits for the record to word its CRITICAL.
+ * An exit the files cannot explain (no line for its run, an output log not readable, a process not yet known) and
+ * every exit after it in the batch, to keep their order, go through XML-RPC as above.
  */
 public final class ExitContextCollector implements AutoCloseable {
     /** Thread name; its first 15 characters are what {@code BackgroundThreads.lower} matches. */
@@ -83,6 +93,10 @@ public final class ExitContextCollector implements AutoCloseable {
     private final Clock clock;
     private final SupervisorRpcClient rpc;
     private final BlockingQueue<Notice> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    /** supervisord's main log, read directly when it can be; null: always through XML-RPC. */
+    private final Path mainLog;
+    /** Where each process's output logs are, as supervisord last said (written by the snapshot thread too). */
+    private final Map<String, OutputLogs> outputLogs = new ConcurrentHashMap<>();
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
@@ -97,7 +111,16 @@ public final class ExitContextCollector implements AutoCloseable {
 
     /** @param sink receives every record (the source spools it); called on the collector's thread */
     public ExitContextCollector(SupervisorSourceConfig config, Consumer<ProcessExit> sink, Clock clock) {
+        this(config, sink, clock, null);
+    }
+
+    /**
+     * @param mainLog supervisord's main log, read directly while it is readable; null: every exit through XML-RPC
+     */
+    public ExitContextCollector(SupervisorSourceConfig config, Consumer<ProcessExit> sink, Clock clock,
+                                Path mainLog) {
         this.config = Objects.requireNonNull(config, "config");
+        this.mainLog = mainLog;
         this.sink = Objects.requireNonNull(sink, "sink");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.rpc = config.endpoint() == null ? null : new SupervisorRpcClient(config.endpoint(), config.credentials(),
@@ -114,6 +137,35 @@ public final class ExitContextCollector implements AutoCloseable {
             case "EXITED", "BACKOFF", "FATAL", "STOPPED", "STARTING" -> state;
             default -> null;
         };
+    }
+
+    /**
+     * Learns where processes' output logs are from a {@code getAllProcessInfo} answer (its entries, as parsed), so
+     * that their exits can be described from files. Called by the snapshot thread.
+     */
+    public void knownProcesses(Object[] processInfos) {
+        for (Object info : processInfos) {
+            if (info instanceof Map<?, ?> map) {
+                learnOutputLogs(map);
+            }
+        }
+    }
+
+    private void learnOutputLogs(Map<?, ?> info) {
+        if (info.get("group") instanceof String group && info.get("name") instanceof String name) {
+            outputLogs.put(group + ":" + name, new OutputLogs(info.get("stderr_logfile"), info.get("stdout_logfile")));
+        }
+    }
+
+    /** The paths getProcessInfo gave for a process's output; empty when it has no such log. */
+    private record OutputLogs(String stderr, String stdout) {
+        OutputLogs(Object stderr, Object stdout) {
+            this(stderr instanceof String path ? path : "", stdout instanceof String path ? path : "");
+        }
+
+        String of(String stream) {
+            return stream.equals("stderr") ? stderr : stdout;
+        }
     }
 
     public synchronized void start() {
@@ -178,26 +230,59 @@ public final class ExitContextCollector implements AutoCloseable {
                 exits.add(new Exit(notice, fields, group, name, startedAt.get(key)));
             }
         }
-        if (exits.isEmpty()) {
+        List<Exit> throughXmlRpc = describeFromFiles(exits);
+        if (throughXmlRpc.isEmpty()) {
             return;
         }
         long deadline = System.nanoTime() + config.rpcTimeout().toNanos();
-        Fetched fetched = fetch(exits, deadline);
+        Fetched fetched = fetch(throughXmlRpc, deadline);
         Map<String, Tail> tails = new HashMap<>();
-        for (Exit exit : exits) {
-            ProcessExit record = describe(exit, fetched, tails, deadline);
-            (record.error() == null ? succeeded : failed).incrementAndGet();
-            if (record.error() != null && !lastFailed) {
-                lastFailed = true;
-                log.warn("exit context of {} incomplete (published with its error; further failures are logged at"
-                        + " debug): {}", exit.key(), record.error());
-            } else if (record.error() != null) {
-                log.debug("exit context of {} incomplete: {}", exit.key(), record.error());
-            } else {
-                lastFailed = false;
-            }
-            sink.accept(record);
+        for (Exit exit : throughXmlRpc) {
+            ProcessExit record = describe(exit, fetched, tails, deadline, false);
+            emit(exit, record);
         }
+    }
+
+    /**
+     * Publishes the records of the exits the files explain, in order, up to the first one they do not; returns that
+     * one and those after it, for XML-RPC.
+     */
+    private List<Exit> describeFromFiles(List<Exit> exits) {
+        if (exits.isEmpty() || mainLog == null) {
+            return exits;
+        }
+        List<SupervisordLog.Line> lines;
+        try {
+            lines = SupervisordLog.readTail(mainLog, LOG_WINDOW_BYTES);
+        } catch (IOException | RuntimeException e) {
+            return exits; // rotated, gone, or not readable: supervisord serves it
+        }
+        // Only where the output logs are comes from what supervisord said before: its state now is not known.
+        Fetched onDisk = new Fetched(lines, null, Map.of(), Map.of());
+        Map<String, Tail> tails = new HashMap<>();
+        for (int i = 0; i < exits.size(); i++) {
+            Exit exit = exits.get(i);
+            ProcessExit record = describe(exit, onDisk, tails, 0, true);
+            if (record == null) {
+                return exits.subList(i, exits.size());
+            }
+            emit(exit, record);
+        }
+        return List.of();
+    }
+
+    private void emit(Exit exit, ProcessExit record) {
+        (record.error() == null ? succeeded : failed).incrementAndGet();
+        if (record.error() != null && !lastFailed) {
+            lastFailed = true;
+            log.warn("exit context of {} incomplete (published with its error; further failures are logged at"
+                    + " debug): {}", exit.key(), record.error());
+        } else if (record.error() != null) {
+            log.debug("exit context of {} incomplete: {}", exit.key(), record.error());
+        } else {
+            lastFailed = false;
+        }
+        sink.accept(record);
     }
 
     private static Map<String, String> fields(byte[] payload) {
@@ -270,6 +355,7 @@ public final class ExitContextCollector implements AutoCloseable {
             Object info = single(results[1 + i]);
             if (info instanceof Map<?, ?> map) {
                 infos.put(keys.get(i), map);
+                learnOutputLogs(map);
             } else {
                 infoErrors.put(keys.get(i), "supervisor.getProcessInfo: " + faultText(results[1 + i]));
             }
@@ -302,7 +388,12 @@ public final class ExitContextCollector implements AutoCloseable {
         return "unexpected answer";
     }
 
-    private ProcessExit describe(Exit exit, Fetched fetched, Map<String, Tail> tails, long deadline) {
+    /**
+     * The record of an exit from what was fetched; {@code filesOnly}: from the files only ({@link #describeFromFiles}),
+     * and null when they do not explain it.
+     */
+    private ProcessExit describe(Exit exit, Fetched fetched, Map<String, Tail> tails, long deadline,
+                                 boolean filesOnly) {
         List<String> problems = new ArrayList<>();
         Map<?, ?> info = fetched.infos().get(exit.key());
         String toState = exit.notice().toState();
@@ -312,6 +403,9 @@ public final class ExitContextCollector implements AutoCloseable {
         } else if (endWasLogged(exit, info)) {
             run = SupervisordLog.find(fetched.lines(), exit.name(), exit.stopped(), exit.pid(),
                     toState.equals("FATAL"));
+            if (run == null && filesOnly) {
+                return null;
+            }
             if (run == null) {
                 problems.add("supervisord's log (its last " + LOG_WINDOW_BYTES + " bytes) has no "
                         + (exit.stopped() ? "stopped:" : "exited:") + " line for " + exit.name()
@@ -336,13 +430,21 @@ public final class ExitContextCollector implements AutoCloseable {
         }
         Tail tail = null;
         if (config.exitTailBytes() > 0) {
-            if (info == null) {
+            OutputLogs logs = filesOnly ? outputLogs.get(exit.key())
+                    : info == null ? null : new OutputLogs(info.get("stderr_logfile"), info.get("stdout_logfile"));
+            if (logs == null) {
+                if (filesOnly) {
+                    return null;
+                }
                 String infoError = fetched.infoErrors().get(exit.key());
                 if (infoError != null) {
                     problems.add(infoError);
                 }
             } else {
-                tail = tails.computeIfAbsent(exit.key(), key -> tail(key, info, deadline));
+                tail = tails.computeIfAbsent(exit.key(), key -> tail(key, logs, deadline, filesOnly));
+                if (tail == NOT_ON_DISK) {
+                    return null;
+                }
                 if (tail.error() != null) {
                     problems.add(tail.error());
                 }
@@ -394,15 +496,18 @@ public final class ExitContextCollector implements AutoCloseable {
     private record Tail(String text, String stream, String error) {
     }
 
+    /** From the files only, a log that cannot be read there: supervisord has to be asked. */
+    private static final Tail NOT_ON_DISK = new Tail(null, null, "not on disk");
+
     /**
      * The tail of stderr, or of stdout when stderr has no log (redirected into stdout, or NONE) or nothing in it:
-     * from the log file when it is readable, else through XML-RPC.
+     * from the log file when it is readable, else through XML-RPC ({@code filesOnly}: {@link #NOT_ON_DISK} instead).
      */
-    private Tail tail(String key, Map<?, ?> info, long deadline) {
+    private Tail tail(String key, OutputLogs logs, long deadline, boolean filesOnly) {
         String error = null;
         for (String stream : List.of("stderr", "stdout")) {
-            Object logfile = info.get(stream + "_logfile");
-            if (!(logfile instanceof String path) || path.isEmpty()) {
+            String path = logs.of(stream);
+            if (path.isEmpty()) {
                 continue;
             }
             String text = null;
@@ -413,6 +518,9 @@ public final class ExitContextCollector implements AutoCloseable {
                 } catch (IOException | RuntimeException e) {
                     text = null; // rotated or gone meanwhile: ask supervisord
                 }
+            }
+            if (text == null && filesOnly) {
+                return NOT_ON_DISK;
             }
             if (text == null) {
                 try {

@@ -45,6 +45,8 @@ public final class SnapshotCollector implements AutoCloseable {
     private final AtomicLong succeeded = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicBoolean extraPending = new AtomicBoolean();
+    /** Told every getAllProcessInfo answer's entries, as parsed (the exit context learns the output logs' paths). */
+    private volatile Consumer<Object[]> processInfos = infos -> { };
     private ScheduledExecutorService scheduler;
     private volatile boolean lastFailed;
     private volatile boolean closing;
@@ -69,6 +71,11 @@ public final class SnapshotCollector implements AutoCloseable {
         }
         this.rpc = rpc != null ? rpc
                 : new SupervisorRpcClient(config.endpoint(), config.credentials(), config.rpcTimeout().toMillis());
+    }
+
+    /** Hands every getAllProcessInfo answer's entries to {@code listener} too, on the collector thread. */
+    void alsoTell(Consumer<Object[]> listener) {
+        processInfos = Objects.requireNonNull(listener, "listener");
     }
 
     /** Takes snapshots now and then every interval, until {@link #close()}. */
@@ -148,6 +155,7 @@ public final class SnapshotCollector implements AutoCloseable {
         Object pid = expect(call("supervisor.getPID", deadline), Integer.class, "getPID");
         Object[] infos = (Object[]) expect(call("supervisor.getAllProcessInfo", deadline), Object[].class,
                 "getAllProcessInfo");
+        processInfos.accept(infos);
         List<ProcessInfo> processes = new ArrayList<>(infos.length);
         for (Object info : infos) {
             processes.add(processInfo((Map<?, ?>) expect(info, Map.class, "getAllProcessInfo entry")));

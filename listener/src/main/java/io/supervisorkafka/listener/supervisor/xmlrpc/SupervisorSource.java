@@ -37,19 +37,25 @@ public final class SupervisorSource implements Source, EventFollower {
 
     @Override
     public synchronized void start(RecordSink sink, SourceCounters counters) {
+        // Made first so that every snapshot tells it where the output logs are; its counters come after the snapshots'.
+        ExitContextCollector exitCollector = config.exits() ? new ExitContextCollector(config,
+                exit -> sink.publishJson(Topics.PROCESS_EXITS, exit.server(), exit.observedAt(), ProcessExit.class,
+                        exit), clock, SupervisordWaker.parentMainLog().orElse(null)) : null;
         if (config.snapshotsEnabled()) {
             collector = new SnapshotCollector(config, identity, snapshot -> publish(sink, snapshot), clock);
+            if (exitCollector != null) {
+                collector.alsoTell(exitCollector::knownProcesses);
+            }
             collector.start();
             counters.register("snapshots.ok", collector::succeeded);
             counters.register("snapshots.failed", collector::failed);
         }
-        if (config.exits()) {
-            exits = new ExitContextCollector(config, exit -> sink.publishJson(Topics.PROCESS_EXITS, exit.server(),
-                    exit.observedAt(), ProcessExit.class, exit), clock);
-            exits.start();
-            counters.register("exits.ok", exits::succeeded);
-            counters.register("exits.failed", exits::failed);
-            counters.register("exits.dropped", exits::dropped);
+        if (exitCollector != null) {
+            exitCollector.start();
+            exits = exitCollector;
+            counters.register("exits.ok", exitCollector::succeeded);
+            counters.register("exits.failed", exitCollector::failed);
+            counters.register("exits.dropped", exitCollector::dropped);
         }
         waker = SupervisordWaker.startForParent(config.endpoint(), config.wakeInterval(), config.exitWatch())
                 .orElse(null);

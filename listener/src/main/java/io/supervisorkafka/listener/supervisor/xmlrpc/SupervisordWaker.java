@@ -197,11 +197,18 @@ public final class SupervisordWaker implements AutoCloseable {
                 interval, () -> connect(endpoint)).start());
     }
 
+    /** The main log ({@link #mainLog}) of the supervisord this process is a child of, if it is one's. */
+    static Optional<Path> parentMainLog() {
+        return ProcessHandle.current().parent().map(ProcessHandle::pid).filter(SupervisordWaker::isSupervisord)
+                .flatMap(pid -> mainLog(Path.of("/proc", Long.toString(pid))));
+    }
+
     /**
      * supervisord's main log: the regular file it holds open for appending with the lowest descriptor, below its
      * first socket (it opens its log, then its HTTP servers' sockets, then spawns the children and opens their logs).
-     * Empty when there is none (syslog, a terminal, {@code /dev/stdout}) or its descriptors cannot be read (another
-     * user's process).
+     * Its standard output counts only when no such file comes after it: with {@code nodaemon} redirected to a file, it
+     * echoes the log unless {@code silent}, but the log file has every line. Empty when there is none (syslog, a
+     * terminal, {@code /dev/stdout}) or its descriptors cannot be read (another user's process).
      */
     static Optional<Path> mainLog(Path procDir) {
         List<Integer> descriptors = new ArrayList<>();
@@ -217,21 +224,25 @@ public final class SupervisordWaker implements AutoCloseable {
             return Optional.empty();
         }
         descriptors.sort(null);
+        Path standard = null;
         for (int fd : descriptors) {
             try {
                 Path target = Files.readSymbolicLink(procDir.resolve("fd").resolve(Integer.toString(fd)));
                 if (target.toString().startsWith("socket:")) {
-                    return Optional.empty(); // the files after it are the children's logs
+                    break; // the files after it are the children's logs
                 }
                 if (target.isAbsolute() && appendsTo(procDir.resolve("fdinfo").resolve(Integer.toString(fd)))
                         && Files.isRegularFile(target)) {
-                    return Optional.of(target);
+                    if (fd > 2) {
+                        return Optional.of(target);
+                    }
+                    standard = standard == null ? target : standard;
                 }
             } catch (IOException | SecurityException | UnsupportedOperationException closed) {
                 // closed meanwhile, or not readable: the next one
             }
         }
-        return Optional.empty();
+        return Optional.ofNullable(standard);
     }
 
     /** Whether the descriptor's {@code fdinfo} says it was opened for writing, appending (O_WRONLY|O_APPEND). */

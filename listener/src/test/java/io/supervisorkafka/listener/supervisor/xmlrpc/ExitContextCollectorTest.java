@@ -12,15 +12,19 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The exit context against a stand-in for supervisord 4.2.5 that answers with what the real one answered (test
@@ -171,6 +175,73 @@ class ExitContextCollectorTest {
         });
         assertThat(collector.succeeded()).isEqualTo(1);
         assertThat(collector.failed()).isZero();
+    }
+
+    /** supervisord's main log as the listener finds it on disk: 20 KB of other lines, then {@code log}. */
+    private static Path mainLogFile(Path dir, String log) throws IOException {
+        String other = "2026-11-19 19:40:00,000 INFO something else supervisord said\n";
+        return Files.writeString(dir.resolve("supervisord.log"), other.repeat(20_000 / other.length()) + log);
+    }
+
+    @Test
+    void anExitTheFilesExplainIsDescribedFromThemWithoutAskingSupervisord(@TempDir Path dir) throws IOException {
+        String full = resource("/supervisord-4.2.5-logs/supervisord-full.txt");
+        Path mainLog = mainLogFile(dir, full.substring(0,
+                full.indexOf('\n', full.indexOf("19:42:31,925 WARN exited: sleeper")) + 1));
+        Path stderr = Files.writeString(dir.resolve("sleeper-stderr.log"), "starting\nTraceback: it broke\n");
+        SupervisorEndpoint endpoint = serve(request -> ok(multicallAnswer("", "")));
+        List<ProcessExit> published = new ArrayList<>();
+        ExitContextCollector collector = new ExitContextCollector(config(endpoint, 2048), published::add,
+                Clock.systemUTC(), mainLog);
+        // What a snapshot's getAllProcessInfo said of it: where its output goes.
+        collector.knownProcesses(new Object[] {Map.of("group", "sleeper", "name", "sleeper",
+                "stderr_logfile", stderr.toString(), "stdout_logfile", "")});
+
+        collector.publish(List.of(notice(31, "EXITED", KILLED, 1796067752000L)));
+
+        assertThat(calls).as("no call to supervisord").isEmpty();
+        assertThat(published).singleElement().satisfies(exit -> {
+            SchemaValidator.assertValid(Topics.PROCESS_EXITS, exit);
+            assertThat(exit.error()).isNull();
+            assertThat(exit.signal()).isEqualTo("SIGKILL");
+            assertThat(exit.exitStatus()).isNull();
+            assertThat(exit.expected()).isFalse();
+            assertThat(exit.pid()).isEqualTo(26969);
+            assertThat(exit.runSeconds()).isEqualTo(1.576); // spawned 19:42:30,349, exited 19:42:31,925
+            assertThat(exit.outputTail()).isEqualTo("starting\nTraceback: it broke\n");
+            assertThat(exit.outputStream()).isEqualTo("stderr");
+        });
+        assertThat(collector.succeeded()).isEqualTo(1);
+    }
+
+    @Test
+    void anExitTheFilesDoNotExplainGoesThroughXmlRpcAfterThoseThatTheyDo(@TempDir Path dir) throws IOException {
+        String full = resource("/supervisord-4.2.5-logs/supervisord-full.txt");
+        Path mainLog = mainLogFile(dir, full.substring(0,
+                full.indexOf('\n', full.indexOf("19:42:31,925 WARN exited: sleeper")) + 1));
+        // logfile=syslog for supervisord's own answer: readLog is Fault 20 NO_FILE, getProcessInfo has the status.
+        String fault = capturedBody("readLog-syslog--300-0.response.http");
+        String faultStruct = fault.substring(fault.indexOf("<value><struct>"), fault.indexOf("</struct></value>") + 17);
+        String info = capturedBody("b-unexpected-getProcessInfo-04-EXITED.response.http");
+        String infoStruct = info.substring(info.indexOf("<value><struct>"), info.indexOf("</struct></value>") + 17);
+        SupervisorEndpoint endpoint = serve(request -> ok("<?xml version='1.0'?>\n<methodResponse>\n<params>\n"
+                + "<param>\n<value><array><data>\n" + faultStruct + "\n" + infoStruct + "\n</data></array></value>\n"
+                + "</param>\n</params>\n</methodResponse>\n"));
+        List<ProcessExit> published = new ArrayList<>();
+        ExitContextCollector collector = new ExitContextCollector(config(endpoint, 0), published::add,
+                Clock.systemUTC(), mainLog);
+
+        collector.publish(List.of(notice(31, "EXITED", KILLED, 1796067752000L),
+                notice(32, "EXITED", "processname:run3 groupname:run3 from_state:RUNNING expected:0 pid:99999",
+                        1796067752100L)));
+
+        assertThat(calls).as("only for the exit whose line the log on disk does not have")
+                .containsExactly("system.multicall");
+        assertThat(published).extracting(ProcessExit::name).containsExactly("sleeper", "run3");
+        assertThat(published.get(0).signal()).isEqualTo("SIGKILL");
+        assertThat(published.get(0).error()).isNull();
+        assertThat(published.get(1).exitStatus()).as("from getProcessInfo").isEqualTo(3);
+        assertThat(published.get(1).error()).isEqualTo("supervisor.readLog: NO_FILE: syslog (fault 20)");
     }
 
     @Test

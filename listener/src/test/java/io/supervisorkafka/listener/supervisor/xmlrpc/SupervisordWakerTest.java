@@ -168,11 +168,28 @@ class SupervisordWakerTest {
                 .as("logfile=syslog or /dev/stdout: the files after the socket are the children's logs").isEmpty();
     }
 
+    @Test
+    void standardOutputRedirectedToAFileIsTheMainLogOnlyWhenNoLogFileComesAfterIt(@TempDir Path dir)
+            throws Exception {
+        Path config = Files.writeString(dir.resolve("supervisord.conf"), "[supervisord]\n");
+        Path out = dir.resolve("supervisord.out");
+        Path log = dir.resolve("supervisord.log");
+        assertThat(mainLogOf(out, config, log.toString(), "socket")).as("nodaemon, its output redirected")
+                .contains(log.toRealPath());
+        assertThat(mainLogOf(out, config, "socket")).as("logfile=syslog: the output is all there is")
+                .contains(out.toRealPath());
+    }
+
     /**
      * The main log found in a Python process that opens {@code read} for reading, then in order each of
      * {@code opens}: a path for appending, or a socket.
      */
     private static Optional<Path> mainLogOf(Path read, String... opens) throws Exception {
+        return mainLogOf(null, read, opens);
+    }
+
+    /** As above, with standard output appended to {@code stdout} (null: a pipe), which then says when all is open. */
+    private static Optional<Path> mainLogOf(Path stdout, Path read, String... opens) throws Exception {
         List<String> command = new ArrayList<>(List.of("python3", "-c", String.join("\n",
                 "import socket, sys",
                 "files = [open(sys.argv[1])]",
@@ -180,10 +197,19 @@ class SupervisordWakerTest {
                 "print('open', flush=True)",
                 "sys.stdin.read()"), read.toString()));
         command.addAll(List.of(opens));
-        Process holder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT);
+        if (stdout != null) {
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(stdout.toFile()));
+        }
+        Process holder = builder.start();
         try {
-            assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
-                    .readLine()).isEqualTo("open");
+            if (stdout == null) {
+                assertThat(new BufferedReader(new InputStreamReader(holder.getInputStream(), StandardCharsets.UTF_8))
+                        .readLine()).isEqualTo("open");
+            } else {
+                await("the files open").atMost(Duration.ofSeconds(10))
+                        .until(() -> Files.exists(stdout) && Files.readString(stdout).contains("open"));
+            }
             return SupervisordWaker.mainLog(Path.of("/proc", Long.toString(holder.pid())));
         } finally {
             holder.destroyForcibly().waitFor();
