@@ -79,11 +79,11 @@ final class ProtocolWarmUp {
                 SpoolEntry.RawEvent raw = new SpoolEntry.RawEvent(System.currentTimeMillis(),
                         identity.serverIdForEvent(event.header().server()), instance, event.headerLine(),
                         event.payload());
-                byte[] frame = Spool.frame(raw);
-                if (position + frame.length > SCRATCH_BYTES) {
+                ByteBuffer frame = Spool.eventFrame(raw);
+                if (position + frame.remaining() > SCRATCH_BYTES) {
                     position = 0;
                 }
-                position += channel.write(ByteBuffer.wrap(frame), position);
+                position += channel.write(frame, position);
                 serials.observe(instance, event.header().pool(), event.header().poolSerial());
                 serials.persist(instance, event.header().pool(), event.header().poolSerial());
                 protocol.acknowledgeAndReady();

@@ -2,7 +2,9 @@ package io.supervisorkafka.listener;
 
 import io.supervisorkafka.listener.kafka.RecordMapper;
 import io.supervisorkafka.listener.spool.Spool;
+import io.supervisorkafka.listener.spool.SpoolConfig;
 import io.supervisorkafka.listener.spool.SpoolEntry;
+import io.supervisorkafka.listener.spool.SpoolFullPolicy;
 import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
 import io.supervisorkafka.listener.supervisor.protocol.EventListenerProtocol;
 import io.supervisorkafka.listener.testing.TestEvents;
@@ -11,13 +13,17 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Bytes the JVM allocates per event on the listener's two paths, over the events of the reference capture
  * (supervisord 4.2.5): the protocol loop's read, header parse and acknowledgement, and its spool frame; the shipper's
- * decoding and JSON of each event. Every collection of the listener's small young generation stops the protocol loop,
+ * decoding and JSON of each event. The frame is measured as the listener writes it: appended to a spool in a
+ * temporary directory. Every collection of the listener's small young generation stops the protocol loop,
  * and in a burst at supervisord's default {@code buffer_size=10} a pause of a few milliseconds is enough for
  * supervisord to discard events, so allocation per event is the figure that sets how often that happens. Counted
  * with the thread's own allocation counter ({@code com.sun.management.ThreadMXBean}), after warm-up rounds: exact
@@ -34,6 +40,17 @@ public final class AllocationPerEventBenchmark {
     }
 
     public static void main(String[] args) throws IOException {
+        Path spoolDir = Files.createTempDirectory("allocation-bench-spool");
+        try {
+            run(args, spoolDir);
+        } finally {
+            try (var files = Files.walk(spoolDir)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
+    }
+
+    private static void run(String[] args, Path spoolDir) throws IOException {
         int events = args.length > 0 ? Integer.parseInt(args[0]) : 20_000;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         List<TestEvents.CapturedEvent> capture = TestEvents.referenceCapture();
@@ -42,10 +59,17 @@ public final class AllocationPerEventBenchmark {
             wire.writeBytes(capture.get(i % capture.size()).wire());
         }
         byte[] input = wire.toByteArray();
+        try (Spool spool = Spool.open(new SpoolConfig(spoolDir, 1L << 30, 64L << 20, SpoolFullPolicy.DROP_OLDEST,
+                Duration.ofHours(1)))) {
+            measure(input, events, rounds, capture.size(), spool);
+        }
+    }
+
+    private static void measure(byte[] input, int events, int rounds, int captured, Spool spool) throws IOException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
         System.out.printf("%d events a round, the %d events of supervisor-4.2.5-events.txt in turn%n", events,
-                capture.size());
+                captured);
         for (int round = 1; round <= rounds; round++) {
             List<EventEnvelope> read = new ArrayList<>(events);
             List<SpoolEntry.RawEvent> raws = new ArrayList<>(events);
@@ -62,9 +86,8 @@ public final class AllocationPerEventBenchmark {
                         event.payload()));
             }
             long afterEntries = threads.getThreadAllocatedBytes(self);
-            long framed = 0;
             for (SpoolEntry.RawEvent raw : raws) {
-                framed += Spool.frame(raw).length;
+                spool.append(raw);
             }
             long afterFrames = threads.getThreadAllocatedBytes(self);
             long json = 0;
@@ -72,9 +95,14 @@ public final class AllocationPerEventBenchmark {
                 json += RecordMapper.toRecord(raw).value().length;
             }
             long afterRecords = threads.getThreadAllocatedBytes(self);
+            long framed = 0;
+            for (SpoolEntry.RawEvent raw : raws) {
+                framed += Spool.frame(raw).length; // what append wrote, after the count
+            }
             long entryBytes = afterEntries - afterRead;
             System.out.printf("round %d: protocol loop %d B/event (read, parse, acknowledge %d; spool entry %d;"
-                            + " frame %d for %d B written); shipper %d B/event (decode and JSON, for %d B of JSON)%n",
+                            + " frame and append %d for %d B written); shipper %d B/event (decode and JSON, for %d B of"
+                            + " JSON)%n",
                     round, (afterRead - start + entryBytes + afterFrames - afterEntries) / events,
                     (afterRead - start) / events, entryBytes / events, (afterFrames - afterEntries) / events,
                     framed / events, (afterRecords - afterFrames) / events, json / events);

@@ -487,20 +487,20 @@ public final class Spool implements AutoCloseable {
     }
 
     private long append(SpoolEntry entry, boolean mayWait, boolean prompt) throws IOException {
-        byte[] frame = frame(entry);
-        if (frame.length > MAX_RECORD_BYTES || frame.length > config.maxBytes() / 2) {
-            throw new TooLargeException("a record of " + frame.length + " bytes does not fit a spool of "
+        ByteBuffer buf = entry instanceof SpoolEntry.RawEvent event ? eventFrame(event) : ByteBuffer.wrap(frame(entry));
+        int length = buf.remaining();
+        if (length > MAX_RECORD_BYTES || length > config.maxBytes() / 2) {
+            throw new TooLargeException("a record of " + length + " bytes does not fit a spool of "
                     + config.maxBytes() + " bytes");
         }
         lock.lock();
         try {
             checkOpen();
-            if (active.size > SEGMENT_HEADER_BYTES && active.size + frame.length > config.segmentBytes()) {
+            if (active.size > SEGMENT_HEADER_BYTES && active.size + length > config.segmentBytes()) {
                 roll();
             }
-            makeRoom(frame.length, mayWait);
+            makeRoom(length, mayWait);
             long position = active.size;
-            ByteBuffer buf = ByteBuffer.wrap(frame);
             try {
                 // FileChannel writes a regular file's buffer with one write(2); the loop only guards the contract.
                 while (buf.hasRemaining()) {
@@ -515,8 +515,8 @@ public final class Spool implements AutoCloseable {
                 }
                 throw e;
             }
-            active.size += frame.length;
-            totalBytes += frame.length;
+            active.size += length;
+            totalBytes += length;
             dataDirty = true;
             dirtied();
             lastAppendNanos = System.nanoTime();
@@ -536,6 +536,49 @@ public final class Spool implements AutoCloseable {
                 LockSupport.unpark(holder);
             }
         }
+    }
+
+    /**
+     * The frame of an event, written into the same array for each event its thread appends (the protocol loop: one
+     * after another, and what it allocates sets how often a young collection stops it in a burst). An event larger
+     * than {@link #MAX_KEPT_BYTES} gets an array of its own, so that one large event does not stay in memory.
+     */
+    static final class EventFrame {
+        static final ThreadLocal<EventFrame> OF_THIS_THREAD = ThreadLocal.withInitial(EventFrame::new);
+        static final int MAX_KEPT_BYTES = 64 * 1024;
+
+        private byte[] array = new byte[1024];
+        private ByteBuffer buffer = ByteBuffer.wrap(array);
+        private final CRC32C crc = new CRC32C();
+
+        /** The event's frame, from position 0 to its limit; null when it is larger than {@link #MAX_KEPT_BYTES}. */
+        ByteBuffer frame(SpoolEntry.RawEvent event) {
+            int length = FRAME_HEADER_BYTES + event.encodedLength();
+            if (length > MAX_KEPT_BYTES) {
+                return null;
+            }
+            if (length > array.length) {
+                array = new byte[Math.min(MAX_KEPT_BYTES, Math.max(length, 2 * array.length))];
+                buffer = ByteBuffer.wrap(array);
+            }
+            event.encodeInto(array, FRAME_HEADER_BYTES);
+            int bodyLength = length - FRAME_HEADER_BYTES;
+            crc.reset();
+            crc.update(array, FRAME_HEADER_BYTES, bodyLength);
+            int checksumAt = FrameBytes.putInt(array, 0, bodyLength);
+            FrameBytes.putInt(array, checksumAt, (int) crc.getValue());
+            buffer.clear().limit(length);
+            return buffer;
+        }
+    }
+
+    /**
+     * The frame {@link #append} writes for an event, from position 0 to the limit: in this thread's array
+     * ({@link EventFrame}), good until the thread's next call, unless the event is too large to keep.
+     */
+    public static ByteBuffer eventFrame(SpoolEntry.RawEvent event) {
+        ByteBuffer frame = EventFrame.OF_THIS_THREAD.get().frame(event);
+        return frame != null ? frame : ByteBuffer.wrap(frame((SpoolEntry) event));
     }
 
     /** The bytes {@link #append} writes for {@code entry}: its frame header, then its encoding. */

@@ -30,6 +30,26 @@ public sealed interface SpoolEntry {
             Objects.requireNonNull(header, "header");
             Objects.requireNonNull(payload, "payload");
         }
+
+        /** The length of {@link #encode}'s bytes without headroom. */
+        int encodedLength() {
+            return 1 + 8 + 4 + FrameBytes.SERVER_IDS.bytes(serverId).length + 4
+                    + FrameBytes.INSTANCES.bytes(instance).length + 4 + header.length + 4 + payload.length;
+        }
+
+        /**
+         * Writes {@link #encode}'s bytes at {@code at} of {@code target}, which has {@link #encodedLength} bytes
+         * there: every event's frame, without a buffer object and with the repeated strings encoded once (see
+         * {@link FrameBytes}).
+         */
+        void encodeInto(byte[] target, int at) {
+            target[at] = TYPE_RAW_EVENT;
+            int next = FrameBytes.putLong(target, at + 1, observedAt);
+            next = FrameBytes.putBytes(target, next, FrameBytes.SERVER_IDS.bytes(serverId));
+            next = FrameBytes.putBytes(target, next, FrameBytes.INSTANCES.bytes(instance));
+            next = FrameBytes.putBytes(target, next, header);
+            FrameBytes.putBytes(target, next, payload);
+        }
     }
 
     /** A record ready for Kafka: topic, key, value and record timestamp (epoch ms). */
@@ -47,17 +67,8 @@ public sealed interface SpoolEntry {
     default byte[] encode(int headroom) {
         // Java 17 has no pattern matching for switch; the sealed hierarchy keeps this if/else exhaustive.
         if (this instanceof RawEvent e) {
-            // Every event's frame: no buffer object, the repeated strings encoded once (see FrameBytes).
-            byte[] server = FrameBytes.SERVER_IDS.bytes(e.serverId());
-            byte[] instance = FrameBytes.INSTANCES.bytes(e.instance());
-            byte[] frame = new byte[headroom + 1 + 8 + 4 + server.length + 4 + instance.length
-                    + 4 + e.header().length + 4 + e.payload().length];
-            frame[headroom] = TYPE_RAW_EVENT;
-            int at = FrameBytes.putLong(frame, headroom + 1, e.observedAt());
-            at = FrameBytes.putBytes(frame, at, server);
-            at = FrameBytes.putBytes(frame, at, instance);
-            at = FrameBytes.putBytes(frame, at, e.header());
-            FrameBytes.putBytes(frame, at, e.payload());
+            byte[] frame = new byte[headroom + e.encodedLength()];
+            e.encodeInto(frame, headroom);
             return frame;
         }
         ReadyRecord r = (ReadyRecord) this;

@@ -116,6 +116,27 @@ class SpoolTest {
     }
 
     @Test
+    void eventsAppendedOneAfterAnotherThroughTheThreadsFrameEachReadBackAsTheyWere() throws IOException {
+        // The protocol loop's events share one array per thread: a large event, then a small one, must not leave
+        // bytes of the one before; one above the array's bound gets an array of its own.
+        Spool spool = open(4 * 1024 * 1024, SpoolFullPolicy.DROP_OLDEST);
+        int[] sizes = {10, 3000, 5, Spool.EventFrame.MAX_KEPT_BYTES + 10, 7, 40_000, 1};
+        for (int i = 0; i < sizes.length; i++) {
+            spool.append(new SpoolEntry.RawEvent(i, "web-" + i, "1-2", ("ver:3.0 serial:" + i).getBytes(
+                    StandardCharsets.UTF_8), "p".repeat(sizes[i]).getBytes(StandardCharsets.UTF_8)));
+        }
+        List<SpoolReader.Entry> entries = readAll(spool, spool.checkpoint());
+        assertThat(entries).hasSize(sizes.length);
+        for (int i = 0; i < sizes.length; i++) {
+            SpoolEntry.RawEvent back = (SpoolEntry.RawEvent) entries.get(i).decode();
+            assertThat(back.observedAt()).isEqualTo(i);
+            assertThat(back.serverId()).isEqualTo("web-" + i);
+            assertThat(new String(back.header(), StandardCharsets.UTF_8)).isEqualTo("ver:3.0 serial:" + i);
+            assertThat(new String(back.payload(), StandardCharsets.UTF_8)).isEqualTo("p".repeat(sizes[i]));
+        }
+    }
+
+    @Test
     void bulkRecordsAreReadInOrderWithTheRestAndOnlyTheRestMoveTheLastPromptRecord() throws Exception {
         Spool spool = open(64 * 1024, SpoolFullPolicy.DROP_OLDEST);
         assertThat(spool.lastPromptSeq()).isEqualTo(-1);
