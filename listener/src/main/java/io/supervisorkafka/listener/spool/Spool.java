@@ -553,7 +553,9 @@ public final class Spool implements AutoCloseable {
 
         /** The event's frame, from position 0 to its limit; null when it is larger than {@link #MAX_KEPT_BYTES}. */
         ByteBuffer frame(SpoolEntry.RawEvent event) {
-            int length = FRAME_HEADER_BYTES + event.encodedLength();
+            byte[] server = event.serverIdBytes();
+            byte[] instance = event.instanceBytes();
+            int length = FRAME_HEADER_BYTES + event.encodedLength(server, instance);
             if (length > MAX_KEPT_BYTES) {
                 return null;
             }
@@ -561,7 +563,7 @@ public final class Spool implements AutoCloseable {
                 array = new byte[Math.min(MAX_KEPT_BYTES, Math.max(length, 2 * array.length))];
                 buffer = ByteBuffer.wrap(array);
             }
-            event.encodeInto(array, FRAME_HEADER_BYTES);
+            event.encodeInto(array, FRAME_HEADER_BYTES, server, instance);
             int bodyLength = length - FRAME_HEADER_BYTES;
             crc.reset();
             crc.update(array, FRAME_HEADER_BYTES, bodyLength);

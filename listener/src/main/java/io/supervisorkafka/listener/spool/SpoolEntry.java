@@ -31,22 +31,32 @@ public sealed interface SpoolEntry {
             Objects.requireNonNull(payload, "payload");
         }
 
-        /** The length of {@link #encode}'s bytes without headroom. */
-        int encodedLength() {
-            return 1 + 8 + 4 + FrameBytes.SERVER_IDS.bytes(serverId).length + 4
-                    + FrameBytes.INSTANCES.bytes(instance).length + 4 + header.length + 4 + payload.length;
+        /** The server id's UTF-8 bytes, usually those of the event before (see {@link FrameBytes}). */
+        byte[] serverIdBytes() {
+            return FrameBytes.SERVER_IDS.bytes(serverId);
+        }
+
+        /** The instance's UTF-8 bytes, usually those of the event before. */
+        byte[] instanceBytes() {
+            return FrameBytes.INSTANCES.bytes(instance);
+        }
+
+        /** The length of {@link #encode}'s bytes without headroom, with these bytes of the server id and instance. */
+        int encodedLength(byte[] serverIdBytes, byte[] instanceBytes) {
+            return 1 + 8 + 4 + serverIdBytes.length + 4 + instanceBytes.length + 4 + header.length + 4
+                    + payload.length;
         }
 
         /**
-         * Writes {@link #encode}'s bytes at {@code at} of {@code target}, which has {@link #encodedLength} bytes
-         * there: every event's frame, without a buffer object and with the repeated strings encoded once (see
-         * {@link FrameBytes}).
+         * Writes {@link #encode}'s bytes at {@code at} of {@code target}, which has {@link #encodedLength} bytes there:
+         * every event's frame, without a buffer object. The server id's and instance's bytes are taken once by the
+         * caller for both calls: another thread's event may change the ones kept meanwhile.
          */
-        void encodeInto(byte[] target, int at) {
+        void encodeInto(byte[] target, int at, byte[] serverIdBytes, byte[] instanceBytes) {
             target[at] = TYPE_RAW_EVENT;
             int next = FrameBytes.putLong(target, at + 1, observedAt);
-            next = FrameBytes.putBytes(target, next, FrameBytes.SERVER_IDS.bytes(serverId));
-            next = FrameBytes.putBytes(target, next, FrameBytes.INSTANCES.bytes(instance));
+            next = FrameBytes.putBytes(target, next, serverIdBytes);
+            next = FrameBytes.putBytes(target, next, instanceBytes);
             next = FrameBytes.putBytes(target, next, header);
             FrameBytes.putBytes(target, next, payload);
         }
@@ -67,8 +77,10 @@ public sealed interface SpoolEntry {
     default byte[] encode(int headroom) {
         // Java 17 has no pattern matching for switch; the sealed hierarchy keeps this if/else exhaustive.
         if (this instanceof RawEvent e) {
-            byte[] frame = new byte[headroom + e.encodedLength()];
-            e.encodeInto(frame, headroom);
+            byte[] server = e.serverIdBytes();
+            byte[] instance = e.instanceBytes();
+            byte[] frame = new byte[headroom + e.encodedLength(server, instance)];
+            e.encodeInto(frame, headroom, server, instance);
             return frame;
         }
         ReadyRecord r = (ReadyRecord) this;

@@ -137,6 +137,38 @@ class SpoolTest {
     }
 
     @Test
+    void eventsOfTwoThreadsWithTheirOwnServerIdsKeepThem() throws Exception {
+        // The protocol loop and the warm-up append events at the same time, with other server ids and instances:
+        // the bytes kept from the event before change under each of them.
+        Spool spool = open(8 * 1024 * 1024, SpoolFullPolicy.DROP_OLDEST);
+        int each = 3000;
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+            for (String server : List.of("a", "warm-up-server-with-a-longer-id")) {
+                done.add(threads.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        spool.append(new SpoolEntry.RawEvent(i, server, server + "-instance", new byte[] {'h'},
+                                (server + ":" + i).getBytes(StandardCharsets.UTF_8)));
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> future : done) {
+                future.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        List<SpoolReader.Entry> entries = readAll(spool, spool.checkpoint());
+        assertThat(entries).hasSize(2 * each).allSatisfy(entry -> {
+            SpoolEntry.RawEvent back = (SpoolEntry.RawEvent) entry.decode();
+            assertThat(new String(back.payload(), StandardCharsets.UTF_8)).startsWith(back.serverId() + ":");
+            assertThat(back.instance()).isEqualTo(back.serverId() + "-instance");
+        });
+    }
+
+    @Test
     void bulkRecordsAreReadInOrderWithTheRestAndOnlyTheRestMoveTheLastPromptRecord() throws Exception {
         Spool spool = open(64 * 1024, SpoolFullPolicy.DROP_OLDEST);
         assertThat(spool.lastPromptSeq()).isEqualTo(-1);

@@ -40,16 +40,21 @@ public final class OutputTail {
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             long size = channel.size();
             long from = Math.max(0, size - maxBytes);
-            ByteBuffer bytes = ByteBuffer.allocate((int) (size - from));
-            while (bytes.hasRemaining()) {
-                if (channel.read(bytes, from + bytes.position()) < 0) {
-                    break; // truncated under us (rotated): what was read is the tail
-                }
-            }
-            bytes.flip();
+            ByteBuffer bytes = read(channel, from, size);
             boolean cutAtStart = from > 0 && !endsWithNewlineBefore(channel, from);
             return clean(decode(bytes), cutAtStart);
         }
+    }
+
+    /** The bytes from {@code from} to {@code size}, flipped; fewer when the file is truncated under us (rotated). */
+    static ByteBuffer read(FileChannel channel, long from, long size) throws IOException {
+        ByteBuffer bytes = ByteBuffer.allocate((int) (size - from));
+        while (bytes.hasRemaining()) {
+            if (channel.read(bytes, from + bytes.position()) < 0) {
+                break; // what was read is the tail
+            }
+        }
+        return bytes.flip();
     }
 
     private static boolean endsWithNewlineBefore(FileChannel channel, long position) throws IOException {

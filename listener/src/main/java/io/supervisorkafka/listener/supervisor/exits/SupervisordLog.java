@@ -77,14 +77,8 @@ public final class SupervisordLog {
     public static List<Line> readTail(Path file, int maxBytes) throws IOException {
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = channel.size();
-            long from = Math.max(0, size - maxBytes);
-            ByteBuffer bytes = ByteBuffer.allocate((int) (size - from));
-            while (bytes.hasRemaining()) {
-                if (channel.read(bytes, from + bytes.position()) < 0) {
-                    break; // truncated under us (rotated): what was read is the tail
-                }
-            }
-            return parse(new String(bytes.array(), 0, bytes.position(), StandardCharsets.UTF_8));
+            ByteBuffer bytes = OutputTail.read(channel, Math.max(0, size - maxBytes), size);
+            return parse(new String(bytes.array(), 0, bytes.limit(), StandardCharsets.UTF_8));
         }
     }
 

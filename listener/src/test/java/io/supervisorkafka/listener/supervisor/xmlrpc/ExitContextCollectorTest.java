@@ -115,6 +115,26 @@ class ExitContextCollectorTest {
         return "HTTP/1.0 200 OK\r\nContent-Type: text/xml\r\nContent-Length: " + bytes.length + "\r\n\r\n" + body;
     }
 
+    /**
+     * supervisord 4.2.5's multicall answer with {@code logfile=syslog}: readLog is Fault 20 NO_FILE inside it, and
+     * getProcessInfo of run3, EXITED with status 3.
+     */
+    private static String noLogButTheStatusOfRun3() {
+        try {
+            String fault = capturedBody("readLog-syslog--300-0.response.http");
+            String info = capturedBody("b-unexpected-getProcessInfo-04-EXITED.response.http");
+            return "<?xml version='1.0'?>\n<methodResponse>\n<params>\n<param>\n<value><array><data>\n"
+                    + struct(fault) + "\n" + struct(info) + "\n</data></array></value>\n</param>\n</params>\n"
+                    + "</methodResponse>\n";
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static String struct(String answer) {
+        return answer.substring(answer.indexOf("<value><struct>"), answer.indexOf("</struct></value>") + 17);
+    }
+
     private static SupervisorSourceConfig config(SupervisorEndpoint endpoint, int tailBytes) {
         return new SupervisorSourceConfig(endpoint, null, Duration.ofSeconds(30), Duration.ofSeconds(5),
                 Duration.ZERO, true, tailBytes, false);
@@ -219,14 +239,7 @@ class ExitContextCollectorTest {
         String full = resource("/supervisord-4.2.5-logs/supervisord-full.txt");
         Path mainLog = mainLogFile(dir, full.substring(0,
                 full.indexOf('\n', full.indexOf("19:42:31,925 WARN exited: sleeper")) + 1));
-        // logfile=syslog for supervisord's own answer: readLog is Fault 20 NO_FILE, getProcessInfo has the status.
-        String fault = capturedBody("readLog-syslog--300-0.response.http");
-        String faultStruct = fault.substring(fault.indexOf("<value><struct>"), fault.indexOf("</struct></value>") + 17);
-        String info = capturedBody("b-unexpected-getProcessInfo-04-EXITED.response.http");
-        String infoStruct = info.substring(info.indexOf("<value><struct>"), info.indexOf("</struct></value>") + 17);
-        SupervisorEndpoint endpoint = serve(request -> ok("<?xml version='1.0'?>\n<methodResponse>\n<params>\n"
-                + "<param>\n<value><array><data>\n" + faultStruct + "\n" + infoStruct + "\n</data></array></value>\n"
-                + "</param>\n</params>\n</methodResponse>\n"));
+        SupervisorEndpoint endpoint = serve(request -> ok(noLogButTheStatusOfRun3()));
         List<ProcessExit> published = new ArrayList<>();
         ExitContextCollector collector = new ExitContextCollector(config(endpoint, 0), published::add,
                 Clock.systemUTC(), mainLog);
@@ -286,14 +299,7 @@ class ExitContextCollectorTest {
 
     @Test
     void aLogSupervisordCannotServeLeavesTheStatusToGetProcessInfoWhileTheProcessStaysExited() throws IOException {
-        // logfile=syslog: readLog is Fault 20 NO_FILE, here inside the multicall's answer.
-        String fault = capturedBody("readLog-syslog--300-0.response.http");
-        String faultStruct = fault.substring(fault.indexOf("<value><struct>"), fault.indexOf("</struct></value>") + 17);
-        String info = capturedBody("b-unexpected-getProcessInfo-04-EXITED.response.http");
-        String infoStruct = info.substring(info.indexOf("<value><struct>"), info.indexOf("</struct></value>") + 17);
-        SupervisorEndpoint endpoint = serve(request -> ok("<?xml version='1.0'?>\n<methodResponse>\n<params>\n"
-                + "<param>\n<value><array><data>\n" + faultStruct + "\n" + infoStruct + "\n</data></array></value>\n"
-                + "</param>\n</params>\n</methodResponse>\n"));
+        SupervisorEndpoint endpoint = serve(request -> ok(noLogButTheStatusOfRun3()));
         List<ProcessExit> published = new ArrayList<>();
         ExitContextCollector collector = new ExitContextCollector(config(endpoint, 0), published::add,
                 Clock.systemUTC());
