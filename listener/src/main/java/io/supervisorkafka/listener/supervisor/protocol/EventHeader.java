@@ -27,6 +27,9 @@ public final class EventHeader {
     private static final String VER = "ver";
     /** The keys of supervisord's header, in the order of {@link #parseUsual}'s switch. */
     private static final String[] USUAL_KEYS = {SERVER, SERIAL, POOL, POOL_SERIAL, EVENT_NAME, LEN, VER};
+    private static final Recent SERVERS = new Recent();
+    private static final Recent POOLS = new Recent();
+    private static final Recent EVENT_NAMES = new Recent();
 
     private final String line;
     private final String server;
@@ -93,11 +96,11 @@ public final class EventHeader {
                 seen |= 1 << key;
                 int from = colon + 1;
                 switch (key) {
-                    case 0 -> server = line.substring(from, end);
+                    case 0 -> server = SERVERS.of(line, from, end);
                     case 1 -> serial = digits(line, from, end);
-                    case 2 -> pool = line.substring(from, end);
+                    case 2 -> pool = POOLS.of(line, from, end);
                     case 3 -> poolSerial = digits(line, from, end);
-                    case 4 -> eventName = line.substring(from, end);
+                    case 4 -> eventName = EVENT_NAMES.of(line, from, end);
                     case 5 -> payloadLength = digits(line, from, end);
                     default -> {
                         versionFrom = from;
@@ -109,6 +112,26 @@ public final class EventHeader {
         }
         return new EventHeader(line, null, server, pool, eventName, serial, poolSerial, payloadLength, versionFrom,
                 versionTo);
+    }
+
+    /**
+     * A token's last value, given again while the next header repeats it: the events of a listener have one server
+     * and one pool, and a burst one event name, so the loop does not cut the same strings from every header. Shared
+     * by the threads that parse (the loop and its warm-up): a value seen by another is still a right one, and a
+     * change only costs a new string.
+     */
+    private static final class Recent {
+        private volatile String last = "";
+
+        String of(String line, int from, int to) {
+            String cached = last;
+            if (cached.length() == to - from && line.regionMatches(from, cached, 0, to - from)) {
+                return cached;
+            }
+            String value = line.substring(from, to);
+            last = value;
+            return value;
+        }
     }
 
     /** The header keys in {@link #parseUsual}'s order, or -1. */

@@ -55,7 +55,8 @@ class EventHeaderTest {
     @Test
     void everyLineReadsAsItsTokensSayWhicheverWayItIsParsed() {
         // Usual headers, and lines the one pass leaves to KeyValueTokens: a server name with a space, duplicates,
-        // unknown keys, words without a key, empty and odd values, several spaces.
+        // unknown keys, words without a key, empty and odd values, several spaces. The server, pool and event name kept
+        // from the header before (given again while a line repeats them) change with nearly every line.
         String[] tokens = {"ver:3.0", "server:web-1", "server:my", "host", "server:a:b", "serial:21", "serial:",
                 "serial:x1", "serial:1234567890123456789", "pool:kafka", "pool:", "poolserial:10", "poolserial:-1",
                 "eventname:TICK_5", "eventname:PROCESS_STATE_EXITED", "eventname:bad-name", "len:54", "len:0",
