@@ -107,8 +107,6 @@ public final class SpoolShipper implements AutoCloseable {
     private volatile boolean draining;
     private volatile boolean caughtUp;
     private long ackCount;
-    /** The acknowledgements counted when the shipper last looked (its own). */
-    private long ackCountShipped;
     /** Whether the shipper is parked for a record or an acknowledgement: only then does an acknowledgement unpark it. */
     private volatile boolean awaitingRecordOrAcknowledgement;
 
@@ -277,7 +275,7 @@ public final class SpoolShipper implements AutoCloseable {
                         // A record appended while others are in flight goes out without waiting for their
                         // acknowledgement: an exit's record right behind its event waited a broker round trip.
                         long seq = reader.position().seq();
-                        awaitRecordOrAcknowledgement(seq, settings.commitInterval());
+                        awaitRecordOrAcknowledgement(seq, settings.commitInterval(), inFlight.peekFirst(), failure);
                         if (spool.hasRecord(seq)) {
                             lingerForBatch(seq);
                         }
@@ -398,22 +396,20 @@ public final class SpoolShipper implements AutoCloseable {
         }
     }
 
-    /** Parks until record {@code seq} is appended, a record in flight is acknowledged, or {@code timeout}. */
-    private void awaitRecordOrAcknowledgement(long seq, Duration timeout) {
+    /**
+     * Parks until record {@code seq} is appended, a record in flight is acknowledged (or fails), or {@code timeout};
+     * not at all when {@code oldest}, the record in flight whose acknowledgement lets the checkpoint move, already is.
+     */
+    private void awaitRecordOrAcknowledgement(long seq, Duration timeout, InFlight oldest,
+                                              AtomicReference<Exception> failure) {
+        // Set before the look: an acknowledgement after it unparks this thread.
         awaitingRecordOrAcknowledgement = true;
         try {
-            synchronized (acknowledgements) {
-                if (ackCount != ackCountShipped) {
-                    ackCountShipped = ackCount;
-                    return; // acknowledged meanwhile: what is done can be committed
-                }
+            if (!oldest.done && failure.get() == null) {
+                awaitRecord(seq, timeout);
             }
-            awaitRecord(seq, timeout);
         } finally {
             awaitingRecordOrAcknowledgement = false;
-            synchronized (acknowledgements) {
-                ackCountShipped = ackCount;
-            }
         }
     }
 

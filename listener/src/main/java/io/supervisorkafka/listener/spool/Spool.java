@@ -549,7 +549,7 @@ public final class Spool implements AutoCloseable {
 
         private byte[] array = new byte[1024];
         private ByteBuffer buffer = ByteBuffer.wrap(array);
-        private final CRC32C crc = new CRC32C();
+        private final CRC32C checksum = new CRC32C();
 
         /** The event's frame, from position 0 to its limit; null when it is larger than {@link #MAX_KEPT_BYTES}. */
         ByteBuffer frame(SpoolEntry.RawEvent event) {
@@ -564,11 +564,8 @@ public final class Spool implements AutoCloseable {
                 buffer = ByteBuffer.wrap(array);
             }
             event.encodeInto(array, FRAME_HEADER_BYTES, server, instance);
-            int bodyLength = length - FRAME_HEADER_BYTES;
-            crc.reset();
-            crc.update(array, FRAME_HEADER_BYTES, bodyLength);
-            int checksumAt = FrameBytes.putInt(array, 0, bodyLength);
-            FrameBytes.putInt(array, checksumAt, (int) crc.getValue());
+            checksum.reset();
+            putFrameHeader(array, length - FRAME_HEADER_BYTES, checksum);
             buffer.clear().limit(length);
             return buffer;
         }
@@ -586,10 +583,15 @@ public final class Spool implements AutoCloseable {
     /** The bytes {@link #append} writes for {@code entry}: its frame header, then its encoding. */
     public static byte[] frame(SpoolEntry entry) {
         byte[] frame = entry.encode(FRAME_HEADER_BYTES);
-        int bodyLength = frame.length - FRAME_HEADER_BYTES;
-        int checksumAt = FrameBytes.putInt(frame, 0, bodyLength);
-        FrameBytes.putInt(frame, checksumAt, crc32c(frame, FRAME_HEADER_BYTES, bodyLength));
+        putFrameHeader(frame, frame.length - FRAME_HEADER_BYTES, new CRC32C());
         return frame;
+    }
+
+    /** Writes the frame header before a body of {@code bodyLength} bytes: its length, then its CRC32C. */
+    private static void putFrameHeader(byte[] frame, int bodyLength, CRC32C checksum) {
+        checksum.update(frame, FRAME_HEADER_BYTES, bodyLength);
+        int checksumAt = FrameBytes.putInt(frame, 0, bodyLength);
+        FrameBytes.putInt(frame, checksumAt, (int) checksum.getValue());
     }
 
     private void makeRoom(int length, boolean mayWait) throws IOException {

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * what is known and {@code error} set ({@link #failed()}).
  *
  * <p>When the listener can read supervisord's main log itself (it is supervisord's child, normally as the same user:
- * {@link SupervisordWaker#parentMainLog()}) and knows where the process's output logs are (from an earlier
+ * {@link SupervisordWaker.Parent}) and knows where the process's output logs are (from an earlier
  * {@code getProcessInfo} or a snapshot's {@code getAllProcessInfo}), an exit is described from those files without
  * asking supervisord at all. supervisord writes the exit line before it sends the event, but it answers XML-RPC only
  * after it has respawned an autorestarted process: right after a kill -9 the multicall took 63-306 ms, nearly all of it
@@ -153,14 +153,18 @@ public final class ExitContextCollector implements AutoCloseable {
 
     private void learnOutputLogs(Map<?, ?> info) {
         if (info.get("group") instanceof String group && info.get("name") instanceof String name) {
-            outputLogs.put(group + ":" + name, new OutputLogs(info.get("stderr_logfile"), info.get("stdout_logfile")));
+            outputLogs.put(group + ":" + name, OutputLogs.of(info));
         }
     }
 
     /** The paths getProcessInfo gave for a process's output; empty when it has no such log. */
     private record OutputLogs(String stderr, String stdout) {
-        OutputLogs(Object stderr, Object stdout) {
-            this(stderr instanceof String path ? path : "", stdout instanceof String path ? path : "");
+        static OutputLogs of(Map<?, ?> info) {
+            return new OutputLogs(path(info.get("stderr_logfile")), path(info.get("stdout_logfile")));
+        }
+
+        private static String path(Object logfile) {
+            return logfile instanceof String path ? path : "";
         }
 
         String of(String stream) {
@@ -431,7 +435,7 @@ public final class ExitContextCollector implements AutoCloseable {
         Tail tail = null;
         if (config.exitTailBytes() > 0) {
             OutputLogs logs = filesOnly ? outputLogs.get(exit.key())
-                    : info == null ? null : new OutputLogs(info.get("stderr_logfile"), info.get("stdout_logfile"));
+                    : info == null ? null : OutputLogs.of(info);
             if (logs == null) {
                 if (filesOnly) {
                     return null;

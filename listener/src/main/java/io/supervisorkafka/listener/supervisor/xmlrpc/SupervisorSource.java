@@ -12,6 +12,7 @@ import io.supervisorkafka.schemas.Topics;
 import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * What the listener takes from supervisord's HTTP socket beside the events of the protocol loop: XML-RPC snapshots
@@ -37,10 +38,12 @@ public final class SupervisorSource implements Source, EventFollower {
 
     @Override
     public synchronized void start(RecordSink sink, SourceCounters counters) {
+        // Looked up once for the exit context (its main log) and the waker.
+        Optional<SupervisordWaker.Parent> parent = SupervisordWaker.Parent.ofThisProcess();
         // Made first so that every snapshot tells it where the output logs are; its counters come after the snapshots'.
         ExitContextCollector exitCollector = config.exits() ? new ExitContextCollector(config,
                 exit -> sink.publishJson(Topics.PROCESS_EXITS, exit.server(), exit.observedAt(), ProcessExit.class,
-                        exit), clock, SupervisordWaker.parentMainLog().orElse(null)) : null;
+                        exit), clock, parent.map(SupervisordWaker.Parent::mainLog).orElse(null)) : null;
         if (config.snapshotsEnabled()) {
             collector = new SnapshotCollector(config, identity, snapshot -> publish(sink, snapshot), clock);
             if (exitCollector != null) {
@@ -57,8 +60,8 @@ public final class SupervisorSource implements Source, EventFollower {
             counters.register("exits.failed", exitCollector::failed);
             counters.register("exits.dropped", exitCollector::dropped);
         }
-        waker = SupervisordWaker.startForParent(config.endpoint(), config.wakeInterval(), config.exitWatch())
-                .orElse(null);
+        waker = parent.flatMap(supervisord -> SupervisordWaker.startForParent(supervisord, config.endpoint(),
+                config.wakeInterval(), config.exitWatch())).orElse(null);
     }
 
     /** On the protocol loop: hands the exits (and starts) of processes to the exit context thread. */

@@ -173,34 +173,36 @@ public final class SupervisordWaker implements AutoCloseable {
     }
 
     /**
-     * A started waker for the supervisord that is our parent, or empty when that is not possible here; with
-     * {@code exitWatch}, told of its children's deaths by a {@link ChildExitWatch} while it watches the main log.
+     * The supervisord this process is a child of: its pid, and its main log ({@link #mainLog}), null when it has none
+     * this process can find.
      */
-    public static Optional<SupervisordWaker> startForParent(SupervisorEndpoint endpoint, Duration interval,
-                                                            boolean exitWatch) {
+    record Parent(long pid, Path mainLog) {
+        /** The supervisord that is our parent, or empty when our parent is not one. */
+        static Optional<Parent> ofThisProcess() {
+            return ProcessHandle.current().parent().map(ProcessHandle::pid).filter(SupervisordWaker::isSupervisord)
+                    .map(pid -> new Parent(pid,
+                            SupervisordWaker.mainLog(Path.of("/proc", Long.toString(pid))).orElse(null)));
+        }
+    }
+
+    /**
+     * A started waker for {@code parent}, or empty when that is not possible here; with {@code exitWatch}, told of
+     * its children's deaths by a {@link ChildExitWatch} while it watches the main log.
+     */
+    static Optional<SupervisordWaker> startForParent(Parent parent, SupervisorEndpoint endpoint, Duration interval,
+                                                     boolean exitWatch) {
         if (endpoint == null || interval.isZero() || interval.isNegative()) {
             return Optional.empty();
         }
-        Optional<ProcessHandle> parent = ProcessHandle.current().parent();
-        if (parent.isEmpty() || !isSupervisord(parent.get().pid())) {
-            return Optional.empty();
-        }
-        long pid = parent.get().pid();
+        long pid = parent.pid();
         Path children = Path.of("/proc", Long.toString(pid), "task", Long.toString(pid), "children");
         if (!Files.isReadable(children)) {
             LOG.info("no {} on this kernel: supervisord's events may reach us up to 1 s after a child exits",
                     children);
             return Optional.empty();
         }
-        Path log = mainLog(Path.of("/proc", Long.toString(pid))).orElse(null);
-        return Optional.of(new SupervisordWaker(children, log, exitWatch ? ChildExitWatch.pythonOf(pid) : null,
+        return Optional.of(new SupervisordWaker(children, parent.mainLog(), exitWatch ? ChildExitWatch.pythonOf(pid) : null,
                 interval, () -> connect(endpoint)).start());
-    }
-
-    /** The main log ({@link #mainLog}) of the supervisord this process is a child of, if it is one's. */
-    static Optional<Path> parentMainLog() {
-        return ProcessHandle.current().parent().map(ProcessHandle::pid).filter(SupervisordWaker::isSupervisord)
-                .flatMap(pid -> mainLog(Path.of("/proc", Long.toString(pid))));
     }
 
     /**
