@@ -1,6 +1,6 @@
 package io.supervisorkafka.listener;
 
-import io.supervisorkafka.listener.supervisor.protocol.EventHeader;
+import io.supervisorkafka.listener.supervisor.protocol.ReceivedEvent;
 
 /**
  * A {@link Source} that follows supervisord's events: the protocol loop tells it of each event it stored, after the
@@ -11,11 +11,12 @@ public interface EventFollower {
      * An event is in the spool. Called on the protocol loop, whose turnaround supervisord waits for: must return at
      * once, with no I/O, no lock another thread holds for long, no logging. Work goes to a thread of the source's own.
      *
-     * @param header     the event's header
-     * @param payload    the event's payload (UTF-8); not to be changed
+     * @param event      the event, good only during this call: the protocol reads the next one into the same arrays,
+     *                   so what is kept is copied ({@link ReceivedEvent#payloadCopy()}); and only for the events the
+     *                   follower acts on, the loop making no object for the others
      * @param serverId   the server id the event's record carries
      * @param instance   the supervisord run the event came from
      * @param observedAt when the listener read it, epoch ms
      */
-    void stored(EventHeader header, byte[] payload, String serverId, String instance, long observedAt);
+    void stored(ReceivedEvent event, String serverId, String instance, long observedAt);
 }

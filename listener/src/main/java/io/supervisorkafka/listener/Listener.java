@@ -6,11 +6,10 @@ import io.supervisorkafka.listener.spool.Spool;
 import io.supervisorkafka.listener.spool.SpoolEntry;
 import io.supervisorkafka.listener.spool.SpoolFsync;
 import io.supervisorkafka.listener.spool.SpoolOwner;
-import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
-import io.supervisorkafka.listener.supervisor.protocol.EventHeader;
 import io.supervisorkafka.listener.supervisor.protocol.EventListenerProtocol;
 import io.supervisorkafka.listener.supervisor.protocol.PoolSerials;
 import io.supervisorkafka.listener.supervisor.protocol.ProtocolException;
+import io.supervisorkafka.listener.supervisor.protocol.ReceivedEvent;
 import io.supervisorkafka.schemas.ListenerMetrics;
 import io.supervisorkafka.schemas.Topics;
 import io.supervisorkafka.schemas.cli.KafkaRefusal;
@@ -167,9 +166,9 @@ public final class Listener implements AutoCloseable {
     }
 
     private int handleNextEvent(EventListenerProtocol protocol) {
-        EventEnvelope event;
+        ReceivedEvent event;
         try {
-            event = protocol.readEvent();
+            event = protocol.read();
         } catch (ProtocolException e) {
             if (e.kind() == ProtocolException.Kind.TRUNCATED_AT_EOF) {
                 log.error("{}; that event was not acknowledged, supervisord sends it again to the next listener",
@@ -204,44 +203,41 @@ public final class Listener implements AutoCloseable {
         }
     }
 
-    /** Appends the event to the spool, or decides it cannot be published; CONTINUE means: acknowledge it. */
-    private int store(EventEnvelope event, long observedAt) {
+    /**
+     * Appends the event to the spool, or decides it cannot be published; CONTINUE means: acknowledge it. Makes no
+     * object for an event as supervisord writes it (see {@link ReceivedEvent}).
+     */
+    private int store(ReceivedEvent event, long observedAt) {
         if (event.payloadDiscarded()) {
-            String headerText = new String(event.headerLine(), StandardCharsets.UTF_8);
             oversized.incrementAndGet();
             log.error("event payload of {} code points is longer than the {} kept; acknowledged but not published:"
                     + " [{}]", event.payloadCodePoints(), EventListenerProtocol.DEFAULT_MAX_PAYLOAD_CODE_POINTS,
-                    headerText);
+                    event.headerText());
             return CONTINUE;
         }
-        List<String> problems = event.header().problems();
+        List<String> problems = event.problems();
         if (!problems.isEmpty()) {
             // The payload was read, so the stream is in step; refusing the event would only make supervisord resend
             // it forever.
             malformed.incrementAndGet();
             log.error("event header has {}; acknowledged but not published: [{}]", String.join(", ", problems),
-                    new String(event.headerLine(), StandardCharsets.UTF_8));
+                    event.headerText());
             return CONTINUE;
         }
-        String serverId = identity.serverIdForEvent(event.header().server());
+        String serverId = identity.serverIdForEvent(event.server());
         try {
-            SpoolEntry.RawEvent entry = new SpoolEntry.RawEvent(observedAt, serverId, instance, event.headerLine(),
-                    event.payload());
-            if (event.header().bulk()) {
-                spool.appendBulk(entry);
-            } else {
-                spool.append(entry);
-            }
+            spool.appendEvent(observedAt, serverId, instance, event.headerBytes(), event.headerLength(),
+                    event.payloadBytes(), event.payloadLength(), event.bulk());
             acknowledged.incrementAndGet();
-            checkPoolSerial(event.header());
+            checkPoolSerial(event.pool(), event.poolSerial());
             for (EventFollower follower : followers) {
-                follower.stored(event.header(), event.payload(), serverId, instance, observedAt);
+                follower.stored(event, serverId, instance, observedAt);
             }
             return CONTINUE;
         } catch (Spool.TooLargeException e) {
             oversized.incrementAndGet();
             log.error("event does not fit the spool ({}); acknowledged but not published: [{}]", e.getMessage(),
-                    new String(event.headerLine(), StandardCharsets.UTF_8));
+                    event.headerText());
             return CONTINUE;
         } catch (Spool.ClosedException e) {
             return EXIT_OK; // stopping: the event is not acknowledged and will be sent again
@@ -256,11 +252,10 @@ public final class Listener implements AutoCloseable {
      * Finds the events supervisord discarded before this one (a gap in the pool's serials) and remembers this one's
      * serial, before it is acknowledged. The report of a gap happens on the {@link LostEvents} thread.
      */
-    private void checkPoolSerial(EventHeader header) {
+    private void checkPoolSerial(String pool, long poolSerial) {
         if (poolSerials == null) {
             return;
         }
-        String pool = header.pool();
         if (!poolChecked) {
             poolChecked = true;
             if (config.processName() != null && !config.processName().equals(pool)) {
@@ -271,7 +266,6 @@ public final class Listener implements AutoCloseable {
                 return;
             }
         }
-        long poolSerial = header.poolSerial();
         PoolSerials.Gap gap = poolSerials.observe(instance, pool, poolSerial);
         if (gap != null) {
             lostEvents.seen(gap);

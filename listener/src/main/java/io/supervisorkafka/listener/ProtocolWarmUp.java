@@ -3,9 +3,9 @@ package io.supervisorkafka.listener;
 import io.supervisorkafka.listener.kafka.RecordMapper;
 import io.supervisorkafka.listener.spool.Spool;
 import io.supervisorkafka.listener.spool.SpoolEntry;
-import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
 import io.supervisorkafka.listener.supervisor.protocol.EventListenerProtocol;
 import io.supervisorkafka.listener.supervisor.protocol.PoolSerials;
+import io.supervisorkafka.listener.supervisor.protocol.ReceivedEvent;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -15,6 +15,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 
 /**
  * Runs the protocol loop's own code ({@link Listener}'s read, check, spool frame, write, serial bookkeeping and
@@ -72,24 +73,26 @@ final class ProtocolWarmUp {
             Files.deleteIfExists(scratch);
             Files.deleteIfExists(serialsFile);
             long position = 0;
-            for (EventEnvelope event = protocol.readEvent(); event != null; event = protocol.readEvent()) {
-                if (event.payloadDiscarded() || !event.header().problems().isEmpty()) {
+            for (ReceivedEvent event = protocol.read(); event != null; event = protocol.read()) {
+                if (event.payloadDiscarded() || !event.problems().isEmpty()) {
                     continue;
                 }
-                SpoolEntry.RawEvent raw = new SpoolEntry.RawEvent(System.currentTimeMillis(),
-                        identity.serverIdForEvent(event.header().server()), instance, event.headerLine(),
-                        event.payload());
-                ByteBuffer frame = Spool.eventFrame(raw);
+                long observedAt = System.currentTimeMillis();
+                String eventServerId = identity.serverIdForEvent(event.server());
+                ByteBuffer frame = Spool.eventFrame(observedAt, eventServerId, instance, event.headerBytes(),
+                        event.headerLength(), event.payloadBytes(), event.payloadLength());
                 if (position + frame.remaining() > SCRATCH_BYTES) {
                     position = 0;
                 }
                 position += channel.write(frame, position);
-                serials.observe(instance, event.header().pool(), event.header().poolSerial());
-                serials.persist(instance, event.header().pool(), event.header().poolSerial());
+                serials.observe(instance, event.pool(), event.poolSerial());
+                serials.persist(instance, event.pool(), event.poolSerial());
+                event.bulk(); // as the loop asks of each event
                 protocol.acknowledgeAndReady();
                 answers.reset();
                 if (mapsRecords) {
-                    mapsRecords = mapsToRecord(raw);
+                    mapsRecords = mapsToRecord(new SpoolEntry.RawEvent(observedAt, eventServerId, instance,
+                            Arrays.copyOf(event.headerBytes(), event.headerLength()), event.payloadCopy()));
                 }
                 acknowledged++;
             }

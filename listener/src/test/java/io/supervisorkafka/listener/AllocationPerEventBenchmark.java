@@ -7,6 +7,8 @@ import io.supervisorkafka.listener.spool.SpoolEntry;
 import io.supervisorkafka.listener.spool.SpoolFullPolicy;
 import io.supervisorkafka.listener.supervisor.protocol.EventEnvelope;
 import io.supervisorkafka.listener.supervisor.protocol.EventListenerProtocol;
+import io.supervisorkafka.listener.supervisor.protocol.PoolSerials;
+import io.supervisorkafka.listener.supervisor.protocol.ReceivedEvent;
 import io.supervisorkafka.listener.testing.TestEvents;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -21,9 +23,9 @@ import java.util.List;
 
 /**
  * Bytes the JVM allocates per event on the listener's two paths, over the events of the reference capture
- * (supervisord 4.2.5): the protocol loop's read, header parse and acknowledgement, and its spool frame; the shipper's
- * decoding and JSON of each event. The frame is measured as the listener writes it: appended to a spool in a
- * temporary directory. Every collection of the listener's small young generation stops the protocol loop,
+ * (supervisord 4.2.5): the protocol loop's whole turn as {@code Listener} takes it (read, check, append to a spool in
+ * a temporary directory, the pool serial noted and persisted, acknowledgement); the shipper's decoding and JSON of
+ * each event. Every collection of the listener's small young generation stops the protocol loop,
  * and in a burst at supervisord's default {@code buffer_size=10} a pause of a few milliseconds is enough for
  * supervisord to discard events, so allocation per event is the figure that sets how often that happens. Counted
  * with the thread's own allocation counter ({@code com.sun.management.ThreadMXBean}), after warm-up rounds: exact
@@ -61,51 +63,54 @@ public final class AllocationPerEventBenchmark {
         byte[] input = wire.toByteArray();
         try (Spool spool = Spool.open(new SpoolConfig(spoolDir, 1L << 30, 64L << 20, SpoolFullPolicy.DROP_OLDEST,
                 Duration.ofHours(1)))) {
-            measure(input, events, rounds, capture.size(), spool);
+            try (PoolSerials serials = PoolSerials.open(spoolDir.resolve(PoolSerials.FILE_NAME))) {
+                measure(input, events, rounds, capture.size(), spool, serials);
+            }
         }
     }
 
-    private static void measure(byte[] input, int events, int rounds, int captured, Spool spool) throws IOException {
+    private static void measure(byte[] input, int events, int rounds, int captured, Spool spool, PoolSerials serials)
+            throws IOException {
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         long self = Thread.currentThread().getId();
         System.out.printf("%d events a round, the %d events of supervisor-4.2.5-events.txt in turn%n", events,
                 captured);
         for (int round = 1; round <= rounds; round++) {
-            List<EventEnvelope> read = new ArrayList<>(events);
-            List<SpoolEntry.RawEvent> raws = new ArrayList<>(events);
-            long start = threads.getThreadAllocatedBytes(self);
             EventListenerProtocol protocol = new EventListenerProtocol(new ByteArrayInputStream(input),
                     OutputStream.nullOutputStream());
-            for (EventEnvelope event = protocol.readEvent(); event != null; event = protocol.readEvent()) {
-                read.add(event);
+            long start = threads.getThreadAllocatedBytes(self);
+            // What Listener.store does for each event: read and check it, append it, note its serial, acknowledge.
+            for (ReceivedEvent event = protocol.read(); event != null; event = protocol.read()) {
+                if (event.problems().isEmpty()) {
+                    spool.appendEvent(1_700_000_000_000L, "web-1", "1234-1700000000", event.headerBytes(),
+                            event.headerLength(), event.payloadBytes(), event.payloadLength(), event.bulk());
+                    serials.observe("1234-1700000000", event.pool(), event.poolSerial());
+                    serials.persist("1234-1700000000", event.pool(), event.poolSerial());
+                }
                 protocol.acknowledgeAndReady();
             }
-            long afterRead = threads.getThreadAllocatedBytes(self);
-            for (EventEnvelope event : read) {
+            long afterLoop = threads.getThreadAllocatedBytes(self);
+            List<SpoolEntry.RawEvent> raws = new ArrayList<>(events);
+            EventListenerProtocol again = new EventListenerProtocol(new ByteArrayInputStream(input),
+                    OutputStream.nullOutputStream());
+            for (EventEnvelope event = again.readEvent(); event != null; event = again.readEvent()) {
                 raws.add(new SpoolEntry.RawEvent(1_700_000_000_000L, "web-1", "1234-1700000000", event.headerLine(),
                         event.payload()));
             }
-            long afterEntries = threads.getThreadAllocatedBytes(self);
-            for (SpoolEntry.RawEvent raw : raws) {
-                spool.append(raw);
-            }
-            long afterFrames = threads.getThreadAllocatedBytes(self);
+            long beforeRecords = threads.getThreadAllocatedBytes(self);
             long json = 0;
             for (SpoolEntry.RawEvent raw : raws) {
                 json += RecordMapper.toRecord(raw).value().length;
             }
             long afterRecords = threads.getThreadAllocatedBytes(self);
-            long framed = 0;
+            long written = 0;
             for (SpoolEntry.RawEvent raw : raws) {
-                framed += Spool.frame(raw).length; // what append wrote, after the count
+                written += Spool.frame(raw).length; // what the append wrote, after the count
             }
-            long entryBytes = afterEntries - afterRead;
-            System.out.printf("round %d: protocol loop %d B/event (read, parse, acknowledge %d; spool entry %d;"
-                            + " frame and append %d for %d B written); shipper %d B/event (decode and JSON, for %d B of"
-                            + " JSON)%n",
-                    round, (afterRead - start + entryBytes + afterFrames - afterEntries) / events,
-                    (afterRead - start) / events, entryBytes / events, (afterFrames - afterEntries) / events,
-                    framed / events, (afterRecords - afterFrames) / events, json / events);
+            System.out.printf("round %d: protocol loop %d B/event (read, check, spool append of %d B, serial, acknowledge);"
+                            + " shipper %d B/event (decode and JSON, for %d B of JSON)%n",
+                    round, (afterLoop - start) / events, written / events, (afterRecords - beforeRecords) / events,
+                    json / events);
         }
     }
 }

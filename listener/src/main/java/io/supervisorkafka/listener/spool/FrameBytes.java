@@ -37,9 +37,14 @@ final class FrameBytes {
 
     /** Writes the length of {@code bytes}, then the bytes, at {@code at}; returns the position after them. */
     static int putBytes(byte[] array, int at, byte[] bytes) {
-        int from = putInt(array, at, bytes.length);
-        System.arraycopy(bytes, 0, array, from, bytes.length);
-        return from + bytes.length;
+        return putBytes(array, at, bytes, bytes.length);
+    }
+
+    /** Writes {@code length}, then the first {@code length} of {@code bytes}, at {@code at}; returns what follows. */
+    static int putBytes(byte[] array, int at, byte[] bytes, int length) {
+        int from = putInt(array, at, length);
+        System.arraycopy(bytes, 0, array, from, length);
+        return from + length;
     }
 
     /** The UTF-8 bytes of a string that is usually the same as the last one; never modify what it returns. */

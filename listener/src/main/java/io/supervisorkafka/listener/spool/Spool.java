@@ -21,6 +21,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -486,8 +487,23 @@ public final class Spool implements AutoCloseable {
         return append(entry, false, true);
     }
 
+    /**
+     * Appends an event read by the protocol loop, as {@link #append} (or {@link #appendBulk} when {@code bulk}) of the
+     * {@link SpoolEntry.RawEvent} it makes, from a header and payload in the first bytes of the loop's reused arrays:
+     * framed in this thread's array, with no object made for it.
+     */
+    public long appendEvent(long observedAt, String serverId, String instance, byte[] header, int headerLength,
+                            byte[] payload, int payloadLength, boolean bulk) throws IOException {
+        return append(eventFrame(observedAt, serverId, instance, header, headerLength, payload, payloadLength), true,
+                !bulk);
+    }
+
     private long append(SpoolEntry entry, boolean mayWait, boolean prompt) throws IOException {
-        ByteBuffer buf = entry instanceof SpoolEntry.RawEvent event ? eventFrame(event) : ByteBuffer.wrap(frame(entry));
+        return append(entry instanceof SpoolEntry.RawEvent event ? eventFrame(event) : ByteBuffer.wrap(frame(entry)),
+                mayWait, prompt);
+    }
+
+    private long append(ByteBuffer buf, boolean mayWait, boolean prompt) throws IOException {
         int length = buf.remaining();
         if (length > MAX_RECORD_BYTES || length > config.maxBytes() / 2) {
             throw new TooLargeException("a record of " + length + " bytes does not fit a spool of "
@@ -552,10 +568,12 @@ public final class Spool implements AutoCloseable {
         private final CRC32C checksum = new CRC32C();
 
         /** The event's frame, from position 0 to its limit; null when it is larger than {@link #MAX_KEPT_BYTES}. */
-        ByteBuffer frame(SpoolEntry.RawEvent event) {
-            byte[] server = event.serverIdBytes();
-            byte[] instance = event.instanceBytes();
-            int length = FRAME_HEADER_BYTES + event.encodedLength(server, instance);
+        ByteBuffer frame(long observedAt, String serverId, String instance, byte[] header, int headerLength,
+                         byte[] payload, int payloadLength) {
+            byte[] server = FrameBytes.SERVER_IDS.bytes(serverId);
+            byte[] origin = FrameBytes.INSTANCES.bytes(instance);
+            int length = FRAME_HEADER_BYTES
+                    + SpoolEntry.RawEvent.encodedLength(server, origin, headerLength, payloadLength);
             if (length > MAX_KEPT_BYTES) {
                 return null;
             }
@@ -563,7 +581,8 @@ public final class Spool implements AutoCloseable {
                 array = new byte[Math.min(MAX_KEPT_BYTES, Math.max(length, 2 * array.length))];
                 buffer = ByteBuffer.wrap(array);
             }
-            event.encodeInto(array, FRAME_HEADER_BYTES, server, instance);
+            SpoolEntry.RawEvent.encodeInto(array, FRAME_HEADER_BYTES, observedAt, server, origin, header,
+                    headerLength, payload, payloadLength);
             checksum.reset();
             putFrameHeader(array, length - FRAME_HEADER_BYTES, checksum);
             buffer.clear().limit(length);
@@ -576,8 +595,21 @@ public final class Spool implements AutoCloseable {
      * ({@link EventFrame}), good until the thread's next call, unless the event is too large to keep.
      */
     public static ByteBuffer eventFrame(SpoolEntry.RawEvent event) {
-        ByteBuffer frame = EventFrame.OF_THIS_THREAD.get().frame(event);
+        ByteBuffer frame = EventFrame.OF_THIS_THREAD.get().frame(event.observedAt(), event.serverId(),
+                event.instance(), event.header(), event.header().length, event.payload(), event.payload().length);
         return frame != null ? frame : ByteBuffer.wrap(frame((SpoolEntry) event));
+    }
+
+    /**
+     * As {@link #eventFrame(SpoolEntry.RawEvent)}, for an event's header and payload in the first bytes of arrays that
+     * may be longer: what {@link #appendEvent} writes.
+     */
+    public static ByteBuffer eventFrame(long observedAt, String serverId, String instance, byte[] header,
+                                        int headerLength, byte[] payload, int payloadLength) {
+        ByteBuffer frame = EventFrame.OF_THIS_THREAD.get().frame(observedAt, serverId, instance, header, headerLength,
+                payload, payloadLength);
+        return frame != null ? frame : ByteBuffer.wrap(frame((SpoolEntry) new SpoolEntry.RawEvent(observedAt,
+                serverId, instance, Arrays.copyOf(header, headerLength), Arrays.copyOf(payload, payloadLength))));
     }
 
     /** The bytes {@link #append} writes for {@code entry}: its frame header, then its encoding. */

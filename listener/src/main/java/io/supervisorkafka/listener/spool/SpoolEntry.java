@@ -43,8 +43,12 @@ public sealed interface SpoolEntry {
 
         /** The length of {@link #encode}'s bytes without headroom, with these bytes of the server id and instance. */
         int encodedLength(byte[] serverIdBytes, byte[] instanceBytes) {
-            return 1 + 8 + 4 + serverIdBytes.length + 4 + instanceBytes.length + 4 + header.length + 4
-                    + payload.length;
+            return encodedLength(serverIdBytes, instanceBytes, header.length, payload.length);
+        }
+
+        /** The length of an event's encoding: as {@link #encodedLength(byte[], byte[])}, for any header and payload. */
+        static int encodedLength(byte[] serverIdBytes, byte[] instanceBytes, int headerLength, int payloadLength) {
+            return 1 + 8 + 4 + serverIdBytes.length + 4 + instanceBytes.length + 4 + headerLength + 4 + payloadLength;
         }
 
         /**
@@ -53,12 +57,22 @@ public sealed interface SpoolEntry {
          * caller for both calls: another thread's event may change the ones kept meanwhile.
          */
         void encodeInto(byte[] target, int at, byte[] serverIdBytes, byte[] instanceBytes) {
+            encodeInto(target, at, observedAt, serverIdBytes, instanceBytes, header, header.length, payload,
+                    payload.length);
+        }
+
+        /**
+         * An event's encoding, as {@link #encodeInto(byte[], int, byte[], byte[])}, from a header and payload in the
+         * first bytes of arrays that may be longer (the protocol loop's reused ones): no entry object at all.
+         */
+        static void encodeInto(byte[] target, int at, long observedAt, byte[] serverIdBytes, byte[] instanceBytes,
+                               byte[] header, int headerLength, byte[] payload, int payloadLength) {
             target[at] = TYPE_RAW_EVENT;
             int next = FrameBytes.putLong(target, at + 1, observedAt);
             next = FrameBytes.putBytes(target, next, serverIdBytes);
             next = FrameBytes.putBytes(target, next, instanceBytes);
-            next = FrameBytes.putBytes(target, next, header);
-            FrameBytes.putBytes(target, next, payload);
+            next = FrameBytes.putBytes(target, next, header, headerLength);
+            FrameBytes.putBytes(target, next, payload, payloadLength);
         }
     }
 

@@ -137,6 +137,28 @@ class SpoolTest {
     }
 
     @Test
+    void anEventAppendedFromLongerArraysIsItsFirstBytesAsTheEntryWouldBe() throws Exception {
+        // The protocol loop appends from its reused arrays, longer than the event they hold now.
+        Spool spool = open(8 * 1024 * 1024, SpoolFullPolicy.DROP_OLDEST);
+        byte[] header = "ver:3.0 len:2 and what a longer header left".getBytes(StandardCharsets.UTF_8);
+        byte[] payload = "ok and what a longer payload left".getBytes(StandardCharsets.UTF_8);
+        long bulk = spool.appendEvent(7, "web-1", "1-2", header, 13, payload, 2, true);
+        long prompt = spool.appendEvent(8, "web-1", "1-2", header, 13, payload, 2, false);
+
+        List<SpoolReader.Entry> entries = readAll(spool, spool.checkpoint());
+        SpoolEntry.RawEvent back = (SpoolEntry.RawEvent) entries.get(0).decode();
+        assertThat(new String(back.header(), StandardCharsets.UTF_8)).isEqualTo("ver:3.0 len:2");
+        assertThat(new String(back.payload(), StandardCharsets.UTF_8)).isEqualTo("ok");
+        assertThat(List.of(back.observedAt(), (Object) back.serverId(), back.instance())).containsExactly(7L, "web-1",
+                "1-2");
+        SpoolEntry.RawEvent same = new SpoolEntry.RawEvent(7, "web-1", "1-2", back.header(), back.payload());
+        byte[] framed = new byte[Spool.eventFrame(7, "web-1", "1-2", header, 13, payload, 2).remaining()];
+        Spool.eventFrame(7, "web-1", "1-2", header, 13, payload, 2).get(framed);
+        assertThat(framed).isEqualTo(Spool.frame(same));
+        assertThat(spool.lastPromptSeq()).isEqualTo(prompt).isGreaterThan(bulk);
+    }
+
+    @Test
     void eventsOfTwoThreadsWithTheirOwnServerIdsKeepThem() throws Exception {
         // The protocol loop and the warm-up append events at the same time, with other server ids and instances:
         // the bytes kept from the event before change under each of them.

@@ -25,7 +25,7 @@ public final class EventHeader {
     private static final String EVENT_NAME = "eventname";
     private static final String LEN = "len";
     private static final String VER = "ver";
-    /** The keys of supervisord's header, in the order of {@link #parseUsual}'s switch. */
+    /** The keys of supervisord's header, in the order of {@link Scan#read}'s switch. */
     private static final String[] USUAL_KEYS = {SERVER, SERIAL, POOL, POOL_SERIAL, EVENT_NAME, LEN, VER};
     private static final Recent SERVERS = new Recent();
     private static final Recent POOLS = new Recent();
@@ -71,47 +71,73 @@ public final class EventHeader {
 
     /** The header as supervisord writes it, in one pass without the map; null for any other line. */
     private static EventHeader parseUsual(String line) {
-        String server = null;
-        String pool = null;
-        String eventName = null;
-        long serial = -1;
-        long poolSerial = -1;
-        long payloadLength = -1;
-        int versionFrom = -1;
-        int versionTo = -1;
-        int seen = 0;
-        int length = line.length();
-        int start = 0;
-        while (start < length) {
-            int end = KeyValueTokens.tokenEnd(line, start);
-            if (end > start) {
-                int colon = KeyValueTokens.colonIn(line, start, end);
-                if (colon <= start) {
-                    return null; // no key, or a token that continues the value before it
-                }
-                int key = keyIndex(line, start, colon);
-                if (key < 0 || (seen & (1 << key)) != 0) {
-                    return null; // a key supervisord does not write, or a duplicate
-                }
-                seen |= 1 << key;
-                int from = colon + 1;
-                switch (key) {
-                    case 0 -> server = SERVERS.of(line, from, end);
-                    case 1 -> serial = digits(line, from, end);
-                    case 2 -> pool = POOLS.of(line, from, end);
-                    case 3 -> poolSerial = digits(line, from, end);
-                    case 4 -> eventName = EVENT_NAMES.of(line, from, end);
-                    case 5 -> payloadLength = digits(line, from, end);
-                    default -> {
-                        versionFrom = from;
-                        versionTo = end;
+        Scan scan = new Scan();
+        if (!scan.read(line)) {
+            return null;
+        }
+        return new EventHeader(line, null, scan.server, scan.pool, scan.eventName, scan.serial, scan.poolSerial,
+                scan.payloadLength, scan.versionFrom, scan.versionTo);
+    }
+
+    /**
+     * One pass over a header as supervisord writes it (every token {@code key:value} with one of its keys, none
+     * twice), keeping the values the loop needs. Reused by the protocol loop ({@link ReceivedEvent}) over the header's
+     * bytes, so that a usual header costs no object at all; {@link #parse} uses it over a String.
+     */
+    static final class Scan {
+        String server;
+        String pool;
+        String eventName;
+        long serial;
+        long poolSerial;
+        long payloadLength;
+        /** Where the {@code ver} value is in the line; -1 when it has none. */
+        int versionFrom;
+        int versionTo;
+
+        /** Reads {@code line}; false when it is not a usual header (the values are then meaningless). */
+        boolean read(CharSequence line) {
+            server = null;
+            pool = null;
+            eventName = null;
+            serial = -1;
+            poolSerial = -1;
+            payloadLength = -1;
+            versionFrom = -1;
+            versionTo = -1;
+            int seen = 0;
+            int length = line.length();
+            int start = 0;
+            while (start < length) {
+                int end = KeyValueTokens.tokenEnd(line, start);
+                if (end > start) {
+                    int colon = KeyValueTokens.colonIn(line, start, end);
+                    if (colon <= start) {
+                        return false; // no key, or a token that continues the value before it
+                    }
+                    int key = keyIndex(line, start, colon);
+                    if (key < 0 || (seen & (1 << key)) != 0) {
+                        return false; // a key supervisord does not write, or a duplicate
+                    }
+                    seen |= 1 << key;
+                    int from = colon + 1;
+                    switch (key) {
+                        case 0 -> server = SERVERS.of(line, from, end);
+                        case 1 -> serial = digits(line, from, end);
+                        case 2 -> pool = POOLS.of(line, from, end);
+                        case 3 -> poolSerial = digits(line, from, end);
+                        case 4 -> eventName = EVENT_NAMES.of(line, from, end);
+                        case 5 -> payloadLength = digits(line, from, end);
+                        default -> {
+                            versionFrom = from;
+                            versionTo = end;
+                        }
                     }
                 }
+                start = end + 1;
             }
-            start = end + 1;
+            return true;
         }
-        return new EventHeader(line, null, server, pool, eventName, serial, poolSerial, payloadLength, versionFrom,
-                versionTo);
     }
 
     /**
@@ -123,22 +149,35 @@ public final class EventHeader {
     private static final class Recent {
         private volatile String last = "";
 
-        String of(String line, int from, int to) {
+        String of(CharSequence line, int from, int to) {
             String cached = last;
-            if (cached.length() == to - from && line.regionMatches(from, cached, 0, to - from)) {
+            if (cached.length() == to - from && regionEquals(line, from, cached)) {
                 return cached;
             }
-            String value = line.substring(from, to);
+            String value = line.subSequence(from, to).toString();
             last = value;
             return value;
         }
     }
 
-    /** The header keys in {@link #parseUsual}'s order, or -1. */
-    private static int keyIndex(String line, int start, int end) {
+    /** Whether {@code line} has {@code text} at {@code from}. */
+    private static boolean regionEquals(CharSequence line, int from, String text) {
+        if (from + text.length() > line.length()) {
+            return false;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            if (line.charAt(from + i) != text.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** The header keys in {@link Scan#read}'s order, or -1. */
+    private static int keyIndex(CharSequence line, int start, int end) {
         int length = end - start;
         for (int i = 0; i < USUAL_KEYS.length; i++) {
-            if (USUAL_KEYS[i].length() == length && line.startsWith(USUAL_KEYS[i], start)) {
+            if (USUAL_KEYS[i].length() == length && regionEquals(line, start, USUAL_KEYS[i])) {
                 return i;
             }
         }
@@ -185,7 +224,10 @@ public final class EventHeader {
      * ({@code Spool.appendBulk}); a state change's never does.
      */
     public boolean bulk() {
-        String name = eventName;
+        return bulk(eventName);
+    }
+
+    static boolean bulk(String name) {
         return name != null && (name.startsWith("PROCESS_LOG_") || name.startsWith("PROCESS_COMMUNICATION_")
                 || name.startsWith("TICK_") || name.equals("REMOTE_COMMUNICATION"));
     }
@@ -211,6 +253,10 @@ public final class EventHeader {
      * header: it runs on the protocol loop for every event.
      */
     public List<String> problems() {
+        return problems(serial, poolSerial, pool, eventName);
+    }
+
+    static List<String> problems(long serial, long poolSerial, String pool, String eventName) {
         boolean validSerial = serial >= 0;
         boolean validPoolSerial = poolSerial >= 0;
         boolean hasPool = pool != null;
@@ -254,7 +300,7 @@ public final class EventHeader {
     }
 
     /** The characters {@code [from, to)} of {@code text} as a non-negative integer of at most 18 digits, or -1. */
-    private static long digits(String text, int from, int to) {
+    private static long digits(CharSequence text, int from, int to) {
         if (to <= from || to - from > 18) {
             return -1;
         }

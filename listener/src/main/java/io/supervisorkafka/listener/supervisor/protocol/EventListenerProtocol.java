@@ -39,6 +39,7 @@ public final class EventListenerProtocol {
     private final OutputStream out;
     private final long maxPayloadCodePoints;
     private final byte[] buffer = new byte[16 * 1024];
+    private final ReceivedEvent current = new ReceivedEvent();
     private int position;
     private int limit;
 
@@ -65,87 +66,100 @@ public final class EventListenerProtocol {
     }
 
     /**
-     * Reads the next event: its header line and its payload.
+     * Reads the next event: its header line and its payload, as an {@link EventEnvelope} of its own.
      *
      * @return the event, or null when supervisord closed stdin between events
      * @throws ProtocolException when the input breaks the protocol; its {@link ProtocolException#kind()} tells whether
      *                           the stream can go on
      */
     public EventEnvelope readEvent() throws IOException {
-        byte[] headerLine = readHeaderLine();
-        if (headerLine == null) {
+        ReceivedEvent event = read();
+        return event == null ? null : event.toEnvelope();
+    }
+
+    /**
+     * Reads the next event into this protocol's {@link ReceivedEvent}, whose arrays are reused for the one after: the
+     * protocol loop's way, which allocates nothing for an event as supervisord writes it.
+     *
+     * @return the event, good until the next read, or null when supervisord closed stdin between events
+     * @throws ProtocolException as {@link #readEvent}
+     */
+    public ReceivedEvent read() throws IOException {
+        ReceivedEvent event = current;
+        event.releaseLargeArrays();
+        if (!readHeaderLine(event)) {
             return null;
         }
-        String headerText = decodeHeader(headerLine);
-        EventHeader header = EventHeader.parse(headerText);
-        long length = header.payloadLength();
+        event.readHeader();
+        long length = event.declaredLength();
         if (length < 0) {
-            String len = header.tokens().get("len");
+            String len = event.header().tokens().get("len");
             throw new ProtocolException(ProtocolException.Kind.UNRECOVERABLE, (len == null
                     ? "event header has no len token"
                     : "event header has an invalid len '" + len + "'")
-                    + ", so the payload cannot be delimited: [" + abbreviate(headerText) + "]");
+                    + ", so the payload cannot be delimited: [" + abbreviate(event.headerText()) + "]");
         }
+        event.payloadCodePoints = length;
         if (length > maxPayloadCodePoints) {
-            skipPayload(length, header);
-            return new EventEnvelope(headerLine, header, null, length);
+            skipPayload(length, event);
+            event.payloadKept = false;
+            event.payloadLength = 0;
+        } else {
+            readPayload((int) length, event);
+            event.payloadKept = true;
         }
-        return new EventEnvelope(headerLine, header, readPayload((int) length, header), length);
+        return event;
     }
 
-    private byte[] readHeaderLine() throws IOException {
-        byte[] line = null;
+    /** Reads the header line, without its newline, into {@code event}'s array; false at the end of the input. */
+    private boolean readHeaderLine(ReceivedEvent event) throws IOException {
         int lineLength = 0;
+        boolean started = false;
         while (true) {
             if (position == limit && !fill()) {
-                if (line == null) {
-                    return null;
+                if (!started) {
+                    return false;
                 }
                 throw new ProtocolException(ProtocolException.Kind.TRUNCATED_AT_EOF,
                         "stdin closed in the middle of an event header line ("
                                 + lineLength + " bytes read)");
             }
+            started = true;
             int newline = indexOf(buffer, position, limit, (byte) '\n');
-            if (line == null && newline >= 0 && newline - position <= MAX_HEADER_BYTES) {
-                // The usual case, the whole line in the buffer: one copy.
-                int end = newline > position && buffer[newline - 1] == '\r' ? newline - 1 : newline;
-                byte[] whole = Arrays.copyOfRange(buffer, position, end);
-                position = newline + 1;
-                return whole;
-            }
             int end = newline < 0 ? limit : newline;
             int chunk = end - position;
             if (lineLength + chunk > MAX_HEADER_BYTES) {
                 throw new ProtocolException(ProtocolException.Kind.UNRECOVERABLE,
                         "event header line longer than " + MAX_HEADER_BYTES + " bytes: not the eventlistener protocol");
             }
-            if (line == null) {
-                line = new byte[Math.max(256, chunk)];
-            } else if (line.length < lineLength + chunk) {
-                line = Arrays.copyOf(line, Math.max(line.length * 2, lineLength + chunk));
+            if (event.headerLine.length < lineLength + chunk) {
+                event.headerLine = Arrays.copyOf(event.headerLine,
+                        Math.max(event.headerLine.length * 2, lineLength + chunk));
             }
-            System.arraycopy(buffer, position, line, lineLength, chunk);
+            System.arraycopy(buffer, position, event.headerLine, lineLength, chunk);
             lineLength += chunk;
             position = end;
             if (newline >= 0) {
                 position++; // the newline
-                if (lineLength > 0 && line[lineLength - 1] == '\r') {
+                if (lineLength > 0 && event.headerLine[lineLength - 1] == '\r') {
                     lineLength--;
                 }
-                return Arrays.copyOf(line, lineLength);
+                event.headerLength = lineLength;
+                return true;
             }
         }
     }
 
-    private static String decodeHeader(byte[] line) throws ProtocolException {
-        if (isAscii(line)) {
-            return new String(line, StandardCharsets.US_ASCII); // supervisord's headers are; no decoder to allocate
+    /** The header line {@code [0, length)} of {@code line} as text; supervisord's headers are ASCII. */
+    static String decodeHeader(byte[] line, int length) throws ProtocolException {
+        if (isAscii(line, length)) {
+            return new String(line, 0, length, StandardCharsets.US_ASCII); // no decoder to allocate
         }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(line))
+                    .decode(ByteBuffer.wrap(line, 0, length))
                     .toString();
         } catch (CharacterCodingException e) {
             throw new ProtocolException(ProtocolException.Kind.UNRECOVERABLE,
@@ -153,57 +167,61 @@ public final class EventListenerProtocol {
         }
     }
 
-    private static boolean isAscii(byte[] bytes) {
-        for (byte b : bytes) {
-            if (b < 0) {
+    private static boolean isAscii(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
                 return false;
             }
         }
         return true;
     }
 
-    /** Reads {@code codePoints} UTF-8 encoded code points, validating each sequence, and returns their bytes. */
-    private byte[] readPayload(int codePoints, EventHeader header) throws IOException {
-        byte[] payload = new byte[Math.min(codePoints, 64 * 1024)];
+    /** Reads {@code codePoints} UTF-8 encoded code points, validating each sequence, into {@code event}'s array. */
+    private void readPayload(int codePoints, ReceivedEvent event) throws IOException {
+        byte[] payload = ensureCapacity(event.payload, Math.min(codePoints, ReceivedEvent.MAX_KEPT_BYTES), codePoints);
         int size = 0;
         int remaining = codePoints;
-        while (remaining > 0) {
-            if (position == limit && !fill()) {
-                throw truncatedPayload(codePoints, remaining, header);
+        try {
+            while (remaining > 0) {
+                if (position == limit && !fill()) {
+                    throw truncatedPayload(codePoints, remaining, event);
+                }
+                // ASCII fast path: copy the run of single-byte code points in one go.
+                int run = Math.min(limit - position, remaining);
+                int ascii = 0;
+                while (ascii < run && buffer[position + ascii] >= 0) {
+                    ascii++;
+                }
+                if (ascii > 0) {
+                    payload = ensureCapacity(payload, size + ascii, codePoints);
+                    System.arraycopy(buffer, position, payload, size, ascii);
+                    size += ascii;
+                    position += ascii;
+                    remaining -= ascii;
+                    continue;
+                }
+                payload = ensureCapacity(payload, size + 4, codePoints);
+                size += readMultiByteCodePoint(payload, size, codePoints, remaining, event);
+                remaining--;
             }
-            // ASCII fast path: copy the run of single-byte code points in one go.
-            int run = Math.min(limit - position, remaining);
-            int ascii = 0;
-            while (ascii < run && buffer[position + ascii] >= 0) {
-                ascii++;
-            }
-            if (ascii > 0) {
-                payload = ensureCapacity(payload, size + ascii, codePoints);
-                System.arraycopy(buffer, position, payload, size, ascii);
-                size += ascii;
-                position += ascii;
-                remaining -= ascii;
-                continue;
-            }
-            payload = ensureCapacity(payload, size + 4, codePoints);
-            size += readMultiByteCodePoint(payload, size, codePoints, remaining, header);
-            remaining--;
+        } finally {
+            event.payload = payload;
+            event.payloadLength = size;
         }
-        return size == payload.length ? payload : Arrays.copyOf(payload, size);
     }
 
     /** Reads and validates {@code codePoints} code points without keeping them. */
-    private void skipPayload(long codePoints, EventHeader header) throws IOException {
+    private void skipPayload(long codePoints, ReceivedEvent event) throws IOException {
         byte[] scratch = new byte[4];
         long remaining = codePoints;
         while (remaining > 0) {
             if (position == limit && !fill()) {
-                throw truncatedPayload(codePoints, remaining, header);
+                throw truncatedPayload(codePoints, remaining, event);
             }
             if (buffer[position] >= 0) {
                 position++;
             } else {
-                readMultiByteCodePoint(scratch, 0, codePoints, remaining, header);
+                readMultiByteCodePoint(scratch, 0, codePoints, remaining, event);
             }
             remaining--;
         }
@@ -213,7 +231,7 @@ public final class EventListenerProtocol {
      * Reads one multi-byte UTF-8 sequence (RFC 3629: no overlong forms, no surrogates, nothing above U+10FFFF) into
      * {@code target} and returns its length.
      */
-    private int readMultiByteCodePoint(byte[] target, int at, long codePoints, long remaining, EventHeader header)
+    private int readMultiByteCodePoint(byte[] target, int at, long codePoints, long remaining, ReceivedEvent event)
             throws IOException {
         int lead = buffer[position] & 0xff;
         int continuation;
@@ -236,18 +254,18 @@ public final class EventListenerProtocol {
                 secondMax = 0x8f;
             }
         } else {
-            throw invalidUtf8(lead, codePoints, remaining, header);
+            throw invalidUtf8(lead, codePoints, remaining, event);
         }
         target[at] = buffer[position++];
         for (int i = 1; i <= continuation; i++) {
             if (position == limit && !fill()) {
-                throw truncatedPayload(codePoints, remaining, header);
+                throw truncatedPayload(codePoints, remaining, event);
             }
             int b = buffer[position] & 0xff;
             int min = i == 1 ? secondMin : 0x80;
             int max = i == 1 ? secondMax : 0xbf;
             if (b < min || b > max) {
-                throw invalidUtf8(b, codePoints, remaining, header);
+                throw invalidUtf8(b, codePoints, remaining, event);
             }
             target[at + i] = buffer[position++];
         }
@@ -263,20 +281,20 @@ public final class EventListenerProtocol {
         return Arrays.copyOf(bytes, grown);
     }
 
-    private ProtocolException truncatedPayload(long codePoints, long remaining, EventHeader header) {
+    private ProtocolException truncatedPayload(long codePoints, long remaining, ReceivedEvent event) {
         return new ProtocolException(ProtocolException.Kind.TRUNCATED_AT_EOF,
-                "stdin closed in the middle of the payload of " + describe(header) + " ("
+                "stdin closed in the middle of the payload of " + describe(event) + " ("
                         + (codePoints - remaining) + " of " + codePoints + " code points read)");
     }
 
-    private ProtocolException invalidUtf8(int b, long codePoints, long remaining, EventHeader header) {
+    private ProtocolException invalidUtf8(int b, long codePoints, long remaining, ReceivedEvent event) {
         return new ProtocolException(ProtocolException.Kind.UNRECOVERABLE,
                 String.format("invalid UTF-8 byte 0x%02x in the payload of %s after %d of %d code points: the"
-                        + " payload length cannot be counted", b, describe(header), codePoints - remaining, codePoints));
+                        + " payload length cannot be counted", b, describe(event), codePoints - remaining, codePoints));
     }
 
-    private static String describe(EventHeader header) {
-        return header.eventName() + " serial " + header.tokens().get("serial");
+    private static String describe(ReceivedEvent event) {
+        return event.eventName() + " serial " + event.header().tokens().get("serial");
     }
 
     private boolean fill() throws IOException {

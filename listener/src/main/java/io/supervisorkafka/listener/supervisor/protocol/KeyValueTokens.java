@@ -45,14 +45,22 @@ public final class KeyValueTokens {
         return tokens;
     }
 
-    /** Where the token starting at {@code start} ends: the next space, or the end of the line. */
-    static int tokenEnd(String line, int start) {
-        int space = line.indexOf(' ', start);
-        return space < 0 ? line.length() : space;
+    /**
+     * Where the token starting at {@code start} ends: the next space, or the end of the line. A {@link CharSequence}:
+     * the protocol loop reads a header from its bytes ({@link ReceivedEvent}), by the same rule.
+     */
+    static int tokenEnd(CharSequence line, int start) {
+        int length = line.length();
+        for (int i = start; i < length; i++) {
+            if (line.charAt(i) == ' ') {
+                return i;
+            }
+        }
+        return length;
     }
 
     /** The first colon of the token {@code [start, end)}, or -1: never looks past the token (a long line of words). */
-    static int colonIn(String line, int start, int end) {
+    static int colonIn(CharSequence line, int start, int end) {
         for (int i = start; i < end; i++) {
             if (line.charAt(i) == ':') {
                 return i;

@@ -70,7 +70,12 @@ public final class PoolSerials implements AutoCloseable {
     private volatile MappedByteBuffer map;
     /** Written since the last {@link #sync()}: a quiet host's fsync thread then has nothing to force. */
     private volatile boolean unsynced;
-    private final Map<String, Long> lastByPool = new HashMap<>();
+    /** The last serial of each pool, in a holder updated in place: the protocol loop boxes nothing per event. */
+    private final Map<String, long[]> lastByPool = new HashMap<>();
+    /** A slot's bytes from the sequence to the text, put together here for its checksum, then copied to the map. */
+    private final byte[] slotImage = new byte[SLOT_BYTES];
+    private final ByteBuffer slotImageBuffer = ByteBuffer.wrap(slotImage);
+    private final CRC32C checksum = new CRC32C();
     private final Last persisted;
     /** The sequence number of the slot written last; the next write goes to the other slot. */
     private long sequence;
@@ -132,8 +137,14 @@ public final class PoolSerials implements AutoCloseable {
     public Gap observe(String instance, String pool, long poolSerial) {
         Objects.requireNonNull(instance, "instance");
         Objects.requireNonNull(pool, "pool");
-        Long previous = lastByPool.put(pool, poolSerial);
-        return previous != null ? gapAfter(pool, previous, poolSerial) : firstOfPool(instance, pool, poolSerial);
+        long[] last = lastByPool.get(pool);
+        if (last == null) {
+            lastByPool.put(pool, new long[] {poolSerial});
+            return firstOfPool(instance, pool, poolSerial);
+        }
+        long previous = last[0];
+        last[0] = poolSerial;
+        return gapAfter(pool, previous, poolSerial);
     }
 
     private Gap firstOfPool(String instance, String pool, long poolSerial) {
@@ -183,12 +194,15 @@ public final class PoolSerials implements AutoCloseable {
         // Invalidate the slot first: a write cut short by kill -9 must not look whole with an old checksum.
         slots.putInt(at, 0);
         VarHandle.storeStoreFence();
-        slots.putLong(at + 4, sequence).putLong(at + 12, poolSerial).putInt(at + 20, text.length);
-        slots.put(at + SLOT_HEADER_BYTES, text);
-        int crcAt = at + SLOT_HEADER_BYTES + text.length;
-        CRC32C crc = new CRC32C();
-        crc.update(slots.slice(at + 4, crcAt - at - 4));
-        slots.putInt(crcAt, (int) crc.getValue());
+        // The bytes after the magic go through slotImage: a checksum over a slice of the map would cost a buffer
+        // object an event.
+        int imageLength = SLOT_HEADER_BYTES - 4 + text.length;
+        slotImageBuffer.putLong(0, sequence).putLong(8, poolSerial).putInt(16, text.length);
+        System.arraycopy(text, 0, slotImage, SLOT_HEADER_BYTES - 4, text.length);
+        checksum.reset();
+        checksum.update(slotImage, 0, imageLength);
+        slots.put(at + 4, slotImage, 0, imageLength);
+        slots.putInt(at + 4 + imageLength, (int) checksum.getValue());
         VarHandle.storeStoreFence();
         slots.putInt(at, MAGIC);
         unsynced = true;

@@ -5,7 +5,7 @@ import io.supervisorkafka.listener.RecordSink;
 import io.supervisorkafka.listener.ServerIdentity;
 import io.supervisorkafka.listener.Source;
 import io.supervisorkafka.listener.SourceCounters;
-import io.supervisorkafka.listener.supervisor.protocol.EventHeader;
+import io.supervisorkafka.listener.supervisor.protocol.ReceivedEvent;
 import io.supervisorkafka.schemas.ProcessExit;
 import io.supervisorkafka.schemas.SupervisorSnapshot;
 import io.supervisorkafka.schemas.Topics;
@@ -66,12 +66,12 @@ public final class SupervisorSource implements Source, EventFollower {
 
     /** On the protocol loop: hands the exits (and starts) of processes to the exit context thread. */
     @Override
-    public void stored(EventHeader header, byte[] payload, String serverId, String instance, long observedAt) {
+    public void stored(ReceivedEvent event, String serverId, String instance, long observedAt) {
         ExitContextCollector collector = exits;
         if (collector != null) {
-            String state = ExitContextCollector.stateOf(header.eventName());
+            String state = ExitContextCollector.stateOf(event.eventName());
             if (state != null) {
-                collector.offer(serverId, instance, header.serial(), state, payload, observedAt);
+                collector.offer(serverId, instance, event.serial(), state, event.payloadCopy(), observedAt);
             }
         }
     }

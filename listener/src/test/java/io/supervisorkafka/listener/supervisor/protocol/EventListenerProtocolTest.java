@@ -241,4 +241,45 @@ class EventListenerProtocolTest {
         assertThat(fatal.fields()).containsEntry("processname", "crasher").containsEntry("from_state", "BACKOFF");
         assertThat(fatal.data()).isNull();
     }
+
+    @Test
+    void theReusedEventOfTheLoopHoldsOnlyTheEventJustReadAfterALargerOne() throws IOException {
+        String large = "type:big\n" + "x".repeat(100_000);
+        String small = "processname:web groupname:web from_state:STARTING pid:42";
+        String unusual = "processname:web groupname:web from_state:RUNNING pid:42";
+        byte[] input = concat(event("web-1", 1, "REMOTE_COMMUNICATION", large),
+                event("web-1", 2, "PROCESS_STATE_RUNNING", small),
+                // A header that is not as supervisord writes it (a word without a key joins the server name) and one
+                // with a non-ASCII server name: both are read through the map of tokens, as before.
+                wire("ver:3.0 server:my host serial:3 pool:kafka poolserial:3 eventname:PROCESS_STATE_STOPPING len:"
+                        + unusual.length(), unusual),
+                event("wéb-2", 4, "PROCESS_STATE_STOPPED", small));
+        EventListenerProtocol protocol = protocol(input);
+        List<EventEnvelope> expected = readAll(protocol(input));
+
+        ReceivedEvent first = protocol.read();
+        assertThat(first.payloadLength()).isEqualTo(large.length());
+        assertThat(first.bulk()).isTrue();
+        ReceivedEvent second = protocol.read();
+        assertThat(second).isSameAs(first);
+        assertThat(second.payloadLength()).isEqualTo(small.length());
+        assertThat(new String(second.payloadBytes(), 0, second.payloadLength(), StandardCharsets.UTF_8))
+                .isEqualTo(small);
+        assertThat(second.payloadCopy()).isEqualTo(expected.get(1).payload());
+        assertThat(second.headerText()).isEqualTo(new String(expected.get(1).headerLine(), StandardCharsets.UTF_8));
+        assertThat(List.of(second.server(), second.pool(), second.eventName())).containsExactly("web-1", "kafka",
+                "PROCESS_STATE_RUNNING");
+        assertThat(List.of(second.serial(), second.poolSerial())).containsExactly(2L, 2L);
+        assertThat(second.bulk()).isFalse();
+        assertThat(second.problems()).isEmpty();
+        ReceivedEvent third = protocol.read();
+        assertThat(third.server()).isEqualTo("my host");
+        assertThat(third.eventName()).isEqualTo("PROCESS_STATE_STOPPING");
+        assertThat(third.toEnvelope().header().tokens()).isEqualTo(expected.get(2).header().tokens());
+        ReceivedEvent fourth = protocol.read();
+        assertThat(fourth.server()).isEqualTo("wéb-2");
+        assertThat(fourth.serial()).isEqualTo(4L);
+        assertThat(fourth.headerLength()).isEqualTo(expected.get(3).headerLine().length);
+        assertThat(protocol.read()).isNull();
+    }
 }
