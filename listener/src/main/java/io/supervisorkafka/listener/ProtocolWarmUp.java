@@ -15,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.util.Arrays;
 
 /**
  * Runs the protocol loop's own code ({@link Listener}'s read, check, spool frame, write, serial bookkeeping and
@@ -92,7 +91,7 @@ final class ProtocolWarmUp {
                 answers.reset();
                 if (mapsRecords) {
                     mapsRecords = mapsToRecord(new SpoolEntry.RawEvent(observedAt, eventServerId, instance,
-                            Arrays.copyOf(event.headerBytes(), event.headerLength()), event.payloadCopy()));
+                            event.headerCopy(), event.payloadCopy()));
                 }
                 acknowledged++;
             }

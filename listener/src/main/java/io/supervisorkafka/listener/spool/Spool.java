@@ -499,8 +499,9 @@ public final class Spool implements AutoCloseable {
     }
 
     private long append(SpoolEntry entry, boolean mayWait, boolean prompt) throws IOException {
-        return append(entry instanceof SpoolEntry.RawEvent event ? eventFrame(event) : ByteBuffer.wrap(frame(entry)),
-                mayWait, prompt);
+        return append(entry instanceof SpoolEntry.RawEvent event ? eventFrame(event.observedAt(), event.serverId(),
+                event.instance(), event.header(), event.header().length, event.payload(), event.payload().length)
+                : ByteBuffer.wrap(frame(entry)), mayWait, prompt);
     }
 
     private long append(ByteBuffer buf, boolean mayWait, boolean prompt) throws IOException {
@@ -591,18 +592,9 @@ public final class Spool implements AutoCloseable {
     }
 
     /**
-     * The frame {@link #append} writes for an event, from position 0 to the limit: in this thread's array
-     * ({@link EventFrame}), good until the thread's next call, unless the event is too large to keep.
-     */
-    public static ByteBuffer eventFrame(SpoolEntry.RawEvent event) {
-        ByteBuffer frame = EventFrame.OF_THIS_THREAD.get().frame(event.observedAt(), event.serverId(),
-                event.instance(), event.header(), event.header().length, event.payload(), event.payload().length);
-        return frame != null ? frame : ByteBuffer.wrap(frame((SpoolEntry) event));
-    }
-
-    /**
-     * As {@link #eventFrame(SpoolEntry.RawEvent)}, for an event's header and payload in the first bytes of arrays that
-     * may be longer: what {@link #appendEvent} writes.
+     * The frame {@link #append} writes for an event whose header and payload are the first bytes of these arrays (they
+     * may be longer), from position 0 to the limit: in this thread's array ({@link EventFrame}), good until the
+     * thread's next call, unless the event is too large to keep.
      */
     public static ByteBuffer eventFrame(long observedAt, String serverId, String instance, byte[] header,
                                         int headerLength, byte[] payload, int payloadLength) {

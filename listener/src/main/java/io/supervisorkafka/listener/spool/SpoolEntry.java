@@ -31,39 +31,16 @@ public sealed interface SpoolEntry {
             Objects.requireNonNull(payload, "payload");
         }
 
-        /** The server id's UTF-8 bytes, usually those of the event before (see {@link FrameBytes}). */
-        byte[] serverIdBytes() {
-            return FrameBytes.SERVER_IDS.bytes(serverId);
-        }
-
-        /** The instance's UTF-8 bytes, usually those of the event before. */
-        byte[] instanceBytes() {
-            return FrameBytes.INSTANCES.bytes(instance);
-        }
-
-        /** The length of {@link #encode}'s bytes without headroom, with these bytes of the server id and instance. */
-        int encodedLength(byte[] serverIdBytes, byte[] instanceBytes) {
-            return encodedLength(serverIdBytes, instanceBytes, header.length, payload.length);
-        }
-
-        /** The length of an event's encoding: as {@link #encodedLength(byte[], byte[])}, for any header and payload. */
+        /** The length of an event's encoding without headroom, with these bytes of the server id and instance. */
         static int encodedLength(byte[] serverIdBytes, byte[] instanceBytes, int headerLength, int payloadLength) {
             return 1 + 8 + 4 + serverIdBytes.length + 4 + instanceBytes.length + 4 + headerLength + 4 + payloadLength;
         }
 
         /**
-         * Writes {@link #encode}'s bytes at {@code at} of {@code target}, which has {@link #encodedLength} bytes there:
-         * every event's frame, without a buffer object. The server id's and instance's bytes are taken once by the
-         * caller for both calls: another thread's event may change the ones kept meanwhile.
-         */
-        void encodeInto(byte[] target, int at, byte[] serverIdBytes, byte[] instanceBytes) {
-            encodeInto(target, at, observedAt, serverIdBytes, instanceBytes, header, header.length, payload,
-                    payload.length);
-        }
-
-        /**
-         * An event's encoding, as {@link #encodeInto(byte[], int, byte[], byte[])}, from a header and payload in the
-         * first bytes of arrays that may be longer (the protocol loop's reused ones): no entry object at all.
+         * Writes {@link #encode}'s bytes at {@code at} of {@code target}, which has {@link #encodedLength} bytes there,
+         * from a header and payload in the first bytes of arrays that may be longer (the protocol loop's reused ones):
+         * every event's frame, without a buffer object or an entry. The server id's and instance's bytes are taken once
+         * by the caller for both calls: another thread's event may change the ones kept meanwhile.
          */
         static void encodeInto(byte[] target, int at, long observedAt, byte[] serverIdBytes, byte[] instanceBytes,
                                byte[] header, int headerLength, byte[] payload, int payloadLength) {
@@ -91,10 +68,12 @@ public sealed interface SpoolEntry {
     default byte[] encode(int headroom) {
         // Java 17 has no pattern matching for switch; the sealed hierarchy keeps this if/else exhaustive.
         if (this instanceof RawEvent e) {
-            byte[] server = e.serverIdBytes();
-            byte[] instance = e.instanceBytes();
-            byte[] frame = new byte[headroom + e.encodedLength(server, instance)];
-            e.encodeInto(frame, headroom, server, instance);
+            byte[] server = FrameBytes.SERVER_IDS.bytes(e.serverId());
+            byte[] instance = FrameBytes.INSTANCES.bytes(e.instance());
+            byte[] frame = new byte[headroom + RawEvent.encodedLength(server, instance, e.header().length,
+                    e.payload().length)];
+            RawEvent.encodeInto(frame, headroom, e.observedAt(), server, instance, e.header(), e.header().length,
+                    e.payload(), e.payload().length);
             return frame;
         }
         ReadyRecord r = (ReadyRecord) this;

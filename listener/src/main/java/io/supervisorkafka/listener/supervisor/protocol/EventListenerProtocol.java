@@ -167,7 +167,8 @@ public final class EventListenerProtocol {
         }
     }
 
-    private static boolean isAscii(byte[] bytes, int length) {
+    /** Whether the first {@code length} bytes are ASCII. */
+    static boolean isAscii(byte[] bytes, int length) {
         for (int i = 0; i < length; i++) {
             if (bytes[i] < 0) {
                 return false;

@@ -102,6 +102,11 @@ public final class ReceivedEvent {
         return payloadLength;
     }
 
+    /** A copy of the header line, to keep. */
+    public byte[] headerCopy() {
+        return Arrays.copyOf(headerLine, headerLength);
+    }
+
     /** A copy of the payload, to keep. */
     public byte[] payloadCopy() {
         return Arrays.copyOf(payload, payloadLength);
@@ -154,7 +159,7 @@ public final class ReceivedEvent {
 
     /** The event as an {@link EventEnvelope} of its own (copies). */
     public EventEnvelope toEnvelope() {
-        return new EventEnvelope(Arrays.copyOf(headerLine, headerLength), header(),
+        return new EventEnvelope(headerCopy(), header(),
                 payloadKept ? payloadCopy() : null, payloadCodePoints);
     }
 
@@ -165,10 +170,8 @@ public final class ReceivedEvent {
 
         /** Points this view at {@code [0, length)} of {@code bytes}; false (and not usable) when they are not ASCII. */
         boolean of(byte[] bytes, int length) {
-            for (int i = 0; i < length; i++) {
-                if (bytes[i] < 0) {
-                    return false;
-                }
+            if (!EventListenerProtocol.isAscii(bytes, length)) {
+                return false;
             }
             this.bytes = bytes;
             this.length = length;
