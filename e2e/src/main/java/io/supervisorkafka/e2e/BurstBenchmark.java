@@ -33,8 +33,8 @@ import org.awaitility.Awaitility;
  * buffer_size). {@code -Dburst.listenerArgs="..."} adds arguments to the listener's command line, e.g.
  * {@code --fsync-interval 1h} to take the spool's fsync out of a burst;
  * {@code -Dburst.modes=BROKER_UP,CHILDUTILS_SHIPPING} runs only those cases (names of {@code Mode}), for an A/B of one
- * change; {@code -Dburst.protocolPriority=nice:-10} (or {@code fifo:1}) raises the listener's protocol thread before
- * each burst (as root).
+ * change; {@code -Dburst.protocolPriority=normal} (or {@code nice:-10}) runs the listener's protocol loop in that class
+ * instead of its default ({@code --protocol-priority}, which needs root for anything but {@code normal}).
  */
 public final class BurstBenchmark {
     private static final Duration SETTLE = Duration.ofSeconds(3);
@@ -136,7 +136,7 @@ public final class BurstBenchmark {
 
                     """.formatted(Supervisord.python(), childutils, bufferSize)
                     : Pipeline.listenerSection(broker.bootstrapServers(), "burst-host", "REMOTE_COMMUNICATION",
-                    ("--snapshot-interval 1h " + System.getProperty("burst.listenerArgs", "")).trim(), bufferSize);
+                    listenerArgs(), bufferSize);
             try (Supervisord supervisord = Supervisord.start(dir.resolve("supervisord"), "burst", section)) {
                 Awaitility.await("the listener RUNNING").atMost(Duration.ofMinutes(1))
                         .pollInterval(Duration.ofMillis(100))
@@ -145,9 +145,6 @@ public final class BurstBenchmark {
                 try {
                     // Deliberate: the listener has started its shipper and connected; the burst finds it idle.
                     Thread.sleep(SETTLE.toMillis());
-                    if (!childutilsListener) {
-                        raiseProtocolThread(supervisord.pidOf("kafka:kafka"));
-                    }
                     if (mode == Mode.BROKER_DOWN) {
                         broker.close();
                         broker = null;
@@ -176,38 +173,11 @@ public final class BurstBenchmark {
         }
     }
 
-    /**
-     * With {@code -Dburst.protocolPriority=nice:-10} or {@code fifo:1}, as root: once before the burst, the listener's
-     * threads named {@code java} (the JVM's first thread and the protocol loop, its main thread) get that nice value or
-     * that SCHED_FIFO priority, the question being whether the loop keeps pace better when it need not wait for a core
-     * behind the broker's threads. Nothing by default.
-     */
-    private static void raiseProtocolThread(long pid) throws Exception {
+    /** The listener's arguments: no snapshots in a burst, {@code burst.protocolPriority}, {@code burst.listenerArgs}. */
+    private static String listenerArgs() {
         String priority = System.getProperty("burst.protocolPriority", "").trim();
-        if (priority.isEmpty()) {
-            return;
-        }
-        String[] kindAndValue = priority.split(":", 2);
-        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
-            for (Path task : tasks.toList()) {
-                if (!"java".equals(Files.readString(task.resolve("comm")).trim())) {
-                    continue;
-                }
-                String tid = task.getFileName().toString();
-                List<String> command = switch (kindAndValue[0]) {
-                    case "nice" -> List.of("renice", "-n", kindAndValue[1], "-p", tid);
-                    case "fifo" -> List.of("chrt", "-f", "-p", kindAndValue[1], tid);
-                    default -> throw new IllegalArgumentException("burst.protocolPriority: nice:N or fifo:N, not "
-                            + priority);
-                };
-                Process process = new ProcessBuilder(command).redirectErrorStream(true)
-                        .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-                if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
-                    process.destroyForcibly().waitFor();
-                    throw new IllegalStateException(String.join(" ", command) + " failed");
-                }
-            }
-        }
+        return ("--snapshot-interval 1h " + (priority.isEmpty() ? "" : "--protocol-priority " + priority + " ")
+                + System.getProperty("burst.listenerArgs", "")).trim();
     }
 
     /**

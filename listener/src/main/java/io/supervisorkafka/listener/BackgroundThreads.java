@@ -115,17 +115,40 @@ public final class BackgroundThreads {
 
     /** Runs {@code renice} on one thread; best effort: a thread it cannot renice keeps its priority. */
     private static void renice(String tid, String name) {
-        List<String> command = List.of("renice", "-n", Integer.toString(NICE), "-p", tid);
+        CommandOutcome outcome = runBriefly(List.of("renice", "-n", Integer.toString(NICE), "-p", tid));
+        if (!outcome.succeeded()) {
+            LOG.debug("cannot renice thread {} ({}): {}", tid, name, outcome.output());
+        }
+    }
+
+    /**
+     * What a short command did: its exit code (-1 when it could not run or did not end in time) and its output, stdout
+     * and stderr together, on one line.
+     */
+    record CommandOutcome(int exitCode, String output) {
+        boolean succeeded() {
+            return exitCode == 0;
+        }
+    }
+
+    /** Runs a short command, such as {@code renice} or {@code chrt}, waiting up to 5 s for it. */
+    static CommandOutcome runBriefly(List<String> command) {
         try {
-            Process process = new ProcessBuilder(command)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            process.getOutputStream().close();
+            // Its few lines fit in the pipe: it can end before they are read.
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
+                return new CommandOutcome(-1, "did not end within 5 s");
             }
+            byte[] output = process.getInputStream().readNBytes(4096);
+            return new CommandOutcome(process.exitValue(),
+                    new String(output, StandardCharsets.UTF_8).strip().replaceAll("\\s*\\R\\s*", "; "));
         } catch (IOException e) {
-            LOG.debug("cannot run {} for thread {} ({}): {}", command.get(0), tid, name, e.toString());
+            return new CommandOutcome(-1, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return new CommandOutcome(-1, "interrupted");
         }
     }
 }

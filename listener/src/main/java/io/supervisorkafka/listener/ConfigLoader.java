@@ -96,6 +96,8 @@ public final class ConfigLoader {
         GunicornConfig gunicorn = GunicornConfig.from(options);
         DockerConfig docker = DockerConfig.from(options);
         boolean withoutEventListener = options.isOn(ListenerConfig.NO_EVENTLISTENER);
+        OptionResolver.Value priority = options.resolve(ListenerConfig.PROTOCOL_PRIORITY);
+        ProtocolPriority protocolPriority = ProtocolPriority.parse(priority.source(), priority.text());
         if (withoutEventListener) {
             supervisor = supervisor.withoutExits();
         }
@@ -119,7 +121,7 @@ public final class ConfigLoader {
             spool = spool.withDir(usableSpoolDir(spool.dir(), own, serverId, notices));
         }
         return new ListenerConfig(serverId, fromIdentification, spool, producerProperties, supervisor, grace, notices,
-                gunicorn, metrics, docker, withoutEventListener, processName);
+                gunicorn, metrics, docker, withoutEventListener, processName, protocolPriority);
     }
 
     /** The command line of our parent process (supervisord, when it runs us), or null. */

@@ -127,8 +127,14 @@ public final class ListenerMain implements Callable<Integer> {
         Listener listener = Listener.create(config);
         // supervisord stops the listener with SIGTERM: let the spool be fsynced and the shipper drain briefly.
         Runtime.getRuntime().addShutdownHook(new Thread(listener::close, "listener-shutdown"));
-        int exitCode = config.withoutEventListener() ? listener.runWithoutEventListener()
-                : listener.run(protocolIn, protocolOut);
+        int exitCode;
+        if (config.withoutEventListener()) {
+            exitCode = listener.runWithoutEventListener();
+        } else {
+            // Here, not in Listener.run: this is the JVM's main thread, the loop's alone for the process's life.
+            ProtocolThread.becomeProtocolThread(config.protocolPriority());
+            exitCode = listener.run(protocolIn, protocolOut);
+        }
         listener.close();
         return exitCode;
     }

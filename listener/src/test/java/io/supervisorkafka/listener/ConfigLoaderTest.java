@@ -315,6 +315,20 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theProtocolLoopRunsInTheLowestRealTimeClassUnlessTold() throws IOException {
+        assertThat(load(flags("k:9092", null)).protocolPriority())
+                .isEqualTo(new ProtocolPriority(ProtocolPriority.Kind.FIFO, 1));
+        assertThat(load(flags("k:9092", file("listener.protocol.priority=nice:-10\n"))).protocolPriority())
+                .isEqualTo(new ProtocolPriority(ProtocolPriority.Kind.NICE, -10));
+        Map<ListenerOption, String> normal = TestFlags.parse("--bootstrap-servers", "k:9092", "--config",
+                file("listener.protocol.priority=fifo:5\n").toString(), "--protocol-priority", "normal");
+        assertThat(load(normal).protocolPriority()).isEqualTo(ProtocolPriority.NORMAL);
+        assertThatThrownBy(() -> load(flags("k:9092", file("listener.protocol.priority=rt\n"))))
+                .hasMessage("listener.protocol.priority: 'rt' is not a protocol priority (normal, nice:N with N in"
+                        + " -20..19, or fifo:N with N in 1..99)");
+    }
+
+    @Test
     void theChildExitWatchIsOnUnlessTold() throws IOException {
         assertThat(load(flags("k:9092", null)).supervisor().exitWatch()).isTrue();
         assertThat(load(flags("k:9092", file("listener.supervisor.wake.exit-watch=false\n"))).supervisor()

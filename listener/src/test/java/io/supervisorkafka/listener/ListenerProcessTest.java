@@ -170,6 +170,51 @@ class ListenerProcessTest {
         assertThat(listener.stderr()).contains("--no-eventlistener with no source to run");
     }
 
+    @Test
+    void theProtocolLoopAloneRunsInTheRealTimeClassWherePermittedElseOneWarning() throws Exception {
+        ListenerProcess listener = start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> listener.stdout().equals("READY\n"));
+        long pid = listener.process().pid();
+        if (ThreadScheduling.mayUseRealTime()) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ThreadScheduling.of(pid))
+                    .filteredOn(thread -> thread.policy() != ThreadScheduling.SCHED_OTHER)
+                    .containsExactly(new ThreadScheduling(ProtocolThread.NAME, ThreadScheduling.SCHED_FIFO, 1, 0)));
+            assertThat(listener.stderr()).contains("protocol loop's thread").contains("runs at SCHED_FIFO priority 1");
+        } else {
+            await().atMost(Duration.ofSeconds(10)).until(() -> listener.stderr().contains(
+                    "cannot put the protocol loop's thread at SCHED_FIFO priority 1"));
+            assertThat(ThreadScheduling.of(pid)).allMatch(thread -> thread.policy() == ThreadScheduling.SCHED_OTHER);
+        }
+        // The loop answers in its class as before.
+        listener.write(event("web-1", 0, "TICK_5", "when:1795307165"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> listener.stdout().equals(acknowledgements(1)));
+    }
+
+    @Test
+    void aNiceValueOrNormalIsTheLoopsAlone() throws Exception {
+        ListenerProcess niced = start("--protocol-priority", "nice:-5");
+        await().atMost(Duration.ofSeconds(30)).until(() -> niced.stdout().equals("READY\n"));
+        long pid = niced.process().pid();
+        if (ThreadScheduling.mayRaise()) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(ThreadScheduling.of(pid))
+                    .filteredOn(thread -> thread.nice() < 0)
+                    .containsExactly(new ThreadScheduling(ProtocolThread.NAME, ThreadScheduling.SCHED_OTHER, 0, -5)));
+        } else {
+            await().atMost(Duration.ofSeconds(10)).until(() -> niced.stderr().contains(
+                    "cannot put the protocol loop's thread at nice -5"));
+        }
+        niced.close();
+
+        ListenerProcess normal = start("--protocol-priority", "normal");
+        await().atMost(Duration.ofSeconds(30)).until(() -> normal.stdout().equals("READY\n"));
+        normal.write(event("web-1", 0, "TICK_5", "when:1795307165"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> normal.stdout().equals(acknowledgements(1)));
+        assertThat(ThreadScheduling.of(normal.process().pid()))
+                .contains(new ThreadScheduling(ProtocolThread.NAME, ThreadScheduling.SCHED_OTHER, 0, 0))
+                .allMatch(thread -> thread.policy() == ThreadScheduling.SCHED_OTHER && thread.nice() >= 0);
+        assertThat(normal.stderr()).doesNotContain("protocol loop's thread");
+    }
+
     private Path writeConfig(String content) throws IOException {
         Path file = dir.resolve("listener.properties");
         java.nio.file.Files.writeString(file, content);
