@@ -68,7 +68,9 @@ class DemoEndToEndTest {
             await("every process the demo started gone").atMost(Duration.ofSeconds(30))
                     .untilAsserted(() -> assertThat(started.stream().filter(ProcessHandle::isAlive).toList()).isEmpty());
             String printed = Files.readString(out);
-            assertThat(printed).contains("stopped everything it started");
+            assertThat(printed).contains("stopped everything it started")
+                    .as("no table after Ctrl-C says that what the demo stopped exited").doesNotContain(
+                            "a demo process exited");
             return printed;
         } finally {
             List<ProcessHandle> leftovers = demo.descendants().toList();

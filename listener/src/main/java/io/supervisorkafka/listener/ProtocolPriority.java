@@ -48,25 +48,24 @@ public record ProtocolPriority(Kind kind, int value) {
     public static ProtocolPriority parse(String source, String text) {
         String given = text.trim();
         String[] kindAndNumber = given.split(":", 2);
-        try {
-            if (kindAndNumber.length == 1 && kindAndNumber[0].equals("normal")) {
-                return NORMAL;
-            }
-            if (kindAndNumber.length == 2) {
-                int number = Integer.parseInt(kindAndNumber[1].trim());
-                switch (kindAndNumber[0]) {
-                    case "nice":
-                        return new ProtocolPriority(Kind.NICE, number);
-                    case "fifo":
-                        return new ProtocolPriority(Kind.FIFO, number);
-                    default:
-                        break;
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            // a number that is no number or out of range: the one message below
+        IllegalArgumentException notOne = new IllegalArgumentException(
+                source + ": '" + given + "' is not a protocol priority (" + FORMS + ")");
+        if (given.equals("normal")) {
+            return NORMAL;
         }
-        throw new IllegalArgumentException(source + ": '" + given + "' is not a protocol priority (" + FORMS + ")");
+        if (kindAndNumber.length != 2) {
+            throw notOne;
+        }
+        Kind kind = switch (kindAndNumber[0]) {
+            case "nice" -> Kind.NICE;
+            case "fifo" -> Kind.FIFO;
+            default -> throw notOne;
+        };
+        try {
+            return new ProtocolPriority(kind, Integer.parseInt(kindAndNumber[1].trim()));
+        } catch (IllegalArgumentException noNumberOrOutOfRange) {
+            throw notOne;
+        }
     }
 
     /** As an operator writes it: {@code normal}, {@code nice:-10}, {@code fifo:1}. */

@@ -40,6 +40,7 @@ final class DemoCommand implements Callable<Integer> {
 
     private final List<Process> children = new ArrayList<>();
     private DevBroker broker;
+    private volatile boolean stopping;
 
     @Override
     public Integer call() throws Exception {
@@ -69,14 +70,22 @@ final class DemoCommand implements Callable<Integer> {
             long deadline = exitAfter == null ? Long.MAX_VALUE : System.nanoTime() + exitAfter.toNanos();
             while (System.nanoTime() < deadline) {
                 table.poll(refresh);
-                table.render(System.out, children.stream().allMatch(Process::isAlive) ? null
-                        : "a demo process exited; see the logs in " + dir);
+                boolean allAlive = children.stream().allMatch(Process::isAlive);
+                if (stopping) {
+                    break; // what exited, the shutdown stopped: no table that says otherwise
+                }
+                table.render(System.out, allAlive ? null : "a demo process exited; see the logs in " + dir);
             }
         }
         return 0;
     }
 
     private void start(Path dir, String name, ProcessBuilder builder) throws IOException {
+        // In a session of its own (setsid execs in place: same pid), a child does not take the terminal's Ctrl-C with
+        // the demo, which would show "a demo process exited" in the last table; the demo stops them in order instead.
+        List<String> command = new ArrayList<>(List.of("setsid"));
+        command.addAll(builder.command());
+        builder.command(command);
         builder.redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile());
         Process process = builder.start();
         children.add(process);
@@ -85,6 +94,7 @@ final class DemoCommand implements Callable<Integer> {
 
     /** Stops every process the demo started, by pid, newest first, and what they started in turn. */
     private void stopEverything() {
+        stopping = true;
         for (int i = children.size() - 1; i >= 0; i--) {
             Process process = children.get(i);
             List<ProcessHandle> descendants = process.descendants().toList();
