@@ -3,6 +3,7 @@ package io.supervisorkafka.e2e;
 import io.supervisorkafka.testkit.Ports;
 import io.supervisorkafka.testkit.ScratchDirectory;
 import io.supervisorkafka.testkit.Supervisord;
+import io.supervisorkafka.testkit.ThreadStat;
 import io.supervisorkafka.tools.DevBroker;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -13,7 +14,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
@@ -114,20 +114,8 @@ public final class QuietHostBenchmark {
 
     private static Map<String, Long> threadTicksOf(long pid) throws IOException {
         Map<String, Long> ticks = new HashMap<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    String stat = Files.readString(task.resolve("stat"));
-                    int close = stat.lastIndexOf(") ");
-                    String name = stat.substring(stat.indexOf('(') + 1, close);
-                    String[] fields = stat.substring(close + 2).split(" ");
-                    // fields[0] is the state (field 3): utime and stime are fields 14 and 15
-                    ticks.put(name + " (" + task.getFileName() + ")",
-                            Long.parseLong(fields[11]) + Long.parseLong(fields[12]));
-                } catch (IOException threadEnded) {
-                    // a thread that ended between the listing and the read
-                }
-            }
+        for (ThreadStat thread : ThreadStat.of(pid)) {
+            ticks.put(thread.name() + " (" + thread.tid() + ")", thread.field(14) + thread.field(15)); // utime, stime
         }
         return ticks;
     }

@@ -1,16 +1,14 @@
 package io.supervisorkafka.listener;
 
+import io.supervisorkafka.testkit.ThreadStat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
- * One thread of a process as the kernel schedules it, from {@code /proc/PID/task/TID/stat}.
+ * One thread of a process as the kernel schedules it, from {@code /proc/PID/task/TID/stat} ({@link ThreadStat}).
  *
  * @param name       the thread's kernel name ({@code comm})
  * @param policy     {@link #SCHED_OTHER}, {@link #SCHED_FIFO}, ... (without SCHED_RESET_ON_FORK)
@@ -23,25 +21,8 @@ record ThreadScheduling(String name, int policy, int rtPriority, int nice) {
 
     /** The process's threads, those that ended while listed left out. */
     static List<ThreadScheduling> of(long pid) throws IOException {
-        List<ThreadScheduling> threads = new ArrayList<>();
-        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
-            for (Path task : tasks.toList()) {
-                try {
-                    threads.add(parse(Files.readString(task.resolve("stat"), StandardCharsets.UTF_8)));
-                } catch (NoSuchFileException ended) {
-                    // a thread that ended meanwhile
-                }
-            }
-        }
-        return threads;
-    }
-
-    /** Fields after the name in parentheses (which may hold spaces) start with the 3rd, the state (proc(5)). */
-    static ThreadScheduling parse(String stat) {
-        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).trim().split(" ");
-        return new ThreadScheduling(name, Integer.parseInt(fields[41 - 3]), Integer.parseInt(fields[40 - 3]),
-                Integer.parseInt(fields[19 - 3]));
+        return ThreadStat.of(pid).stream().map(thread -> new ThreadScheduling(thread.name(), (int) thread.field(41),
+                (int) thread.field(40), (int) thread.field(19))).toList();
     }
 
     /**

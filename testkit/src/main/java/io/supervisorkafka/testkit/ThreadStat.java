@@ -1,0 +1,51 @@
+package io.supervisorkafka.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * One thread of a process as {@code /proc/PID/task/TID/stat} shows it (proc(5)), for the tests and benchmarks that
+ * look at a process's threads: their CPU time, their scheduling class.
+ *
+ * @param tid    the thread's id
+ * @param name   its kernel name ({@code comm}), which may hold spaces and parentheses
+ * @param fields the fields after the name, from the 3rd (the state) on
+ */
+public record ThreadStat(String tid, String name, List<String> fields) {
+    public ThreadStat {
+        fields = List.copyOf(fields);
+    }
+
+    /** The threads of the process, those that ended while listed left out. */
+    public static List<ThreadStat> of(long pid) throws IOException {
+        List<ThreadStat> threads = new ArrayList<>();
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks.toList()) {
+                try {
+                    threads.add(parse(task.getFileName().toString(),
+                            Files.readString(task.resolve("stat"), StandardCharsets.UTF_8)));
+                } catch (IOException threadEnded) {
+                    // a thread that ended between the listing and the read
+                }
+            }
+        }
+        return threads;
+    }
+
+    /** The name is what lies between the first '(' and the last ") ": a name may itself hold either. */
+    public static ThreadStat parse(String tid, String stat) {
+        int close = stat.lastIndexOf(") ");
+        return new ThreadStat(tid, stat.substring(stat.indexOf('(') + 1, close),
+                List.of(stat.substring(close + 2).strip().split(" ")));
+    }
+
+    /** Field {@code number} as proc(5) numbers them (3 the state, 14 utime, 19 nice, 41 the policy). */
+    public long field(int number) {
+        return Long.parseLong(fields.get(number - 3));
+    }
+}
