@@ -98,9 +98,11 @@ public final class SupervisordWaker implements AutoCloseable {
     /**
      * While the main log is watched and children's deaths are told by a {@link ChildExitWatch}: the longest time
      * between two looks even when neither says anything. The looks are then for what neither tells: a child spawned
-     * while supervisord logs nothing about spawns ({@code loglevel=warn}), to be watched.
+     * while supervisord logs nothing about spawns ({@code loglevel=warn}), to be watched. Until then such a child's
+     * death waits for supervisord's own turn (it polls with a one-second timeout), as it would without the listener;
+     * a look costs a quiet host's listener ~250 us, a tenth of its CPU at one a second (QuietHostBenchmark).
      */
-    static final Duration EXIT_WATCHED_LOOK = Duration.ofSeconds(1);
+    static final Duration EXIT_WATCHED_LOOK = Duration.ofSeconds(5);
     /**
      * After a nudge, this many looks follow at the watched cadence ({@link #WATCHED_LOOK_EVERY} intervals), whatever
      * tells of the next change: supervisord dispatches the event of a reap only in its next turn, and does not log an
