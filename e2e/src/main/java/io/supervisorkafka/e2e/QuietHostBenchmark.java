@@ -14,6 +14,7 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 import org.awaitility.Awaitility;
 
 /**
@@ -23,7 +24,10 @@ import org.awaitility.Awaitility;
  * per thread too, its resident memory (and each helper's) and its thread count. Three variants in the same run, each
  * with a fresh supervisord and listener: the defaults, the supervisord wake-up without its child-exit watch
  * ({@code listener.supervisor.wake.exit-watch=false}: zombies looked for periodically), and the wake-up turned off
- * ({@code listener.supervisor.wake.interval=0s}: what the rest of the listener costs).
+ * ({@code listener.supervisor.wake.interval=0s}: what the rest of the listener costs). {@code -Dquiet.variants=defaults}
+ * (or {@code watch-off}, {@code wake-off}, comma-separated) runs only those, e.g. after a settle of ten minutes, when
+ * the JIT compiler is done. Each thread's line gives its wake-ups a second too (times it was scheduled, from
+ * {@code /proc/PID/task/TID/schedstat}): a thread that wakes to find nothing to do costs CPU all the same.
  *
  * <p>Run: {@code ./mvnw -q install -DskipTests && ./mvnw -q -pl e2e exec:java
  * -Dexec.mainClass=io.supervisorkafka.e2e.QuietHostBenchmark -Dexec.args="20 60"} (settle and window, seconds).
@@ -31,7 +35,11 @@ import org.awaitility.Awaitility;
 public final class QuietHostBenchmark {
     private static final long CLOCK_TICKS_PER_SECOND = 100; // USER_HZ, fixed on Linux
 
-    private record Variant(String label, String listenerProperties) {
+    private record Variant(String name, String label, String listenerProperties) {
+    }
+
+    /** A thread's CPU ticks (utime + stime) and the times it was scheduled. */
+    private record ThreadUse(long ticks, long runs) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -39,11 +47,16 @@ public final class QuietHostBenchmark {
         Duration window = Duration.ofSeconds(args.length > 1 ? Long.parseLong(args[1]) : 60);
         ScratchDirectory scratch = ScratchDirectory.create("quiet-bench");
         Path dir = scratch.path();
-        List<Variant> variants = List.of(new Variant("defaults", ""),
-                new Variant("exit watch off (listener.supervisor.wake.exit-watch=false)",
+        List<String> wanted = List.of(System.getProperty("quiet.variants", "defaults,watch-off,wake-off").split(","));
+        List<Variant> variants = Stream.of(new Variant("defaults", "defaults", ""),
+                new Variant("watch-off", "exit watch off (listener.supervisor.wake.exit-watch=false)",
                         "listener.supervisor.wake.exit-watch=false\n"),
-                new Variant("wake off (listener.supervisor.wake.interval=0s)",
-                        "listener.supervisor.wake.interval=0s\n"));
+                new Variant("wake-off", "wake off (listener.supervisor.wake.interval=0s)",
+                        "listener.supervisor.wake.interval=0s\n"))
+                .filter(variant -> wanted.contains(variant.name())).toList();
+        if (variants.isEmpty()) {
+            throw new IllegalArgumentException("-Dquiet.variants: none of defaults, watch-off, wake-off");
+        }
         try (scratch; DevBroker broker = DevBroker.start(dir.resolve("broker"), "127.0.0.1", Ports.freeTcpPort(),
                 Ports.freeTcpPort())) {
             for (Variant variant : variants) {
@@ -71,13 +84,13 @@ public final class QuietHostBenchmark {
             long pid = supervisord.pidOf("kafka:kafka");
             // Deliberate: the benchmark measures a quiet host over a window, nothing to synchronise with.
             Thread.sleep(settle.toMillis());
-            Map<String, Long> before = threadTicks(pid);
+            Map<String, ThreadUse> before = threadUse(pid);
             long start = System.nanoTime();
             Thread.sleep(window.toMillis());
-            Map<String, Long> after = threadTicks(pid);
+            Map<String, ThreadUse> after = threadUse(pid);
             double seconds = (System.nanoTime() - start) / 1e9;
-            long total = after.values().stream().mapToLong(Long::longValue).sum()
-                    - before.values().stream().mapToLong(Long::longValue).sum();
+            long total = after.values().stream().mapToLong(ThreadUse::ticks).sum()
+                    - before.values().stream().mapToLong(ThreadUse::ticks).sum();
             System.out.printf("%s: %.2f%% of a core over %.0f s; resident %s, peak %s; %d threads%n", variant.label(),
                     100.0 * total / CLOCK_TICKS_PER_SECOND / seconds, seconds, status(pid, "VmRSS"),
                     status(pid, "VmHWM"), after.size());
@@ -87,11 +100,18 @@ public final class QuietHostBenchmark {
                         + " proportional %s%n", helper.info().command().orElse("?"), helper.pid(),
                         status(helper.pid(), "VmRSS"), status(helper.pid(), "RssAnon"), proportionalSet(helper.pid()));
             }
-            List<Map.Entry<String, Long>> busiest = new ArrayList<>();
-            after.forEach((thread, ticks) -> busiest.add(Map.entry(thread, ticks - before.getOrDefault(thread, 0L))));
-            busiest.sort(Map.Entry.<String, Long>comparingByValue(Comparator.reverseOrder()));
-            busiest.stream().filter(e -> e.getValue() > 0).limit(8).forEach(e -> System.out.printf(
-                    "    %-28s %.2f%%%n", e.getKey(), 100.0 * e.getValue() / CLOCK_TICKS_PER_SECOND / seconds));
+            ThreadUse none = new ThreadUse(0, 0);
+            List<Map.Entry<String, ThreadUse>> busiest = new ArrayList<>();
+            after.forEach((thread, use) -> {
+                ThreadUse was = before.getOrDefault(thread, none);
+                busiest.add(Map.entry(thread, new ThreadUse(use.ticks() - was.ticks(), use.runs() - was.runs())));
+            });
+            busiest.sort(Comparator.comparingLong((Map.Entry<String, ThreadUse> e) -> e.getValue().ticks())
+                    .thenComparingLong(e -> e.getValue().runs()).reversed());
+            busiest.stream().filter(e -> e.getValue().ticks() > 0 || e.getValue().runs() >= seconds).limit(10)
+                    .forEach(e -> System.out.printf("    %-28s %.2f%%  %5.1f wake-ups/s%n", e.getKey(),
+                            100.0 * e.getValue().ticks() / CLOCK_TICKS_PER_SECOND / seconds,
+                            e.getValue().runs() / seconds));
         }
     }
 
@@ -99,12 +119,12 @@ public final class QuietHostBenchmark {
      * utime + stime of each thread, by "name (tid)", of the listener and of the helpers it runs (the child-exit
      * watch): what the listener costs the host.
      */
-    private static Map<String, Long> threadTicks(long pid) throws IOException {
-        Map<String, Long> ticks = threadTicksOf(pid);
+    private static Map<String, ThreadUse> threadUse(long pid) throws IOException {
+        Map<String, ThreadUse> use = threadUseOf(pid);
         for (ProcessHandle helper : helpersOf(pid)) {
-            ticks.putAll(threadTicksOf(helper.pid()));
+            use.putAll(threadUseOf(helper.pid()));
         }
-        return ticks;
+        return use;
     }
 
     /** The processes the listener runs (the child-exit watch's helper). */
@@ -112,12 +132,24 @@ public final class QuietHostBenchmark {
         return ProcessHandle.of(pid).map(listener -> listener.children().toList()).orElse(List.of());
     }
 
-    private static Map<String, Long> threadTicksOf(long pid) throws IOException {
-        Map<String, Long> ticks = new HashMap<>();
+    private static Map<String, ThreadUse> threadUseOf(long pid) throws IOException {
+        Map<String, ThreadUse> use = new HashMap<>();
         for (ThreadStat thread : ThreadStat.of(pid)) {
-            ticks.put(thread.name() + " (" + thread.tid() + ")", thread.field(14) + thread.field(15)); // utime, stime
+            use.put(thread.name() + " (" + thread.tid() + ")", new ThreadUse(thread.field(14) + thread.field(15),
+                    timesScheduled(pid, thread.tid()))); // utime, stime
         }
-        return ticks;
+        return use;
+    }
+
+    /** schedstat's third field: how many times the thread ran on a CPU; 0 for a thread that ended meanwhile. */
+    private static long timesScheduled(long pid, String tid) {
+        try {
+            String[] schedstat = Files.readString(Path.of("/proc", Long.toString(pid), "task", tid, "schedstat"))
+                    .strip().split(" ");
+            return Long.parseLong(schedstat[2]);
+        } catch (IOException e) {
+            return 0;
+        }
     }
 
     private static String proportionalSet(long pid) throws IOException {
