@@ -116,8 +116,8 @@ public final class QuietHostBenchmark {
     }
 
     /**
-     * utime + stime of each thread, by "name (tid)", of the listener and of the helpers it runs (the child-exit
-     * watch): what the listener costs the host.
+     * Each thread's CPU time (utime + stime) and how many times it ran, by "name (tid)", of the listener and of the
+     * helpers it runs (the child-exit watch): what the listener costs the host.
      */
     private static Map<String, ThreadUse> threadUse(long pid) throws IOException {
         Map<String, ThreadUse> use = threadUseOf(pid);
@@ -136,20 +136,9 @@ public final class QuietHostBenchmark {
         Map<String, ThreadUse> use = new HashMap<>();
         for (ThreadStat thread : ThreadStat.of(pid)) {
             use.put(thread.name() + " (" + thread.tid() + ")", new ThreadUse(thread.field(14) + thread.field(15),
-                    timesScheduled(pid, thread.tid()))); // utime, stime
+                    thread.timesScheduled())); // utime, stime
         }
         return use;
-    }
-
-    /** schedstat's third field: how many times the thread ran on a CPU; 0 for a thread that ended meanwhile. */
-    private static long timesScheduled(long pid, String tid) {
-        try {
-            String[] schedstat = Files.readString(Path.of("/proc", Long.toString(pid), "task", tid, "schedstat"))
-                    .strip().split(" ");
-            return Long.parseLong(schedstat[2]);
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     private static String proportionalSet(long pid) throws IOException {

@@ -10,13 +10,15 @@ import java.util.stream.Stream;
 
 /**
  * One thread of a process as {@code /proc/PID/task/TID/stat} shows it (proc(5)), for the tests and benchmarks that
- * look at a process's threads: their CPU time, their scheduling class.
+ * look at a process's threads: their CPU time, their scheduling class, how often they wake.
  *
- * @param tid    the thread's id
- * @param name   its kernel name ({@code comm}), which may hold spaces and parentheses
- * @param fields the fields after the name, from the 3rd (the state) on
+ * @param tid            the thread's id
+ * @param name           its kernel name ({@code comm}), which may hold spaces and parentheses
+ * @param fields         the fields after the name, from the 3rd (the state) on
+ * @param timesScheduled how many times it has run on a CPU ({@code schedstat}'s third field): its wake-ups, which
+ *                       cost CPU whatever the thread then does
  */
-public record ThreadStat(String tid, String name, List<String> fields) {
+public record ThreadStat(String tid, String name, List<String> fields, long timesScheduled) {
     public ThreadStat {
         fields = List.copyOf(fields);
     }
@@ -28,7 +30,8 @@ public record ThreadStat(String tid, String name, List<String> fields) {
             for (Path task : tasks.toList()) {
                 try {
                     threads.add(parse(task.getFileName().toString(),
-                            Files.readString(task.resolve("stat"), StandardCharsets.UTF_8)));
+                            Files.readString(task.resolve("stat"), StandardCharsets.UTF_8),
+                            Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII)));
                 } catch (IOException threadEnded) {
                     // a thread that ended between the listing and the read
                 }
@@ -37,11 +40,15 @@ public record ThreadStat(String tid, String name, List<String> fields) {
         return threads;
     }
 
-    /** The name is what lies between the first '(' and the last ") ": a name may itself hold either. */
-    public static ThreadStat parse(String tid, String stat) {
+    /**
+     * The name is what lies between the first '(' and the last ") ": a name may itself hold either. {@code schedstat}
+     * is "time on CPU (ns), time waiting to run (ns), times run".
+     */
+    public static ThreadStat parse(String tid, String stat, String schedstat) {
         int close = stat.lastIndexOf(") ");
         return new ThreadStat(tid, stat.substring(stat.indexOf('(') + 1, close),
-                List.of(stat.substring(close + 2).strip().split(" ")));
+                List.of(stat.substring(close + 2).strip().split(" ")),
+                Long.parseLong(schedstat.strip().split(" ")[2]));
     }
 
     /** Field {@code number} as proc(5) numbers them (3 the state, 14 utime, 19 nice, 41 the policy). */
