@@ -16,7 +16,7 @@ import java.util.stream.Stream;
  * @param name           its kernel name ({@code comm}), which may hold spaces and parentheses
  * @param fields         the fields after the name, from the 3rd (the state) on
  * @param timesScheduled how many times it has run on a CPU ({@code schedstat}'s third field): its wake-ups, which
- *                       cost CPU whatever the thread then does
+ *                       cost CPU whatever the thread then does; -1 when the kernel does not say
  */
 public record ThreadStat(String tid, String name, List<String> fields, long timesScheduled) {
     public ThreadStat {
@@ -28,16 +28,25 @@ public record ThreadStat(String tid, String name, List<String> fields, long time
         List<ThreadStat> threads = new ArrayList<>();
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
+                String stat;
                 try {
-                    threads.add(parse(task.getFileName().toString(),
-                            Files.readString(task.resolve("stat"), StandardCharsets.UTF_8),
-                            Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII)));
+                    stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
                 } catch (IOException threadEnded) {
-                    // a thread that ended between the listing and the read
+                    continue; // a thread that ended between the listing and the read
                 }
+                threads.add(parse(task.getFileName().toString(), stat, schedstatOf(task)));
             }
         }
         return threads;
+    }
+
+    /** Its schedstat, or "0 0 -1" when there is none: a kernel without scheduler statistics, or the thread ended. */
+    private static String schedstatOf(Path task) {
+        try {
+            return Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII);
+        } catch (IOException e) {
+            return "0 0 -1";
+        }
     }
 
     /**
