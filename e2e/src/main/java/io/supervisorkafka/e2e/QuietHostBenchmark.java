@@ -135,8 +135,8 @@ public final class QuietHostBenchmark {
     private static Map<String, ThreadUse> threadUseOf(long pid) throws IOException {
         Map<String, ThreadUse> use = new HashMap<>();
         for (ThreadStat thread : ThreadStat.of(pid)) {
-            use.put(thread.name() + " (" + thread.tid() + ")", new ThreadUse(thread.field(14) + thread.field(15),
-                    thread.timesScheduled())); // utime, stime
+            long ticks = thread.field(14) + thread.field(15); // utime, stime
+            use.put(thread.name() + " (" + thread.tid() + ")", new ThreadUse(ticks, thread.timesScheduled()));
         }
         return use;
     }

@@ -3,6 +3,7 @@ package io.supervisorkafka.testkit;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,35 +30,40 @@ public record ThreadStat(String tid, String name, List<String> fields, long time
         try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(pid), "task"))) {
             for (Path task : tasks.toList()) {
                 String stat;
+                String schedstat;
                 try {
                     stat = Files.readString(task.resolve("stat"), StandardCharsets.UTF_8);
+                    schedstat = schedstatOf(task);
                 } catch (IOException threadEnded) {
-                    continue; // a thread that ended between the listing and the read
+                    continue; // a thread that ended between the listing and the reads
                 }
-                threads.add(parse(task.getFileName().toString(), stat, schedstatOf(task)));
+                threads.add(parse(task.getFileName().toString(), stat, schedstat));
             }
         }
         return threads;
     }
 
-    /** Its schedstat, or "0 0 -1" when there is none: a kernel without scheduler statistics, or the thread ended. */
-    private static String schedstatOf(Path task) {
+    /** Its schedstat; null on a kernel without scheduler statistics. An IOException when the thread has ended. */
+    private static String schedstatOf(Path task) throws IOException {
         try {
             return Files.readString(task.resolve("schedstat"), StandardCharsets.US_ASCII);
-        } catch (IOException e) {
-            return "0 0 -1";
+        } catch (NoSuchFileException e) {
+            if (Files.isDirectory(task)) {
+                return null;
+            }
+            throw e;
         }
     }
 
     /**
      * The name is what lies between the first '(' and the last ") ": a name may itself hold either. {@code schedstat}
-     * is "time on CPU (ns), time waiting to run (ns), times run".
+     * is "time on CPU (ns), time waiting to run (ns), times run", or null when the kernel keeps none.
      */
     public static ThreadStat parse(String tid, String stat, String schedstat) {
         int close = stat.lastIndexOf(") ");
         return new ThreadStat(tid, stat.substring(stat.indexOf('(') + 1, close),
                 List.of(stat.substring(close + 2).strip().split(" ")),
-                Long.parseLong(schedstat.strip().split(" ")[2]));
+                schedstat == null ? -1 : Long.parseLong(schedstat.strip().split(" ")[2]));
     }
 
     /** Field {@code number} as proc(5) numbers them (3 the state, 14 utime, 19 nice, 41 the policy). */

@@ -24,6 +24,11 @@ class ThreadStatTest {
     }
 
     @Test
+    void aKernelWithoutSchedulerStatisticsGivesNoRunCount() {
+        assertThat(ThreadStat.parse("13641", STAT, null).timesScheduled()).isEqualTo(-1);
+    }
+
+    @Test
     void theThreadsOfThisProcessIncludeTheCallingOne() throws Exception {
         String self = Files.readSymbolicLink(Path.of("/proc/thread-self")).getFileName().toString();
         assertThat(ThreadStat.of(ProcessHandle.current().pid()))
